@@ -1,0 +1,53 @@
+/**
+ * Every number the notice fixes lives here (DOMAIN.md). Handlers and clients import these
+ * instead of writing a duration or threshold of their own, so a rule changes in one place.
+ */
+const MINUTE = 60_000;
+
+export const LEVELS = Object.freeze(['junior', 'intermediate', 'senior'] as const);
+export type Level = (typeof LEVELS)[number];
+
+export const SPECIALTIES = Object.freeze([
+  '工商管理',
+  '农业经济',
+  '财政税收',
+  '金融',
+  '保险',
+  '运输经济',
+  '人力资源管理',
+  '旅游经济',
+  '建筑与房地产经济',
+  '知识产权',
+] as const);
+
+/** Per-level timing of one sitting (notice §三). */
+export const SITTING_RULES = Object.freeze({
+  junior: { durationMs: 90 * MINUTE, earliestHandInBeforeEndMs: 15 * MINUTE },
+  intermediate: { durationMs: 90 * MINUTE, earliestHandInBeforeEndMs: 15 * MINUTE },
+  senior: { durationMs: 180 * MINUTE, earliestHandInBeforeEndMs: 60 * MINUTE },
+} as const satisfies Record<Level, { durationMs: number; earliestHandInBeforeEndMs: number }>);
+
+export const RULES = Object.freeze({
+  /** Candidates sitting both junior/intermediate subjects take them 40 minutes apart. */
+  gapBetweenSittingsMs: 40 * MINUTE,
+  /** Login opens about 30 minutes before the scheduled start. */
+  loginOpensBeforeStartMs: 30 * MINUTE,
+  /** Room rules: no entry later than 5 minutes after the start (a setting of the sitting). */
+  defaultLateEntryCutoffMs: 5 * MINUTE,
+  /** Candidate reminders, as candidates know them from the real system. */
+  reminderBeforeEndMs: Object.freeze([10 * MINUTE, 5 * MINUTE]),
+  /** Delayed start (annex 2 §二): city consent up to 30, province code to 60, centre beyond. */
+  delayedStart: Object.freeze({ cityConsentUpToMs: 30 * MINUTE, provinceCodeUpToMs: 60 * MINUTE }),
+  /** Time extension, cumulative per candidate: proctor up to 10, province to 60, centre beyond. */
+  extension: Object.freeze({ proctorUpToMs: 10 * MINUTE, provinceCodeUpToMs: 60 * MINUTE }),
+  /** Overbooking (annex 4): at most 30% more candidates than machines. */
+  maxOverbookingRatio: 0.3,
+  /** Test machine minimums (notice §三). */
+  machine: Object.freeze({
+    minScreenWidth: 1024,
+    minScreenHeight: 768,
+    minFreeMemoryBytes: 512 * 1024 * 1024,
+  }),
+});
+
+export const MINUTE_MS = MINUTE;

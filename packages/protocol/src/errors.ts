@@ -1,0 +1,69 @@
+/**
+ * Stable error codes: clients switch on the code, people read the message. Frozen
+ * `as const` object rather than an enum so the values are plain strings on the wire.
+ */
+export const ERROR_CODES = Object.freeze({
+  PROTOCOL_VERSION: 'PROTOCOL_VERSION',
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  NOT_READY: 'NOT_READY',
+  NOT_REGISTERED: 'NOT_REGISTERED',
+  UNKNOWN_ROOM: 'UNKNOWN_ROOM',
+  UNKNOWN_SEAT: 'UNKNOWN_SEAT',
+  UNKNOWN_TICKET: 'UNKNOWN_TICKET',
+  WRONG_ID_NUMBER: 'WRONG_ID_NUMBER',
+  WRONG_ROOM: 'WRONG_ROOM',
+  WRONG_SEAT: 'WRONG_SEAT',
+  NO_SITTING: 'NO_SITTING',
+  ALREADY_LOGGED_IN: 'ALREADY_LOGGED_IN',
+  LOGIN_NOT_OPEN: 'LOGIN_NOT_OPEN',
+  LATE_ENTRY_CLOSED: 'LATE_ENTRY_CLOSED',
+  SESSION_INVALID: 'SESSION_INVALID',
+  NOT_LOGGED_IN: 'NOT_LOGGED_IN',
+  UNKNOWN_SITTING: 'UNKNOWN_SITTING',
+  UNKNOWN_ITEM: 'UNKNOWN_ITEM',
+  SITTING_NOT_STARTED: 'SITTING_NOT_STARTED',
+  SITTING_ALREADY_STARTED: 'SITTING_ALREADY_STARTED',
+  SITTING_ENDED: 'SITTING_ENDED',
+  TOO_EARLY: 'TOO_EARLY',
+  TOO_LATE_TO_OPEN: 'TOO_LATE_TO_OPEN',
+  ALREADY_HANDED_IN: 'ALREADY_HANDED_IN',
+  CODE_REQUIRED: 'CODE_REQUIRED',
+  CANDIDATES_STILL_ANSWERING: 'CANDIDATES_STILL_ANSWERING',
+  STORAGE_FULL: 'STORAGE_FULL',
+  BAD_PACKAGE: 'BAD_PACKAGE',
+  INTERNAL: 'INTERNAL',
+} as const);
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Every acknowledgement has this shape (STYLE §5). */
+export type Ack<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Ack<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string, details?: Record<string, unknown>): Ack<never> {
+  return details ? { ok: false, error: { code, message, details } } : { ok: false, error: { code, message } };
+}
+
+/** Thrown inside handlers; turned into a typed acknowledgement at the boundary. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type {
+  AnswerSave,
+  HandedIn,
+  LoginRequest,
+  LoginResult,
+  MachineRegister,
+  SaveResult,
+  SittingStarted,
+  SittingView,
+} from './candidate.js';
+import type { Ack } from './errors.js';
+import type { CandidateTile, EndResult, RoomSnapshot, StartResult } from './proctor.js';
+
+/** Socket.io namespaces: one per role family, so a socket's role is fixed at connect. */
+export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/proctor' } as const);
+
+/** What every connection presents in its handshake; the version is checked first. */
+export const handshakeSchema = z.strictObject({
+  protocolVersion: z.number().int(),
+  /** Proctor consoles only: the room and the credential issued for it. */
+  roomId: z.string().min(1).max(64).optional(),
+  credential: z.string().min(16).max(256).optional(),
+});
+export type Handshake = z.infer<typeof handshakeSchema>;
+
+type AckFn<T> = (result: Ack<T>) => void;
+
+export interface RegisterResult {
+  siteName: string;
+  roomName: string;
+  serverNow: number;
+}
+
+export interface CandidateClientEvents {
+  'machine:register': (p: MachineRegister, ack: AckFn<RegisterResult>) => void;
+  'candidate:login': (p: LoginRequest, ack: AckFn<LoginResult>) => void;
+  'candidate:resume': (p: { sessionToken: string }, ack: AckFn<LoginResult>) => void;
+  'answer:save': (p: AnswerSave, ack: AckFn<SaveResult>) => void;
+  'exam:handIn': (p: { sittingId: string }, ack: AckFn<HandedIn>) => void;
+  'time:sync': (p: Record<string, never>, ack: AckFn<{ serverNow: number }>) => void;
+}
+
+export interface CandidateServerEvents {
+  'sitting:state': (view: SittingView) => void;
+  'sitting:started': (started: SittingStarted) => void;
+  'exam:handedIn': (handedIn: HandedIn) => void;
+  'session:revoked': (p: { reason: string }) => void;
+}
+
+export interface ProctorClientEvents {
+  'room:subscribe': (p: Record<string, never>, ack: AckFn<RoomSnapshot>) => void;
+  'login:open': (p: { sittingId: string }, ack: AckFn<{ loginOpenedAt: number }>) => void;
+  'sitting:start': (p: { sittingId: string; reason?: string }, ack: AckFn<StartResult>) => void;
+  'sitting:end': (p: { sittingId: string }, ack: AckFn<EndResult>) => void;
+}
+
+export interface ProctorServerEvents {
+  'room:snapshot': (snapshot: RoomSnapshot) => void;
+  'room:tiles': (p: { serverNow: number; tiles: CandidateTile[] }) => void;
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { answerValueSchema } from './paper.js';
+
+/**
+ * Payloads carried inside the one package container (packages/crypto). The container
+ * signs and encrypts; these schemas say what the decrypted bytes must be before use.
+ */
+const id = z.string().min(1).max(64);
+const isoDate = z.iso.datetime();
+const level = z.enum(['junior', 'intermediate', 'senior']);
+
+export const roomSchema = z.strictObject({
+  roomId: id,
+  name: z.string().max(100),
+  seats: z.number().int().positive().max(500),
+});
+
+export const sittingSchema = z.strictObject({
+  sittingId: id,
+  batchId: id,
+  subjectCode: id,
+  subjectName: z.string().max(100),
+  level,
+  scheduledStart: isoDate,
+  lateEntryCutoffMinutes: z.number().int().min(0).max(60),
+});
+export type SittingDef = z.infer<typeof sittingSchema>;
+
+export const candidateSchema = z.strictObject({
+  ticketNo: z.string().regex(/^\d{8,20}$/),
+  idNumber: z.string().regex(/^\d{17}[\dX]$/),
+  name: z.string().min(1).max(50),
+  gender: z.enum(['M', 'F']),
+  level,
+  specialty: z.string().max(50),
+  photoPng: z.base64().max(2_000_000),
+  roomId: id,
+  /** Null at overbooked sites: the proctor assigns a seat at entry. */
+  seatNo: z.number().int().positive().nullable(),
+  sittingIds: z.array(id).min(1).max(4),
+});
+export type CandidateDef = z.infer<typeof candidateSchema>;
+
+export const sealedPaperSchema = z.strictObject({
+  paperId: id,
+  sittingId: id,
+  /** The paper JSON sealed with the sitting key; AAD is the sitting id. */
+  sealed: z.string().max(20_000_000),
+});
+
+export const examDataSchema = z.strictObject({
+  examId: id,
+  examName: z.string().max(200),
+  site: z.strictObject({ siteId: id, name: z.string().max(200) }),
+  /** The arrangement timestamp that must match the tickets and the room data. */
+  arrangementTimestamp: isoDate,
+  rooms: z.array(roomSchema).min(1).max(500),
+  sittings: z.array(sittingSchema).min(1).max(100),
+  candidates: z.array(candidateSchema).min(1).max(50_000),
+  papers: z.array(sealedPaperSchema).min(1).max(100),
+});
+export type ExamData = z.infer<typeof examDataSchema>;
+
+export const authorizationSchema = z.strictObject({
+  examId: id,
+  siteId: id,
+  validFrom: isoDate,
+  validUntil: isoDate,
+  sittingKeys: z
+    .array(z.strictObject({ sittingId: id, key: z.base64() }))
+    .min(1)
+    .max(100),
+});
+export type Authorization = z.infer<typeof authorizationSchema>;
+
+export const auditEventSchema = z.strictObject({
+  seq: z.number().int().positive(),
+  at: z.number().int(),
+  actorRole: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  data: z.unknown(),
+  prevHash: z.string().length(64),
+  hash: z.string().length(64),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export const answerChangeRecordSchema = z.strictObject({
+  seq: z.number().int().positive(),
+  itemId: id,
+  value: answerValueSchema,
+  flagged: z.boolean(),
+  receivedAt: z.number().int(),
+});
+
+export const candidateStatusSchema = z.enum(['absent', 'not-started', 'answering', 'handed-in']);
+export type CandidateStatus = z.infer<typeof candidateStatusSchema>;
+
+export const answerPackageSchema = z.strictObject({
+  examId: id,
+  siteId: id,
+  sittingId: id,
+  subjectCode: id,
+  exportedAt: z.number().int(),
+  candidates: z.array(
+    z.strictObject({
+      ticketNo: z.string(),
+      roomId: id,
+      seatNo: z.number().int().nullable(),
+      status: candidateStatusSchema,
+      handedInAt: z.number().int().nullable(),
+      handInKind: z.enum(['manual', 'auto']).nullable(),
+      extensionMs: z.number().int(),
+      /** Every change in sequence order: the final answer per item is the last one. */
+      changes: z.array(answerChangeRecordSchema),
+    }),
+  ),
+  /** The site's whole audit chain up to the export, so the centre can re-check it. */
+  audit: z.array(auditEventSchema),
+});
+export type AnswerPackage = z.infer<typeof answerPackageSchema>;

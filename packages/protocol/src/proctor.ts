@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { CandidateStatus } from './packages.js';
+
+/** Proctor namespace: a console acts on its own room only. */
+const id = z.string().min(1).max(64);
+
+export const sittingCommandSchema = z.strictObject({ sittingId: id });
+export const startSchema = z.strictObject({
+  sittingId: id,
+  /** Required for a delayed start; recorded in the audit trail. */
+  reason: z.string().max(500).optional(),
+});
+
+export interface CandidateTile {
+  ticketNo: string;
+  /** The console shows the last 3 digits of the ticket number (annex 4). */
+  ticketTail: string;
+  name: string;
+  seatNo: number | null;
+  sittingId: string;
+  status: CandidateStatus | 'logged-in';
+  online: boolean;
+  answered: number;
+  total: number;
+  ackSeq: number;
+  lastSyncAt: number | null;
+  endsAt: number | null;
+  handedInAt: number | null;
+}
+
+export interface RoomSittingView {
+  sittingId: string;
+  subjectName: string;
+  scheduledStart: number;
+  loginOpenedAt: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface RoomSnapshot {
+  roomId: string;
+  roomName: string;
+  seats: number;
+  serverNow: number;
+  sittings: RoomSittingView[];
+  candidates: CandidateTile[];
+}
+
+export interface StartResult {
+  startedAt: number;
+  authority: 'on-time' | 'city-consent';
+}
+
+export interface EndResult {
+  endedAt: number;
+  handedIn: number;
+  absent: number;
+  /** Set when this room was the last to end and the sitting's package was written. */
+  answerPackage: string | null;
+}
