@@ -52,6 +52,8 @@ describe('sitting clock', () => {
 describe('thresholds', () => {
   it('classifies delayed starts at 30 and 60 minutes', () => {
     expect(delayedStartAuthority(T0, T0)).toBe('on-time');
+    expect(delayedStartAuthority(T0, T0 + MIN)).toBe('on-time');
+    expect(delayedStartAuthority(T0, T0 + MIN + 1)).toBe('city-consent');
     expect(delayedStartAuthority(T0, T0 + 30 * MIN)).toBe('city-consent');
     expect(delayedStartAuthority(T0, T0 + 30 * MIN + 1)).toBe('province-code');
     expect(delayedStartAuthority(T0, T0 + 60 * MIN)).toBe('province-code');

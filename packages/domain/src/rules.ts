@@ -36,6 +36,8 @@ export const RULES = Object.freeze({
   defaultLateEntryCutoffMs: 5 * MINUTE,
   /** Candidate reminders, as candidates know them from the real system. */
   reminderBeforeEndMs: Object.freeze([10 * MINUTE, 5 * MINUTE]),
+  /** A start command within a minute of the scheduled time is on time, not a delayed start. */
+  onTimeGraceMs: MINUTE,
   /** Delayed start (annex 2 §二): city consent up to 30, province code to 60, centre beyond. */
   delayedStart: Object.freeze({ cityConsentUpToMs: 30 * MINUTE, provinceCodeUpToMs: 60 * MINUTE }),
   /** Time extension, cumulative per candidate: proctor up to 10, province to 60, centre beyond. */

@@ -5,7 +5,7 @@ export type DelayedStartAuthority = 'on-time' | 'city-consent' | 'province-code'
 
 export function delayedStartAuthority(scheduledStart: number, actualStart: number): DelayedStartAuthority {
   const delay = actualStart - scheduledStart;
-  if (delay <= 0) return 'on-time';
+  if (delay <= RULES.onTimeGraceMs) return 'on-time';
   if (delay <= RULES.delayedStart.cityConsentUpToMs) return 'city-consent';
   if (delay <= RULES.delayedStart.provinceCodeUpToMs) return 'province-code';
   return 'centre-code';

@@ -120,3 +120,15 @@ export const answerPackageSchema = z.strictObject({
   audit: z.array(auditEventSchema),
 });
 export type AnswerPackage = z.infer<typeof answerPackageSchema>;
+
+/** The exact object each audit link's hash covers; the site and the centre both use it. */
+export function auditLinkPayload(e: {
+  at: number;
+  actorRole: string;
+  actorId: string;
+  action: string;
+  subject: string;
+  data: unknown;
+}) {
+  return { at: e.at, actorRole: e.actorRole, actorId: e.actorId, action: e.action, subject: e.subject, data: e.data };
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { idNumberFor, ticketFor } from '@exam/centre';
+import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
+import Database from 'better-sqlite3';
+import type { Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+
+let site: TestSite;
+let sockets: Socket[] = [];
+
+beforeEach(async () => {
+  site = await startTestSite({ rooms: 1, perRoom: 2 });
+  const proctor = await proctorSocket(site, 'R1');
+  sockets = [proctor];
+  await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
+  site.clock.set(site.juniorStart);
+  await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
+});
+
+afterEach(async () => {
+  for (const s of sockets) s.disconnect();
+  await site.stop();
+});
+
+async function candidate(machineId = 'machine-1') {
+  const s = rawSocket(site.url, 'candidate');
+  sockets.push(s);
+  await connected(s);
+  await call(s, 'machine:register', { roomId: 'R1', seatNo: 1, machineId, clientVersion: '1' });
+  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
+    ticketNo: ticketFor(1, 1),
+    idNumber: idNumberFor(1),
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  return { socket: s, login: r.value };
+}
+
+const save = (s: Socket, changes: unknown[]) =>
+  call<Ack<SaveResult>>(s, 'answer:save', { sittingId: 'S-J-ECON', changes });
+
+function storedChanges() {
+  const db = new Database(join(site.dataDir, 'site.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT seq, item_id, value FROM answer_changes ORDER BY seq').all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('answer saves', () => {
+  it('acknowledges only the highest contiguous sequence when saves arrive out of order', async () => {
+    const { socket } = await candidate();
+    expect(await save(socket, [{ seq: 2, itemId: 'J-001', value: 'B' }])).toEqual({
+      ok: true,
+      value: { ackSeq: 0 },
+    });
+    expect(await save(socket, [{ seq: 4, itemId: 'J-004', value: 'C' }])).toEqual({
+      ok: true,
+      value: { ackSeq: 0 },
+    });
+    expect(await save(socket, [{ seq: 1, itemId: 'J-001', value: 'A' }])).toEqual({
+      ok: true,
+      value: { ackSeq: 2 },
+    });
+    expect(await save(socket, [{ seq: 3, itemId: 'J-003', value: false }])).toEqual({
+      ok: true,
+      value: { ackSeq: 4 },
+    });
+  });
+
+  it('applies duplicate saves once and keeps the latest answer by sequence, not arrival', async () => {
+    const { socket } = await candidate();
+    const batch = [
+      { seq: 1, itemId: 'J-001', value: 'A' },
+      { seq: 2, itemId: 'J-001', value: 'C' },
+    ];
+    await save(socket, batch);
+    await save(socket, batch);
+    await save(socket, [{ seq: 1, itemId: 'J-001', value: 'D' }]);
+    expect(storedChanges()).toEqual([
+      { seq: 1, item_id: 'J-001', value: '"A"' },
+      { seq: 2, item_id: 'J-001', value: '"C"' },
+    ]);
+    // A candidate who comes back gets the answer of the highest sequence.
+    socket.disconnect();
+    const again = await candidate();
+    expect(again.login.answers).toEqual([{ itemId: 'J-001', value: 'C', flagged: false, seq: 2 }]);
+    expect(again.login.ackSeq).toBe(2);
+  });
+
+  it('refuses an answer that does not fit its item, storing nothing of the batch', async () => {
+    const { socket } = await candidate();
+    const r = await save(socket, [
+      { seq: 1, itemId: 'J-001', value: 'A' },
+      { seq: 2, itemId: 'J-001', value: 'Z' },
+    ]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    expect(await save(socket, [{ seq: 1, itemId: 'NOPE', value: 'A' }])).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_ITEM' },
+    });
+    expect(storedChanges()).toEqual([]);
+  });
+
+  it('groups concurrent saves into shared commits and acknowledges each', async () => {
+    const { socket } = await candidate();
+    const before = site.server.committer.batches;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => save(socket, [{ seq: i + 1, itemId: 'J-001', value: 'A' }])),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(Math.max(...results.map((r) => (r.ok ? r.value.ackSeq : 0)))).toBe(50);
+    expect(site.server.committer.batches - before).toBeLessThan(50);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NAMESPACES } from '@exam/protocol';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { Server } from 'socket.io';
+import { loadOrCreateAdminToken } from './adminToken.js';
+import { GroupCommitter } from './answers/groupCommit.js';
+import { type Clock, systemClock } from './clock.js';
+import { openDatabase } from './db/open.js';
+import { registerAdminRoutes } from './http/adminRoutes.js';
+import { createEvents, type SiteContext, type SiteIdentity } from './services/context.js';
+import { PaperCatalogue } from './services/papers.js';
+import { FailureLimiter } from './services/rateLimit.js';
+import { autoHandInDue } from './services/sittingControl.js';
+import { attachCandidateNamespace, type CandidateNamespace } from './sockets/candidateNamespace.js';
+import { Presence } from './sockets/presence.js';
+import {
+  attachProctorNamespace,
+  type ProctorNamespace,
+  RoomBroadcaster,
+} from './sockets/proctorNamespace.js';
+
+export interface SiteServerOptions {
+  dataDir: string;
+  identity: SiteIdentity;
+  clock?: Clock;
+  logger?: Logger;
+  /** How often (real milliseconds) the server checks for candidates whose time is up. */
+  tickMs?: number;
+  groupCommitWindowMs?: number;
+}
+
+export interface SiteServer {
+  readonly ctx: SiteContext;
+  readonly adminToken: string;
+  readonly committer: GroupCommitter;
+  listen(opts?: { host?: string; port?: number }): Promise<string>;
+  /** Runs the periodic checks now (auto hand-in); tests call it after moving the clock. */
+  tick(): void;
+  close(): Promise<void>;
+}
+
+/** Builds a complete site server without listening (STYLE §2); main.ts starts it. */
+export function createSiteServer(opts: SiteServerOptions): SiteServer {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const log = opts.logger ?? pino({ level: 'silent' });
+  const db = openDatabase(join(opts.dataDir, 'site.db'));
+  const clock = opts.clock ?? systemClock;
+  const ctx: SiteContext = {
+    db,
+    clock,
+    identity: opts.identity,
+    papers: new PaperCatalogue(db, opts.identity.privateKeyPem),
+    events: createEvents(),
+    log,
+    exportDir: join(opts.dataDir, 'exports'),
+  };
+  const adminToken = loadOrCreateAdminToken(opts.dataDir);
+
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
+  registerAdminRoutes(app, ctx, adminToken);
+
+  const io = new Server(app.server, {
+    serveClient: false,
+    transports: ['websocket', 'polling'],
+    // Large enough for a batch of long-text answers; the schemas bound each field.
+    maxHttpBufferSize: 8 * 1024 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+
+  let broadcaster: RoomBroadcaster | null = null;
+  const presence = new Presence((roomId, ticketNo, sittingId) =>
+    broadcaster?.markDirty(roomId, ticketNo, sittingId),
+  );
+  const committer = new GroupCommitter(
+    db,
+    () => clock.now(),
+    opts.groupCommitWindowMs ?? 2,
+    2000,
+    (reqs) => {
+      for (const r of reqs) broadcaster?.markDirty(r.roomId, r.ticketNo, r.sittingId);
+    },
+  );
+  const proctorNsp = io.of(NAMESPACES.proctor) as ProctorNamespace;
+  broadcaster = new RoomBroadcaster(proctorNsp, ctx, presence);
+  attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
+    committer,
+    limiter: new FailureLimiter(5, 60_000),
+    presence,
+  });
+  attachProctorNamespace(proctorNsp, ctx, broadcaster);
+
+  const tick = () => {
+    committer.flush();
+    autoHandInDue(ctx);
+  };
+  const ticker = setInterval(() => {
+    try {
+      tick();
+    } catch (e) {
+      log.error({ err: e }, 'tick failed');
+    }
+  }, opts.tickMs ?? 1000);
+  ticker.unref();
+
+  let closed = false;
+  return {
+    ctx,
+    adminToken,
+    committer,
+    tick,
+    async listen(l = {}) {
+      await app.listen({ host: l.host ?? '127.0.0.1', port: l.port ?? 0 });
+      const addr = app.server.address();
+      if (!addr || typeof addr === 'string') throw new Error('server has no TCP address');
+      return `http://${l.host ?? '127.0.0.1'}:${addr.port}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(ticker);
+      broadcaster?.close();
+      committer.flush();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close().catch(() => {});
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExamPackages, idNumberFor, testExamSpec, ticketFor } from '@exam/centre';
+import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
+import Database from 'better-sqlite3';
+import type { Socket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type ChildSite,
+  call,
+  connected,
+  killHard,
+  rawSocket,
+  spawnSiteServer,
+  testPki,
+  writeIdentity,
+} from './testing/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'site-crash-'));
+const dataDir = join(dir, 'data');
+const identityDir = join(dir, 'identity');
+let site: ChildSite | null = null;
+const sockets: Socket[] = [];
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  if (site) await killHard(site);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function post(url: string, path: string, token: string, body: Buffer) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    body,
+  });
+  return (await res.json()) as { ok: boolean; value: { proctorCredentials: Record<string, string> } };
+}
+
+interface Writer {
+  ticketNo: string;
+  machineId: string;
+  token: string;
+  nextSeq: number;
+  acked: number;
+  socket: Socket;
+}
+
+const ITEMS = ['J-001', 'J-004', 'J-007', 'J-010'];
+
+/** Saves one answer after another until the socket drops, recording every ack received. */
+async function writeUntilDropped(w: Writer): Promise<void> {
+  while (w.socket.connected) {
+    const seq = w.nextSeq;
+    try {
+      const r = await call<Ack<SaveResult>>(w.socket, 'answer:save', {
+        sittingId: 'S-J-ECON',
+        changes: [{ seq, itemId: ITEMS[seq % ITEMS.length], value: 'ABCD'[seq % 4] }],
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      w.acked = Math.max(w.acked, r.value.ackSeq);
+      w.nextSeq++;
+    } catch {
+      return;
+    }
+  }
+}
+
+describe('kill -9 of the site server mid-sitting', () => {
+  it('keeps every acknowledged answer and lets clients resume without loss', async () => {
+    const pki = testPki();
+    writeIdentity(identityDir, pki);
+    const start = new Date(Date.now() + 10 * 60_000);
+    const built = buildExamPackages(
+      testExamSpec({ rooms: 1, perRoom: 6, juniorStart: start }),
+      pki.centre,
+      pki.site.certPem,
+      {
+        validFrom: new Date(Date.now() - 86_400_000),
+        validUntil: new Date(Date.now() + 86_400_000),
+      },
+    );
+    site = await spawnSiteServer(dataDir, identityDir);
+    const port = Number(new URL(site.url).port);
+    const imported = await post(site.url, '/api/admin/exam-data', site.adminToken, built.examData);
+    expect(imported.ok).toBe(true);
+    expect((await post(site.url, '/api/admin/authorization', site.adminToken, built.authorization)).ok).toBe(
+      true,
+    );
+
+    const proctor = rawSocket(site.url, 'proctor', {
+      roomId: 'R1',
+      credential: imported.value.proctorCredentials.R1,
+    });
+    sockets.push(proctor);
+    await connected(proctor);
+    await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
+
+    const writers: Writer[] = [];
+    for (let seat = 1; seat <= 6; seat++) {
+      const socket = rawSocket(site.url, 'candidate');
+      sockets.push(socket);
+      await connected(socket);
+      const machineId = `machine-crash-${seat}`;
+      await call(socket, 'machine:register', { roomId: 'R1', seatNo: seat, machineId, clientVersion: '1' });
+      const r = await call<Ack<LoginResult>>(socket, 'candidate:login', {
+        ticketNo: ticketFor(1, seat),
+        idNumber: idNumberFor(seat),
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      writers.push({
+        ticketNo: ticketFor(1, seat),
+        machineId,
+        token: r.value.sessionToken,
+        nextSeq: 1,
+        acked: 0,
+        socket,
+      });
+    }
+    expect((await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON' })).ok).toBe(true);
+
+    const running = writers.map((w) => writeUntilDropped(w));
+    await new Promise((r) => setTimeout(r, 700));
+    await killHard(site);
+    await Promise.all(running);
+    const ackedTotal = writers.reduce((n, w) => n + w.acked, 0);
+    expect(ackedTotal).toBeGreaterThan(6);
+
+    // Every acknowledged answer is on disk, and the database is intact.
+    const db = new Database(join(dataDir, 'site.db'), { readonly: true });
+    expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+    for (const w of writers) {
+      const seqs = db
+        .prepare(
+          "SELECT seq FROM answer_changes WHERE ticket_no = ? AND sitting_id = 'S-J-ECON' ORDER BY seq",
+        )
+        .pluck()
+        .all(w.ticketNo) as number[];
+      expect(seqs.slice(0, w.acked)).toEqual(Array.from({ length: w.acked }, (_, i) => i + 1));
+    }
+    db.close();
+
+    // The server comes back on the same port; each client resumes and re-sends what was not acked.
+    site = await spawnSiteServer(dataDir, identityDir, port);
+    for (const w of writers) {
+      const socket = rawSocket(site.url, 'candidate');
+      sockets.push(socket);
+      await connected(socket);
+      await call(socket, 'machine:register', {
+        roomId: 'R1',
+        seatNo: Number(w.ticketNo.slice(-1)),
+        machineId: w.machineId,
+        clientVersion: '1',
+      });
+      const resumed = await call<Ack<LoginResult>>(socket, 'candidate:resume', { sessionToken: w.token });
+      if (!resumed.ok) throw new Error(resumed.error.message);
+      expect(resumed.value.ackSeq).toBeGreaterThanOrEqual(w.acked);
+      const missing = Array.from(
+        { length: w.nextSeq - 1 - resumed.value.ackSeq },
+        (_, i) => resumed.value.ackSeq + i + 1,
+      );
+      const changes = [...missing, w.nextSeq].map((seq) => ({
+        seq,
+        itemId: ITEMS[seq % ITEMS.length],
+        value: 'ABCD'[seq % 4],
+      }));
+      const r = await call<Ack<SaveResult>>(socket, 'answer:save', { sittingId: 'S-J-ECON', changes });
+      expect(r).toEqual({ ok: true, value: { ackSeq: w.nextSeq } });
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import type { AnswerValue } from '@exam/protocol';
+import { isAnswered } from '@exam/protocol';
+import type { Db } from '../open.js';
+import { stmt } from '../statements.js';
+
+export interface AnswerChangeRow {
+  ticket_no: string;
+  sitting_id: string;
+  seq: number;
+  item_id: string;
+  value: string;
+  flagged: 0 | 1;
+  received_at: number;
+  after_hand_in: 0 | 1;
+}
+
+export interface NewChange {
+  seq: number;
+  itemId: string;
+  value: AnswerValue;
+  flagged: boolean;
+}
+
+/**
+ * Applies one change idempotently: a sequence already stored is ignored, and the current
+ * answer moves only forward in sequence, so duplicates and reordering apply once.
+ */
+export function applyChange(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+  c: NewChange,
+  at: number,
+  afterHandIn: boolean,
+): boolean {
+  const valueJson = JSON.stringify(c.value);
+  const inserted = stmt(
+    db,
+    `INSERT OR IGNORE INTO answer_changes
+       (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, after_hand_in)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(ticketNo, sittingId, c.seq, c.itemId, valueJson, c.flagged ? 1 : 0, at, afterHandIn ? 1 : 0).changes;
+  if (inserted === 0) return false;
+  stmt(
+    db,
+    `INSERT INTO answers_current (ticket_no, sitting_id, item_id, seq, value, flagged, answered)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (ticket_no, sitting_id, item_id) DO UPDATE SET
+       seq = excluded.seq, value = excluded.value, flagged = excluded.flagged, answered = excluded.answered
+     WHERE excluded.seq > answers_current.seq`,
+  ).run(ticketNo, sittingId, c.itemId, c.seq, valueJson, c.flagged ? 1 : 0, isAnswered(c.value) ? 1 : 0);
+  return true;
+}
+
+/** The highest sequence n such that 1..n are all stored, starting the walk at `from`. */
+export function contiguousFrom(db: Db, ticketNo: string, sittingId: string, from: number): number {
+  const rows = stmt(
+    db,
+    'SELECT seq FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? AND seq > ? ORDER BY seq',
+  )
+    .pluck()
+    .all(ticketNo, sittingId, from) as number[];
+  let ack = from;
+  for (const seq of rows) {
+    if (seq !== ack + 1) break;
+    ack = seq;
+  }
+  return ack;
+}
+
+export function maxSeq(db: Db, ticketNo: string, sittingId: string): number {
+  const row = stmt(db, 'SELECT max(seq) AS m FROM answer_changes WHERE ticket_no = ? AND sitting_id = ?').get(
+    ticketNo,
+    sittingId,
+  ) as { m: number | null };
+  return row.m ?? 0;
+}
+
+export interface CurrentAnswerRow {
+  item_id: string;
+  seq: number;
+  value: string;
+  flagged: 0 | 1;
+}
+
+export function currentAnswers(db: Db, ticketNo: string, sittingId: string): CurrentAnswerRow[] {
+  return stmt(
+    db,
+    'SELECT item_id, seq, value, flagged FROM answers_current WHERE ticket_no = ? AND sitting_id = ? ORDER BY item_id',
+  ).all(ticketNo, sittingId) as CurrentAnswerRow[];
+}
+
+export function listChanges(db: Db, ticketNo: string, sittingId: string): AnswerChangeRow[] {
+  return stmt(db, 'SELECT * FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? ORDER BY seq').all(
+    ticketNo,
+    sittingId,
+  ) as AnswerChangeRow[];
+}
+
+export function countChanges(db: Db): number {
+  return (stmt(db, 'SELECT count(*) AS n FROM answer_changes').get() as { n: number }).n;
+}

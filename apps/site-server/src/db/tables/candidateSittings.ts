@@ -1,0 +1,184 @@
+import type { CandidateStatus } from '@exam/protocol';
+import type { Db } from '../open.js';
+import { stmt } from '../statements.js';
+
+export interface CandidateSittingRow {
+  ticket_no: string;
+  sitting_id: string;
+  status: CandidateStatus;
+  machine_id: string | null;
+  seat_no: number | null;
+  session_token_hash: string | null;
+  logged_in_at: number | null;
+  extension_ms: number;
+  ack_seq: number;
+  max_seq: number;
+  last_sync_at: number | null;
+  handed_in_at: number | null;
+  hand_in_kind: 'manual' | 'auto' | null;
+}
+
+export function ensureCandidateSitting(db: Db, ticketNo: string, sittingId: string): void {
+  stmt(db, 'INSERT OR IGNORE INTO candidate_sittings (ticket_no, sitting_id) VALUES (?, ?)').run(
+    ticketNo,
+    sittingId,
+  );
+}
+
+export function getCandidateSitting(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+): CandidateSittingRow | undefined {
+  return stmt(db, 'SELECT * FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?').get(
+    ticketNo,
+    sittingId,
+  ) as CandidateSittingRow | undefined;
+}
+
+export function findBySessionHash(db: Db, tokenHash: string): CandidateSittingRow | undefined {
+  return stmt(db, 'SELECT * FROM candidate_sittings WHERE session_token_hash = ?').get(tokenHash) as
+    | CandidateSittingRow
+    | undefined;
+}
+
+/** A candidate's sittings in schedule order, to pick the one they are here for now. */
+export function listSittingsOfCandidate(db: Db, ticketNo: string): CandidateSittingRow[] {
+  return stmt(
+    db,
+    `SELECT cs.* FROM candidate_sittings cs JOIN sittings s USING (sitting_id)
+     WHERE cs.ticket_no = ? ORDER BY s.scheduled_start, cs.sitting_id`,
+  ).all(ticketNo) as CandidateSittingRow[];
+}
+
+export interface RoomCandidateRow extends CandidateSittingRow {
+  name: string;
+  room_id: string;
+  assigned_seat: number | null;
+  level: 'junior' | 'intermediate' | 'senior';
+  answered: number;
+}
+
+export function listRoomCandidates(db: Db, roomId: string, sittingId?: string): RoomCandidateRow[] {
+  const sql = `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
+      (SELECT count(*) FROM answers_current a
+        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered
+    FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+    WHERE c.room_id = ? ${sittingId ? 'AND cs.sitting_id = ?' : ''}
+    ORDER BY cs.sitting_id, coalesce(cs.seat_no, c.seat_no, 9999), cs.ticket_no`;
+  const args = sittingId ? [roomId, sittingId] : [roomId];
+  return stmt(db, sql).all(...args) as RoomCandidateRow[];
+}
+
+export function getRoomCandidate(db: Db, ticketNo: string, sittingId: string): RoomCandidateRow | undefined {
+  return stmt(
+    db,
+    `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
+      (SELECT count(*) FROM answers_current a
+        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered
+     FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+     WHERE cs.ticket_no = ? AND cs.sitting_id = ?`,
+  ).get(ticketNo, sittingId) as RoomCandidateRow | undefined;
+}
+
+export function recordLogin(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+  machineId: string,
+  seatNo: number,
+  tokenHash: string,
+  at: number,
+  status: CandidateStatus,
+): void {
+  stmt(
+    db,
+    `UPDATE candidate_sittings SET machine_id = ?, seat_no = ?, session_token_hash = ?,
+       logged_in_at = coalesce(logged_in_at, ?), status = ?
+     WHERE ticket_no = ? AND sitting_id = ?`,
+  ).run(machineId, seatNo, tokenHash, at, status, ticketNo, sittingId);
+}
+
+export function setStatus(db: Db, ticketNo: string, sittingId: string, status: CandidateStatus): void {
+  stmt(db, 'UPDATE candidate_sittings SET status = ? WHERE ticket_no = ? AND sitting_id = ?').run(
+    status,
+    ticketNo,
+    sittingId,
+  );
+}
+
+export function markHandedIn(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+  at: number,
+  kind: 'manual' | 'auto',
+): void {
+  stmt(
+    db,
+    `UPDATE candidate_sittings SET status = 'handed-in', handed_in_at = ?, hand_in_kind = ?
+     WHERE ticket_no = ? AND sitting_id = ?`,
+  ).run(at, kind, ticketNo, sittingId);
+}
+
+export function updateSyncState(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+  ackSeq: number,
+  maxSeq: number,
+  at: number,
+): void {
+  stmt(
+    db,
+    `UPDATE candidate_sittings SET ack_seq = ?, max_seq = ?, last_sync_at = ?
+     WHERE ticket_no = ? AND sitting_id = ?`,
+  ).run(ackSeq, maxSeq, at, ticketNo, sittingId);
+}
+
+/** Candidates of a room still answering (or logged in before the start) for a sitting. */
+export function listActiveInRoom(db: Db, roomId: string, sittingId: string): CandidateSittingRow[] {
+  return stmt(
+    db,
+    `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'answering'`,
+  ).all(roomId, sittingId) as CandidateSittingRow[];
+}
+
+export function listLoggedInNotStarted(db: Db, roomId: string, sittingId: string): CandidateSittingRow[] {
+  return stmt(
+    db,
+    `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'not-started' AND cs.machine_id IS NOT NULL`,
+  ).all(roomId, sittingId) as CandidateSittingRow[];
+}
+
+export function markAbsentNeverLoggedIn(db: Db, roomId: string, sittingId: string): number {
+  return stmt(
+    db,
+    `UPDATE candidate_sittings SET status = 'absent'
+     WHERE sitting_id = ? AND status = 'not-started' AND machine_id IS NULL
+       AND ticket_no IN (SELECT ticket_no FROM candidates WHERE room_id = ?)`,
+  ).run(sittingId, roomId).changes;
+}
+
+export function listCandidateSittingsOf(
+  db: Db,
+  sittingId: string,
+): (CandidateSittingRow & { room_id: string })[] {
+  return stmt(
+    db,
+    `SELECT cs.*, c.room_id FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+     WHERE cs.sitting_id = ? ORDER BY cs.ticket_no`,
+  ).all(sittingId) as (CandidateSittingRow & { room_id: string })[];
+}
+
+export function countHandedIn(db: Db, roomId: string, sittingId: string): number {
+  return (
+    stmt(
+      db,
+      `SELECT count(*) AS n FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+       WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'handed-in'`,
+    ).get(roomId, sittingId) as { n: number }
+  ).n;
+}

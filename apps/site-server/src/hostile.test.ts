@@ -1,0 +1,170 @@
+import { idNumberFor, ticketFor } from '@exam/centre';
+import type { Ack } from '@exam/protocol';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+
+let site: TestSite;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  site = await startTestSite({ rooms: 2, perRoom: 2 });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await site.stop();
+});
+
+async function candidateSocket() {
+  const s = rawSocket(site.url, 'candidate');
+  sockets.push(s);
+  await connected(s);
+  return s;
+}
+
+async function stillServing() {
+  const res = await fetch(`${site.url}/api/health`);
+  expect(res.status).toBe(200);
+}
+
+describe('hostile input', () => {
+  it('answers malformed messages on every candidate event with INVALID_MESSAGE and stays up', async () => {
+    const s = await candidateSocket();
+    const garbage: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      { a: 1 },
+      { roomId: 5 },
+      { ticketNo: {}, idNumber: [] },
+    ];
+    for (const event of [
+      'machine:register',
+      'candidate:login',
+      'candidate:resume',
+      'answer:save',
+      'exam:handIn',
+    ]) {
+      for (const payload of garbage) {
+        const r = await call<Ack<unknown>>(s, event, payload);
+        expect(r, `${event} ${JSON.stringify(payload)}`).toMatchObject({
+          ok: false,
+          error: { code: 'INVALID_MESSAGE' },
+        });
+      }
+    }
+    expect(s.connected).toBe(true);
+    await stillServing();
+  });
+
+  it('refuses oversized fields and batches by schema', async () => {
+    const s = await candidateSocket();
+    const longTicket = await call<Ack<unknown>>(s, 'candidate:login', {
+      ticketNo: '1'.repeat(5000),
+      idNumber: 'x',
+    });
+    expect(longTicket).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    const hugeBatch = await call<Ack<unknown>>(s, 'answer:save', {
+      sittingId: 'S-J-ECON',
+      changes: Array.from({ length: 500 }, (_, i) => ({ seq: i + 1, itemId: 'J-001', value: 'A' })),
+    });
+    expect(hugeBatch).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    const hugeText = await call<Ack<unknown>>(s, 'answer:save', {
+      sittingId: 'S-SENIOR',
+      changes: [{ seq: 1, itemId: 'S-001', value: '经'.repeat(60_000) }],
+    });
+    expect(hugeText).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    await stillServing();
+  });
+
+  it('drops a message beyond the transport limit by closing that socket only', async () => {
+    const s = await candidateSocket();
+    const closed = new Promise((resolve) => s.once('disconnect', resolve));
+    s.emit('candidate:login', { ticketNo: 'x'.repeat(9 * 1024 * 1024), idNumber: 'x' }, () => {});
+    await closed;
+    await stillServing();
+    const other = await candidateSocket();
+    expect(other.connected).toBe(true);
+  });
+
+  it('refuses candidate actions before login with NOT_LOGGED_IN', async () => {
+    const s = await candidateSocket();
+    const r = await call<Ack<unknown>>(s, 'answer:save', {
+      sittingId: 'S-J-ECON',
+      changes: [{ seq: 1, itemId: 'J-001', value: 'A' }],
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
+  });
+
+  it('does not let a candidate socket use proctor events', async () => {
+    const s = await candidateSocket();
+    for (const event of ['sitting:start', 'sitting:end', 'login:open', 'room:subscribe', 'admin:anything']) {
+      const r = await call<Ack<unknown>>(s, event, { sittingId: 'S-J-ECON' });
+      expect(r, event).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+  });
+
+  it('does not let a candidate act on another candidate’s sitting', async () => {
+    const proctor = await proctorSocket(site, 'R1');
+    sockets.push(proctor);
+    await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
+    const s = await candidateSocket();
+    await call(s, 'machine:register', {
+      roomId: 'R1',
+      seatNo: 1,
+      machineId: 'machine-hostile-1',
+      clientVersion: '1',
+    });
+    const login = await call<Ack<unknown>>(s, 'candidate:login', {
+      ticketNo: ticketFor(1, 1),
+      idNumber: idNumberFor(1),
+    });
+    expect(login.ok).toBe(true);
+    const r = await call<Ack<unknown>>(s, 'exam:handIn', { sittingId: 'S-SENIOR' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('does not let a proctor console use candidate events', async () => {
+    const proctor = await proctorSocket(site, 'R2');
+    sockets.push(proctor);
+    for (const event of ['candidate:login', 'answer:save', 'exam:handIn']) {
+      const r = await call<Ack<unknown>>(proctor, event, {});
+      expect(r, event).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+  });
+
+  it('refuses a proctor without the room’s credential, or with another room’s', async () => {
+    const none = rawSocket(site.url, 'proctor', { roomId: 'R1' });
+    sockets.push(none);
+    await expect(connected(none)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    const wrong = rawSocket(site.url, 'proctor', {
+      roomId: 'R1',
+      credential: site.imported.proctorCredentials.R2,
+    });
+    sockets.push(wrong);
+    await expect(connected(wrong)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('refuses a client speaking another protocol version', async () => {
+    const s = rawSocket(site.url, 'candidate', { protocolVersion: 999 });
+    sockets.push(s);
+    await expect(connected(s)).rejects.toMatchObject({ data: { code: 'PROTOCOL_VERSION' } });
+  });
+
+  it('refuses admin routes without the token and bad packages with a clear error', async () => {
+    const noToken = await fetch(`${site.url}/api/admin/exam-data`, { method: 'POST', body: 'x' });
+    expect(noToken.status).toBe(401);
+    const bad = await fetch(`${site.url}/api/admin/authorization`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${site.server.adminToken}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: Buffer.from('EXAMPKG\u0000 not really a package'),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'BAD_PACKAGE' } });
+  });
+});

@@ -1,0 +1,74 @@
+import { timingSafeEqual } from 'node:crypto';
+import { ERROR_CODES, PROTOCOL_VERSION } from '@exam/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { countChanges } from '../db/tables/answers.js';
+import { countCandidates } from '../db/tables/candidates.js';
+import { getMeta } from '../db/tables/meta.js';
+import { writeAnswerPackage } from '../services/answerExport.js';
+import type { SiteContext } from '../services/context.js';
+import { importAuthorization, importExamData } from '../services/examImport.js';
+import { toFailure } from '../sockets/handler.js';
+
+const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The site admin's REST surface. A bearer token (generated into the data directory on
+ * first start, readable only by the server's user) guards every route but the health check.
+ */
+export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, adminToken: string): void {
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: MAX_PACKAGE_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+
+  const expected = Buffer.from(`Bearer ${adminToken}`);
+  const requireAdmin = async (req: FastifyRequest, reply: FastifyReply) => {
+    const got = Buffer.from(req.headers.authorization ?? '');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      await reply.code(401).send({
+        ok: false,
+        error: { code: ERROR_CODES.UNAUTHORIZED, message: 'Site admin token required.' },
+      });
+    }
+  };
+
+  const run = async <T>(reply: FastifyReply, fn: () => T) => {
+    try {
+      return { ok: true, value: fn() };
+    } catch (e) {
+      const failure = toFailure(e, ctx.log, 'http');
+      const code = !failure.ok && failure.error.code === ERROR_CODES.INTERNAL ? 500 : 400;
+      return reply.code(code).send(failure);
+    }
+  };
+
+  app.get('/api/health', async () => ({
+    ok: true,
+    protocolVersion: PROTOCOL_VERSION,
+    examId: getMeta(ctx.db, 'examId'),
+    serverNow: ctx.clock.now(),
+  }));
+
+  const asBuffer = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+
+  app.post('/api/admin/exam-data', { preHandler: requireAdmin }, async (req, reply) =>
+    run(reply, () => importExamData(ctx, asBuffer(req.body))),
+  );
+  app.post('/api/admin/authorization', { preHandler: requireAdmin }, async (req, reply) =>
+    run(reply, () => importAuthorization(ctx, asBuffer(req.body))),
+  );
+  app.post<{ Params: { sittingId: string } }>(
+    '/api/admin/sittings/:sittingId/answer-package',
+    { preHandler: requireAdmin },
+    async (req, reply) => run(reply, () => writeAnswerPackage(ctx, req.params.sittingId)),
+  );
+  app.get('/api/admin/status', { preHandler: requireAdmin }, async () => ({
+    ok: true,
+    value: {
+      examId: getMeta(ctx.db, 'examId'),
+      candidates: countCandidates(ctx.db),
+      answerChanges: countChanges(ctx.db),
+    },
+  }));
+}

@@ -1,0 +1,259 @@
+import { sha256Hex } from '@exam/crypto';
+import {
+  canOpenLogin,
+  decideHandIn,
+  delayedStartAuthority,
+  endsAt,
+  isTimeUp,
+  loginOpensAt,
+} from '@exam/domain';
+import { type EndResult, ERROR_CODES, type HandedIn, ProtocolError, type StartResult } from '@exam/protocol';
+import { type ActorRole, appendAudit } from '../audit/auditLog.js';
+import { listChanges } from '../db/tables/answers.js';
+import {
+  countHandedIn,
+  getCandidateSitting,
+  listActiveInRoom,
+  listLoggedInNotStarted,
+  markAbsentNeverLoggedIn,
+  markHandedIn,
+  setStatus,
+} from '../db/tables/candidateSittings.js';
+import { getCandidate } from '../db/tables/candidates.js';
+import {
+  getRoomSitting,
+  listRoomSittingsOf,
+  listRunningRoomSittings,
+  markEnded,
+  markLoginOpened,
+  markStarted,
+  type RoomSittingRow,
+} from '../db/tables/roomSittings.js';
+import { getSitting, type SittingRow } from '../db/tables/sittings.js';
+import { writeAnswerPackage } from './answerExport.js';
+import type { SiteContext } from './context.js';
+import { candidateTiming } from './views.js';
+
+export interface Actor {
+  role: ActorRole;
+  id: string;
+}
+
+function roomSitting(
+  ctx: SiteContext,
+  roomId: string,
+  sittingId: string,
+): { s: SittingRow; rs: RoomSittingRow } {
+  const s = getSitting(ctx.db, sittingId);
+  const rs = getRoomSitting(ctx.db, roomId, sittingId);
+  if (!s || !rs)
+    throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Room ${roomId} has no sitting ${sittingId}.`);
+  return { s, rs };
+}
+
+export function openLogin(ctx: SiteContext, actor: Actor, roomId: string, sittingId: string): number {
+  const { s, rs } = roomSitting(ctx, roomId, sittingId);
+  if (rs.ended_at !== null)
+    throw new ProtocolError(ERROR_CODES.SITTING_ENDED, 'This sitting has ended in this room.');
+  if (rs.login_opened_at !== null) return rs.login_opened_at;
+  const now = ctx.clock.now();
+  if (!canOpenLogin(s.scheduled_start, now)) {
+    throw new ProtocolError(ERROR_CODES.TOO_EARLY, 'Login opens 30 minutes before the scheduled start.', {
+      earliestAt: loginOpensAt(s.scheduled_start),
+    });
+  }
+  ctx.db.transaction(() => {
+    markLoginOpened(ctx.db, roomId, sittingId, now);
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'login.opened',
+      subject: `${roomId}/${sittingId}`,
+    });
+  })();
+  ctx.events.emit('sitting-state', { roomId, sittingId });
+  return now;
+}
+
+/**
+ * The start command for one room's sitting. Up to 30 minutes late needs a recorded reason
+ * (the city's consent); later needs an approval code, which the console supplies from the
+ * approval-code workflow, so without one it is refused here.
+ */
+export function startSitting(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  sittingId: string,
+  reason: string | undefined,
+): StartResult {
+  const { s, rs } = roomSitting(ctx, roomId, sittingId);
+  if (rs.started_at !== null)
+    throw new ProtocolError(ERROR_CODES.SITTING_ALREADY_STARTED, 'This sitting has already started.');
+  if (!ctx.papers.hasKey(sittingId)) {
+    throw new ProtocolError(
+      ERROR_CODES.NOT_READY,
+      'The exam authorization for this sitting has not been imported.',
+    );
+  }
+  const now = ctx.clock.now();
+  const authority = delayedStartAuthority(s.scheduled_start, now);
+  if (authority === 'province-code' || authority === 'centre-code') {
+    throw new ProtocolError(
+      ERROR_CODES.CODE_REQUIRED,
+      authority === 'province-code'
+        ? 'Starting 30 to 60 minutes late needs an approval code from the province.'
+        : 'Starting more than 60 minutes late needs an approval code from the centre.',
+      { authority, delayMs: now - s.scheduled_start },
+    );
+  }
+  if (authority === 'city-consent' && !reason?.trim()) {
+    throw new ProtocolError(
+      ERROR_CODES.INVALID_MESSAGE,
+      'A delayed start needs the reason (with the city’s consent).',
+    );
+  }
+  // Opening the paper here proves the key works before anyone is told the sitting started.
+  ctx.papers.items(sittingId);
+  ctx.db.transaction(() => {
+    markStarted(ctx.db, roomId, sittingId, now, authority, reason ?? null);
+    for (const cs of listLoggedInNotStarted(ctx.db, roomId, sittingId)) {
+      setStatus(ctx.db, cs.ticket_no, sittingId, 'answering');
+    }
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'sitting.started',
+      subject: `${roomId}/${sittingId}`,
+      data: { authority, reason: reason ?? null, delayMs: Math.max(0, now - s.scheduled_start) },
+    });
+  })();
+  ctx.log.info({ roomId, sittingId, authority }, 'sitting started');
+  ctx.events.emit('sitting-started', { roomId, sittingId });
+  return { startedAt: now, authority };
+}
+
+function answersDigest(ctx: SiteContext, ticketNo: string, sittingId: string): string {
+  return sha256Hex(
+    listChanges(ctx.db, ticketNo, sittingId)
+      .map((c) => `${c.seq}:${c.item_id}:${c.value}:${c.flagged}`)
+      .join('\n'),
+  );
+}
+
+function recordHandIn(
+  ctx: SiteContext,
+  ticketNo: string,
+  sittingId: string,
+  kind: 'manual' | 'auto',
+  at: number,
+) {
+  markHandedIn(ctx.db, ticketNo, sittingId, at, kind);
+  appendAudit(ctx.db, ctx.clock.now(), {
+    actorRole: kind === 'manual' ? 'candidate' : 'system',
+    actorId: kind === 'manual' ? ticketNo : 'clock',
+    action: kind === 'manual' ? 'candidate.handed-in' : 'candidate.auto-handed-in',
+    subject: `${ticketNo}/${sittingId}`,
+    data: { handedInAt: at, answersSha256: answersDigest(ctx, ticketNo, sittingId) },
+  });
+}
+
+export function handIn(ctx: SiteContext, ticketNo: string, sittingId: string): HandedIn {
+  const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
+  const candidate = getCandidate(ctx.db, ticketNo);
+  if (!cs || !candidate) throw new ProtocolError(ERROR_CODES.NOT_LOGGED_IN, 'Not logged in.');
+  if (cs.status === 'handed-in') {
+    return { sittingId, handedInAt: cs.handed_in_at!, kind: cs.hand_in_kind ?? 'manual' };
+  }
+  const { s, rs } = roomSitting(ctx, candidate.room_id, sittingId);
+  const now = ctx.clock.now();
+  const decision = decideHandIn(candidateTiming(s, rs, cs), now);
+  if (!decision.ok) {
+    if (decision.reason === 'NOT_STARTED') {
+      throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
+    }
+    throw new ProtocolError(ERROR_CODES.TOO_EARLY, 'Hand-in is not open yet.', {
+      earliestAt: decision.earliestAt,
+    });
+  }
+  ctx.db.transaction(() => recordHandIn(ctx, ticketNo, sittingId, 'manual', now))();
+  ctx.events.emit('handed-in', { ticketNo, sittingId, handedInAt: now, kind: 'manual' });
+  ctx.events.emit('candidate-changed', { roomId: candidate.room_id, ticketNo, sittingId });
+  return { sittingId, handedInAt: now, kind: 'manual' };
+}
+
+/**
+ * Hands in every candidate whose own time is up, stamped with their end time (not the
+ * moment the timer noticed). Called on a timer and after a restart.
+ */
+export function autoHandInDue(ctx: SiteContext): number {
+  const now = ctx.clock.now();
+  let count = 0;
+  for (const rs of listRunningRoomSittings(ctx.db)) {
+    const s = getSitting(ctx.db, rs.sitting_id)!;
+    const due = listActiveInRoom(ctx.db, rs.room_id, rs.sitting_id).flatMap((cs) => {
+      const t = candidateTiming(s, rs, cs);
+      return t !== null && isTimeUp(t, now) ? [{ cs, at: endsAt(t) }] : [];
+    });
+    if (due.length === 0) continue;
+    ctx.db.transaction(() => {
+      for (const { cs, at } of due) recordHandIn(ctx, cs.ticket_no, cs.sitting_id, 'auto', at);
+    })();
+    for (const { cs, at } of due) {
+      ctx.events.emit('handed-in', {
+        ticketNo: cs.ticket_no,
+        sittingId: cs.sitting_id,
+        handedInAt: at,
+        kind: 'auto',
+      });
+      ctx.events.emit('candidate-changed', {
+        roomId: rs.room_id,
+        ticketNo: cs.ticket_no,
+        sittingId: cs.sitting_id,
+      });
+    }
+    count += due.length;
+  }
+  return count;
+}
+
+/**
+ * The end command for one room. Refused while anyone is still answering; those who never
+ * logged in become absent. When the last room of the sitting ends, the sitting's answer
+ * package is written.
+ */
+export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sittingId: string): EndResult {
+  const { rs } = roomSitting(ctx, roomId, sittingId);
+  if (rs.started_at === null)
+    throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'This sitting has not started.');
+  if (rs.ended_at !== null)
+    throw new ProtocolError(ERROR_CODES.SITTING_ENDED, 'This sitting has already ended here.');
+  autoHandInDue(ctx);
+  const answering = listActiveInRoom(ctx.db, roomId, sittingId);
+  if (answering.length > 0) {
+    throw new ProtocolError(
+      ERROR_CODES.CANDIDATES_STILL_ANSWERING,
+      `${answering.length} candidate(s) are still answering.`,
+      { tickets: answering.map((c) => c.ticket_no) },
+    );
+  }
+  const now = ctx.clock.now();
+  let absent = 0;
+  ctx.db.transaction(() => {
+    absent = markAbsentNeverLoggedIn(ctx.db, roomId, sittingId);
+    markEnded(ctx.db, roomId, sittingId, now);
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'sitting.ended',
+      subject: `${roomId}/${sittingId}`,
+      data: { absent },
+    });
+  })();
+  ctx.events.emit('sitting-state', { roomId, sittingId });
+  ctx.events.emit('room-changed', { roomId });
+  const allEnded = listRoomSittingsOf(ctx.db, sittingId).every((r) => r.ended_at !== null);
+  const answerPackage = allEnded ? writeAnswerPackage(ctx, sittingId).path : null;
+  const handedIn = countHandedIn(ctx.db, roomId, sittingId);
+  return { endedAt: now, handedIn, absent, answerPackage };
+}

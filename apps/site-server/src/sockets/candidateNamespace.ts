@@ -1,0 +1,215 @@
+import {
+  answerFitsItem,
+  answerSaveSchema,
+  type CandidateClientEvents,
+  type CandidateServerEvents,
+  ERROR_CODES,
+  emptySchema,
+  handInSchema,
+  loginSchema,
+  machineRegisterSchema,
+  ProtocolError,
+  resumeSchema,
+} from '@exam/protocol';
+import type { Namespace, Socket } from 'socket.io';
+import type { GroupCommitter } from '../answers/groupCommit.js';
+import { appendAudit } from '../audit/auditLog.js';
+import { getCandidateSitting } from '../db/tables/candidateSittings.js';
+import { upsertMachine } from '../db/tables/machines.js';
+import { getMeta } from '../db/tables/meta.js';
+import { getRoomSitting } from '../db/tables/roomSittings.js';
+import { getRoom } from '../db/tables/rooms.js';
+import { getSitting } from '../db/tables/sittings.js';
+import type { SiteContext } from '../services/context.js';
+import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
+import type { FailureLimiter } from '../services/rateLimit.js';
+import { handIn } from '../services/sittingControl.js';
+import { sittingView } from '../services/views.js';
+import { handle, refuseOtherEvents } from './handler.js';
+import { checkHandshake } from './handshake.js';
+import type { Presence } from './presence.js';
+
+interface CandidateSocketData {
+  machine?: MachineInfo;
+  session?: { ticketNo: string; sittingId: string; roomId: string };
+}
+
+export type CandidateNamespace = Namespace<
+  CandidateClientEvents,
+  CandidateServerEvents,
+  Record<string, never>,
+  CandidateSocketData
+>;
+type CandidateSocket = Socket<
+  CandidateClientEvents,
+  CandidateServerEvents,
+  Record<string, never>,
+  CandidateSocketData
+>;
+
+const CANDIDATE_EVENTS = Object.freeze([
+  'machine:register',
+  'candidate:login',
+  'candidate:resume',
+  'answer:save',
+  'exam:handIn',
+  'time:sync',
+] as const satisfies readonly (keyof CandidateClientEvents)[]);
+
+export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
+export const roomSittingRoom = (roomId: string, sittingId: string) => `rs:${roomId}:${sittingId}`;
+
+function requireMachine(socket: CandidateSocket): MachineInfo {
+  const m = socket.data.machine;
+  if (!m) throw new ProtocolError(ERROR_CODES.NOT_REGISTERED, 'Register this machine (room and seat) first.');
+  return m;
+}
+
+function requireSession(socket: CandidateSocket, sittingId: string) {
+  const s = socket.data.session;
+  if (!s) throw new ProtocolError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
+  if (s.sittingId !== sittingId) throw new ProtocolError(ERROR_CODES.FORBIDDEN, 'Not your sitting.');
+  return s;
+}
+
+export function attachCandidateNamespace(
+  nsp: CandidateNamespace,
+  ctx: SiteContext,
+  deps: { committer: GroupCommitter; limiter: FailureLimiter; presence: Presence },
+): void {
+  nsp.use((socket, next) => {
+    try {
+      checkHandshake(socket.handshake.auth);
+      next();
+    } catch (e) {
+      next(e as Error);
+    }
+  });
+
+  nsp.on('connection', (socket: CandidateSocket) => {
+    const log = ctx.log.child({ ns: 'candidate', sid: socket.id });
+
+    const enterSession = async (loggedIn: LoggedIn) => {
+      const prev = socket.data.session;
+      if (prev) {
+        await socket.leave(candidateRoom(prev.ticketNo, prev.sittingId));
+        deps.presence.leave(prev.roomId, prev.ticketNo, prev.sittingId);
+      }
+      socket.data.session = {
+        ticketNo: loggedIn.ticketNo,
+        sittingId: loggedIn.sittingId,
+        roomId: loggedIn.roomId,
+      };
+      await socket.join([
+        candidateRoom(loggedIn.ticketNo, loggedIn.sittingId),
+        roomSittingRoom(loggedIn.roomId, loggedIn.sittingId),
+      ]);
+      deps.presence.enter(loggedIn.roomId, loggedIn.ticketNo, loggedIn.sittingId);
+      return loggedIn.result;
+    };
+
+    refuseOtherEvents(socket, CANDIDATE_EVENTS, log);
+
+    handle(socket, 'machine:register', machineRegisterSchema, log, (p) => {
+      const room = getRoom(ctx.db, p.roomId);
+      if (!room)
+        throw new ProtocolError(ERROR_CODES.UNKNOWN_ROOM, `There is no room ${p.roomId} at this site.`);
+      if (p.seatNo > room.seats) {
+        throw new ProtocolError(ERROR_CODES.UNKNOWN_SEAT, `Room ${room.name} has ${room.seats} seats.`);
+      }
+      const now = ctx.clock.now();
+      const known = socket.data.machine;
+      socket.data.machine = { machineId: p.machineId, roomId: p.roomId, seatNo: p.seatNo };
+      if (!known || known.machineId !== p.machineId) {
+        ctx.db.transaction(() => {
+          upsertMachine(ctx.db, { ...p, at: now });
+          appendAudit(ctx.db, now, {
+            actorRole: 'candidate',
+            actorId: p.machineId,
+            action: 'machine.registered',
+            subject: `${p.roomId}/${p.seatNo}`,
+            data: { clientVersion: p.clientVersion },
+          });
+        })();
+      }
+      return { siteName: getMeta(ctx.db, 'siteName') ?? '', roomName: room.name, serverNow: now };
+    });
+
+    handle(socket, 'candidate:login', loginSchema, log, (p) =>
+      enterSession(login(ctx, requireMachine(socket), p, deps.limiter)),
+    );
+
+    handle(socket, 'candidate:resume', resumeSchema, log, (p) =>
+      enterSession(resume(ctx, requireMachine(socket), p.sessionToken)),
+    );
+
+    handle(socket, 'answer:save', answerSaveSchema, log, async (p) => {
+      const s = requireSession(socket, p.sittingId);
+      const rs = getRoomSitting(ctx.db, s.roomId, s.sittingId);
+      if (!rs?.started_at)
+        throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
+      const items = ctx.papers.items(s.sittingId);
+      for (const c of p.changes) {
+        const item = items.get(c.itemId);
+        if (!item)
+          throw new ProtocolError(ERROR_CODES.UNKNOWN_ITEM, `Item ${c.itemId} is not in this paper.`);
+        if (!answerFitsItem(item, c.value)) {
+          throw new ProtocolError(ERROR_CODES.INVALID_MESSAGE, `The answer does not fit item ${c.itemId}.`);
+        }
+      }
+      const outcome = await deps.committer.save({
+        roomId: s.roomId,
+        ticketNo: s.ticketNo,
+        sittingId: s.sittingId,
+        changes: p.changes,
+      });
+      return { ackSeq: outcome.ackSeq };
+    });
+
+    handle(socket, 'exam:handIn', handInSchema, log, (p) => {
+      const s = requireSession(socket, p.sittingId);
+      // Whatever is queued for this candidate is committed before the hand-in is recorded.
+      deps.committer.flush();
+      return handIn(ctx, s.ticketNo, s.sittingId);
+    });
+
+    handle(socket, 'time:sync', emptySchema, log, () => ({ serverNow: ctx.clock.now() }));
+
+    socket.on('disconnect', () => {
+      const s = socket.data.session;
+      if (s) deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+    });
+  });
+
+  const pushView = (socket: CandidateSocket, withKey: boolean) => {
+    const s = socket.data.session;
+    if (!s) return;
+    const sitting = getSitting(ctx.db, s.sittingId);
+    const rs = getRoomSitting(ctx.db, s.roomId, s.sittingId);
+    const cs = getCandidateSitting(ctx.db, s.ticketNo, s.sittingId);
+    if (!sitting || !rs || !cs) return;
+    const view = sittingView(sitting, rs, cs, ctx.clock.now());
+    if (withKey) {
+      // Key material goes to this socket only; never log it.
+      socket.emit('sitting:started', {
+        sitting: view,
+        sittingKey: ctx.papers.key(s.sittingId).toString('base64'),
+      });
+    } else {
+      socket.emit('sitting:state', view);
+    }
+  };
+
+  const socketsIn = (room: string): CandidateSocket[] =>
+    [...(nsp.adapter.rooms.get(room) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
+
+  ctx.events.on('sitting-started', ({ roomId, sittingId }) => {
+    for (const socket of socketsIn(roomSittingRoom(roomId, sittingId))) pushView(socket, true);
+  });
+  ctx.events.on('sitting-state', ({ roomId, sittingId }) => {
+    for (const socket of socketsIn(roomSittingRoom(roomId, sittingId))) pushView(socket, false);
+  });
+  ctx.events.on('handed-in', ({ ticketNo, sittingId, handedInAt, kind }) => {
+    nsp.to(candidateRoom(ticketNo, sittingId)).emit('exam:handedIn', { sittingId, handedInAt, kind });
+  });
+}

@@ -1,0 +1,183 @@
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '@exam/crypto';
+import {
+  type CandidateTile,
+  ERROR_CODES,
+  emptySchema,
+  type ProctorClientEvents,
+  type ProctorServerEvents,
+  type RoomSnapshot,
+  sittingCommandSchema,
+  startSchema,
+} from '@exam/protocol';
+import type { Namespace, Socket } from 'socket.io';
+import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSittings.js';
+import { listRoomSittings } from '../db/tables/roomSittings.js';
+import { getRoom } from '../db/tables/rooms.js';
+import { getSitting } from '../db/tables/sittings.js';
+import type { SiteContext } from '../services/context.js';
+import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
+import { candidateTile, roomSittingView } from '../services/views.js';
+import { handle, refuseOtherEvents } from './handler.js';
+import { checkHandshake, HandshakeError } from './handshake.js';
+import type { Presence } from './presence.js';
+
+interface ProctorSocketData {
+  roomId: string;
+}
+export type ProctorNamespace = Namespace<
+  ProctorClientEvents,
+  ProctorServerEvents,
+  Record<string, never>,
+  ProctorSocketData
+>;
+type ProctorSocket = Socket<
+  ProctorClientEvents,
+  ProctorServerEvents,
+  Record<string, never>,
+  ProctorSocketData
+>;
+
+const PROCTOR_EVENTS = Object.freeze([
+  'room:subscribe',
+  'login:open',
+  'sitting:start',
+  'sitting:end',
+] as const satisfies readonly (keyof ProctorClientEvents)[]);
+
+const proctorRoom = (roomId: string) => `proctor:${roomId}`;
+
+/** Pushes tile changes to a room's consoles at most every `intervalMs`, batched. */
+export class RoomBroadcaster {
+  private readonly dirty = new Map<string, Set<string>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly nsp: ProctorNamespace,
+    private readonly ctx: SiteContext,
+    private readonly presence: Presence,
+    intervalMs = 250,
+  ) {
+    this.timer = setInterval(() => this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  markDirty(roomId: string, ticketNo: string, sittingId: string): void {
+    let set = this.dirty.get(roomId);
+    if (!set) {
+      set = new Set();
+      this.dirty.set(roomId, set);
+    }
+    set.add(`${ticketNo}\u0000${sittingId}`);
+  }
+
+  snapshot(roomId: string): RoomSnapshot {
+    const room = getRoom(this.ctx.db, roomId)!;
+    const sittings = listRoomSittings(this.ctx.db, roomId);
+    const bySitting = new Map(sittings.map((rs) => [rs.sitting_id, rs]));
+    const candidates = listRoomCandidates(this.ctx.db, roomId).flatMap((row) => {
+      const tile = this.tile(row.ticket_no, row.sitting_id, bySitting.get(row.sitting_id), row);
+      return tile ? [tile] : [];
+    });
+    return {
+      roomId,
+      roomName: room.name,
+      seats: room.seats,
+      serverNow: this.ctx.clock.now(),
+      sittings: sittings.map((rs) => roomSittingView(getSitting(this.ctx.db, rs.sitting_id)!, rs)),
+      candidates,
+    };
+  }
+
+  sendSnapshot(roomId: string): void {
+    this.nsp.to(proctorRoom(roomId)).emit('room:snapshot', this.snapshot(roomId));
+  }
+
+  flush(): void {
+    for (const [roomId, keys] of this.dirty) {
+      const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
+      const tiles: CandidateTile[] = [];
+      for (const key of keys) {
+        const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
+        const tile = this.tile(ticketNo, sittingId, sittings.get(sittingId));
+        if (tile) tiles.push(tile);
+      }
+      if (tiles.length > 0) {
+        this.nsp.to(proctorRoom(roomId)).emit('room:tiles', { serverNow: this.ctx.clock.now(), tiles });
+      }
+    }
+    this.dirty.clear();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private tile(
+    ticketNo: string,
+    sittingId: string,
+    rs: ReturnType<typeof listRoomSittings>[number] | undefined,
+    row = getRoomCandidate(this.ctx.db, ticketNo, sittingId),
+  ): CandidateTile | null {
+    const sitting = getSitting(this.ctx.db, sittingId);
+    if (!row || !rs || !sitting) return null;
+    const total = rs.started_at !== null ? this.ctx.papers.items(sittingId).size : 0;
+    return candidateTile(row, sitting, rs, this.presence.isOnline(ticketNo, sittingId), total);
+  }
+}
+
+function credentialMatches(expectedHash: string, credential: string): boolean {
+  const a = Buffer.from(expectedHash, 'hex');
+  const b = Buffer.from(sha256Hex(credential), 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function attachProctorNamespace(
+  nsp: ProctorNamespace,
+  ctx: SiteContext,
+  broadcaster: RoomBroadcaster,
+): void {
+  nsp.use((socket, next) => {
+    try {
+      const hs = checkHandshake(socket.handshake.auth);
+      const room = hs.roomId ? getRoom(ctx.db, hs.roomId) : undefined;
+      if (!room || !hs.credential || !credentialMatches(room.proctor_credential_hash, hs.credential)) {
+        throw new HandshakeError(
+          ERROR_CODES.UNAUTHORIZED,
+          'This proctor credential is not registered for that room.',
+        );
+      }
+      socket.data.roomId = room.room_id;
+      next();
+    } catch (e) {
+      next(e as Error);
+    }
+  });
+
+  nsp.on('connection', (socket: ProctorSocket) => {
+    const roomId = socket.data.roomId;
+    const log = ctx.log.child({ ns: 'proctor', roomId });
+    const actor = { role: 'proctor' as const, id: roomId };
+    void socket.join(proctorRoom(roomId));
+
+    refuseOtherEvents(socket, PROCTOR_EVENTS, log);
+    handle(socket, 'room:subscribe', emptySchema, log, () => broadcaster.snapshot(roomId));
+    handle(socket, 'login:open', sittingCommandSchema, log, (p) => ({
+      loginOpenedAt: openLogin(ctx, actor, roomId, p.sittingId),
+    }));
+    handle(socket, 'sitting:start', startSchema, log, (p) =>
+      startSitting(ctx, actor, roomId, p.sittingId, p.reason),
+    );
+    handle(socket, 'sitting:end', sittingCommandSchema, log, (p) =>
+      endSitting(ctx, actor, roomId, p.sittingId),
+    );
+  });
+
+  const refresh = ({ roomId }: { roomId: string }) => broadcaster.sendSnapshot(roomId);
+  ctx.events.on('sitting-started', refresh);
+  ctx.events.on('sitting-state', refresh);
+  ctx.events.on('room-changed', refresh);
+  ctx.events.on('candidate-changed', ({ roomId, ticketNo, sittingId }) =>
+    broadcaster.markDirty(roomId, ticketNo, sittingId),
+  );
+}

@@ -1,0 +1,2 @@
+export * from './childServer.js';
+export * from './testSite.js';

@@ -1,0 +1,84 @@
+import { chainHash, GENESIS_HASH, readPackage } from '@exam/crypto';
+import {
+  type AnswerPackage,
+  type AnswerValue,
+  answerPackageSchema,
+  auditLinkPayload,
+  isAnswered,
+} from '@exam/protocol';
+import type { Credential } from './pki.js';
+
+export interface CandidateCount {
+  ticketNo: string;
+  status: string;
+  changes: number;
+  itemsAnswered: number;
+  handInKind: string | null;
+}
+
+export interface VerifiedAnswers {
+  siteId: string;
+  sittingId: string;
+  signer: string;
+  auditEvents: number;
+  candidates: CandidateCount[];
+  package: AnswerPackage;
+}
+
+export class AnswerVerificationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnswerVerificationError';
+  }
+}
+
+/**
+ * Centre side: opens a site's answer package with the centre key, checks the site's
+ * signature (inside readPackage) and the audit hash chain, and counts each candidate's answers.
+ */
+export function verifyAnswerPackage(bytes: Buffer, centre: Credential, now = new Date()): VerifiedAnswers {
+  const opened = readPackage(bytes, {
+    trustedRootPem: centre.certPem,
+    recipientPrivateKeyPem: centre.privateKeyPem,
+    recipientCertPem: centre.certPem,
+    expectedKind: 'answers',
+    allowedSignerRoles: ['site'],
+    now,
+  });
+  const parsed = answerPackageSchema.safeParse(JSON.parse(opened.payload.toString('utf8')));
+  if (!parsed.success)
+    throw new AnswerVerificationError('The answer package content does not match its schema.');
+  const pkg = parsed.data;
+  if (opened.signer.subject.siteId !== pkg.siteId) {
+    throw new AnswerVerificationError(
+      `Signed by site ${opened.signer.subject.siteId} but claims site ${pkg.siteId}.`,
+    );
+  }
+  let prev = GENESIS_HASH;
+  for (const e of pkg.audit) {
+    const expected = chainHash(prev, auditLinkPayload(e));
+    if (e.prevHash !== prev || e.hash !== expected) {
+      throw new AnswerVerificationError(`The audit chain is broken at event ${e.seq} (${e.action}).`);
+    }
+    prev = e.hash;
+  }
+  return {
+    siteId: pkg.siteId,
+    sittingId: pkg.sittingId,
+    signer: opened.signer.subject.commonName,
+    auditEvents: pkg.audit.length,
+    candidates: pkg.candidates.map((c) => {
+      const latest = new Map<string, AnswerValue>();
+      for (const ch of [...c.changes].sort((a, b) => a.seq - b.seq)) latest.set(ch.itemId, ch.value);
+      const answered = [...latest.values()].filter((v) => isAnswered(v)).length;
+      return {
+        ticketNo: c.ticketNo,
+        status: c.status,
+        changes: c.changes.length,
+        itemsAnswered: answered,
+        handInKind: c.handInKind,
+      };
+    }),
+    package: pkg,
+  };
+}
