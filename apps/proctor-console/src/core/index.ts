@@ -1,0 +1,2 @@
+export * from './proctorCore.js';
+export * from './roomState.js';

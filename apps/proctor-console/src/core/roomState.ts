@@ -1,0 +1,58 @@
+import type { CandidateTile, RoomSnapshot } from '@exam/protocol';
+
+/**
+ * The console's live picture of its room: a snapshot, then tile updates merged in by
+ * (ticket, sitting). Pure, so the dashboard and the tests share it.
+ */
+export class RoomState {
+  private snapshot: RoomSnapshot | null = null;
+  private readonly tiles = new Map<string, CandidateTile>();
+  /** Server time minus local monotonic time at the last message. */
+  private offset = 0;
+
+  constructor(private readonly monotonicNow: () => number = () => performance.now()) {}
+
+  applySnapshot(s: RoomSnapshot): void {
+    this.snapshot = s;
+    this.tiles.clear();
+    for (const t of s.candidates) this.tiles.set(key(t), t);
+    this.offset = s.serverNow - this.monotonicNow();
+  }
+
+  applyTiles(serverNow: number, tiles: CandidateTile[]): void {
+    for (const t of tiles) this.tiles.set(key(t), t);
+    this.offset = serverNow - this.monotonicNow();
+  }
+
+  get ready(): boolean {
+    return this.snapshot !== null;
+  }
+
+  get room(): Omit<RoomSnapshot, 'candidates'> | null {
+    if (!this.snapshot) return null;
+    const { candidates: _c, ...rest } = this.snapshot;
+    return rest;
+  }
+
+  serverNow(): number {
+    return this.monotonicNow() + this.offset;
+  }
+
+  candidates(sittingId?: string): CandidateTile[] {
+    const all = [...this.tiles.values()];
+    return sittingId ? all.filter((t) => t.sittingId === sittingId) : all;
+  }
+
+  counts(sittingId: string): Record<CandidateTile['status'], number> & { online: number } {
+    const counts = { absent: 0, 'not-started': 0, 'logged-in': 0, answering: 0, 'handed-in': 0, online: 0 };
+    for (const t of this.candidates(sittingId)) {
+      counts[t.status]++;
+      if (t.online) counts.online++;
+    }
+    return counts;
+  }
+}
+
+function key(t: CandidateTile): string {
+  return `${t.ticketNo}:${t.sittingId}`;
+}
