@@ -41,7 +41,7 @@ export function createRootCertificate(opts: {
   if (!keyMatchesCertificate(key, cert)) {
     throw new CryptoError(
       'KEY_MISMATCH',
-      'The root key pair does not match: its public key is not its private key’s.',
+      'The root key pair is inconsistent: its public key does not belong to its private key.',
     );
   }
   const attrs = subjectToAttributes({ commonName: opts.commonName, role: 'centre' });
@@ -171,11 +171,11 @@ function newCertificate(
   validDays: number,
 ): forge.pki.Certificate {
   if (!Number.isFinite(validDays) || validDays <= 0) {
-    throw new CryptoError('INVALID_SUBJECT', 'A certificate must be valid for a positive number of days.');
+    throw new CryptoError('INVALID_VALIDITY', 'A certificate must be valid for a positive number of days.');
   }
   const notBefore = validFrom ?? new Date();
   if (Number.isNaN(notBefore.getTime())) {
-    throw new CryptoError('INVALID_SUBJECT', 'The certificate start date is not a valid date.');
+    throw new CryptoError('INVALID_VALIDITY', 'The certificate start date is not a valid date.');
   }
   const cert = forge.pki.createCertificate();
   cert.publicKey = forgePublicKey(publicKeyPem);

@@ -19,7 +19,8 @@ import { unwrapKey, wrapKey } from './wrap.js';
 /**
  * The one container for every package kind (ARCHITECTURE §4): a signed manifest plus an
  * AES-256-GCM payload whose key is wrapped for one recipient. The GCM AAD is the SHA-256
- * of the manifest bytes, so a payload cannot be moved under another manifest.
+ * of the canonical manifest (see additionalData), so a payload cannot be moved under
+ * another manifest, even one signed by a trusted signer.
  * `signerPrivateKeyPem` is key material: never log it.
  */
 export function writePackage(opts: {
