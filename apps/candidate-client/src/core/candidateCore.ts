@@ -1,0 +1,462 @@
+import {
+  type AnswerValue,
+  answerFitsItem,
+  answerValueSchema,
+  type CandidateProfile,
+  ERROR_CODES,
+  type HandedIn,
+  type Item,
+  type LoginResult,
+  loginSchema,
+  type Paper,
+  type SittingView,
+} from '@exam/protocol';
+import { AnswerSender } from './answerSender.js';
+import { SittingClock, systemMonotonic } from './clock.js';
+import {
+  type CandidateCoreOptions,
+  type CoreEvents,
+  type CorePhase,
+  type CoreStatus,
+  phaseOf,
+} from './coreTypes.js';
+import { TypedEmitter } from './emitter.js';
+import { asCoreError, CoreError, LOCAL_ERROR_CODES } from './errors.js';
+import {
+  isHandedIn,
+  isSittingStarted,
+  isSittingView,
+  parseHandedIn,
+  parseLoginResult,
+  parseSaveResult,
+  parseServerNow,
+} from './inbound.js';
+import type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+import { AnswerJournal } from './journal.js';
+import { type CoreLogger, silentLogger } from './logger.js';
+import { openPaper } from './openPaper.js';
+import { Reconnector } from './reconnector.js';
+import { type CandidateSocket, createCandidateSocket, request } from './request.js';
+
+const DEFAULTS = Object.freeze({ ackTimeoutMs: 8_000, drainTimeoutMs: 30_000, tickMs: 1_000 } as const);
+
+/**
+ * The candidate client's core: the answer journal, the sitting clock and the connection to
+ * the site server, with no Electron in it. An answer is journalled (fsync'd) before it is
+ * sent and re-sent until acknowledged; a restart on the same journal resumes the session.
+ */
+export class CandidateCore {
+  private readonly journal: AnswerJournal;
+  private readonly clock: SittingClock;
+  private readonly socket: CandidateSocket;
+  private readonly events: TypedEmitter<CoreEvents>;
+  private readonly sender: AnswerSender;
+  private readonly reconnector: Reconnector;
+  private readonly log: CoreLogger;
+  private readonly ackTimeoutMs: number;
+  private readonly drainTimeoutMs: number;
+  private readonly ticker: NodeJS.Timeout;
+
+  private session: StoredSession | null;
+  private openedPaper: { paper: Paper; items: Map<string, Item> } | null = null;
+  /** The sitting key: in memory only, never written or logged (ARCHITECTURE §3). */
+  private sittingKey: Buffer | null = null;
+  private revoked = false;
+  /** Registered (and resumed, with a session) on the current connection. */
+  private ready = false;
+  /** Bumped per connection so a flow from a dropped connection cannot apply late. */
+  private generation = 0;
+  private lastSyncAt: number | null = null;
+  /** The hand-in as the server reported it; the SittingView carries the time but not the kind. */
+  private handedIn: HandedIn | null = null;
+  private lastPhase: CorePhase;
+  private closed = false;
+
+  constructor(private readonly opts: CandidateCoreOptions) {
+    this.log = opts.logger ?? silentLogger;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs;
+    this.drainTimeoutMs = opts.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
+    this.clock = new SittingClock(opts.monotonicNow ?? systemMonotonic);
+    this.journal = AnswerJournal.open(opts.journalPath, { now: () => Math.floor(this.serverTimeOr(0)) });
+    this.events = new TypedEmitter((event, error) =>
+      this.log.error({ event, err: error }, 'listener failed'),
+    );
+    this.session = this.journal.loadSession();
+    if (this.session) this.clock.setTiming(this.session.sitting);
+    this.lastPhase = this.phase();
+
+    this.socket = createCandidateSocket(opts.serverUrl, this.ackTimeoutMs);
+    this.reconnector = new Reconnector(() => this.socket.connect(), opts.backoff);
+    this.sender = new AnswerSender({
+      journal: this.journal,
+      target: () => this.ref(),
+      ready: () => this.ready,
+      send: async (sittingId, changes) =>
+        parseSaveResult(await request(this.socket, 'answer:save', { sittingId, changes }, this.ackTimeoutMs)),
+      onAcked: () => {
+        this.lastSyncAt = this.serverTimeOr(null);
+        this.changed();
+      },
+      onFailed: (e) => {
+        const err = asCoreError(e);
+        this.log.warn({ code: err.code, msg: err.message }, 'answer save not acknowledged; will retry');
+      },
+      retry: opts.backoff,
+    });
+    this.listen();
+    this.ticker = setInterval(() => this.tick(), opts.tickMs ?? DEFAULTS.tickMs);
+    this.ticker.unref();
+    this.socket.connect();
+  }
+
+  on<K extends keyof CoreEvents>(event: K, fn: (...args: CoreEvents[K]) => void): () => void {
+    return this.events.on(event, fn);
+  }
+
+  off<K extends keyof CoreEvents>(event: K, fn: (...args: CoreEvents[K]) => void): void {
+    this.events.off(event, fn);
+  }
+
+  status(): CoreStatus {
+    const ref = this.ref();
+    const live = ref !== null && !this.closed;
+    return {
+      connected: this.ready,
+      phase: this.phase(),
+      pending: live ? this.journal.pendingCount(ref) : 0,
+      ackSeq: live ? this.journal.ackSeq(ref) : 0,
+      remainingMs: this.clock.remainingMs(),
+      handedIn: this.session?.sitting.handedInAt != null,
+      lastSyncAt: this.lastSyncAt,
+    };
+  }
+
+  candidate(): CandidateProfile | null {
+    return this.session?.profile ?? null;
+  }
+
+  sitting(): SittingView | null {
+    return this.session?.sitting ?? null;
+  }
+
+  /** The opened paper, or null until the start command brings the key. */
+  paper(): Paper | null {
+    return this.openedPaper?.paper ?? null;
+  }
+
+  /** Latest value and flag per item as journalled here (acked or not). */
+  answers(): CurrentAnswer[] {
+    const ref = this.ref();
+    return ref && !this.closed ? this.journal.currentAnswers(ref) : [];
+  }
+
+  /** A hint for enabling the button; the server has the final word (TOO_EARLY). */
+  canHandIn(): boolean {
+    return this.clock.canHandIn();
+  }
+
+  async login(
+    ticketNo: string,
+    idNumber: string,
+  ): Promise<{ candidate: CandidateProfile; sitting: SittingView }> {
+    const req = loginSchema.safeParse({ ticketNo, idNumber });
+    if (!req.success)
+      throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'Ticket number or ID number is malformed.');
+    this.requireReady();
+    const sentAt = this.monotonic();
+    const result = parseLoginResult(
+      await request(this.socket, 'candidate:login', req.data, this.ackTimeoutMs),
+    );
+    this.applyLoginResult(result, sentAt);
+    return { candidate: result.candidate, sitting: result.sitting };
+  }
+
+  /**
+   * Journals the change (fsync'd) and returns; sending happens behind it. The returned
+   * change is durable here, not yet acknowledged by the server.
+   */
+  saveAnswer(itemId: string, value: AnswerValue, flagged = false): JournalChange {
+    const ref = this.ref();
+    if (this.closed) throw new CoreError(LOCAL_ERROR_CODES.CLOSED, 'The candidate core was closed.');
+    if (!ref || !this.session) throw new CoreError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
+    if (this.session.sitting.handedInAt !== null) {
+      throw new CoreError(ERROR_CODES.ALREADY_HANDED_IN, 'This paper has been handed in.');
+    }
+    if (!this.openedPaper)
+      throw new CoreError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
+    if (this.clock.isTimeUp()) throw new CoreError(ERROR_CODES.SITTING_ENDED, 'Time is up.');
+    const item = this.openedPaper.items.get(itemId);
+    if (!item) throw new CoreError(ERROR_CODES.UNKNOWN_ITEM, `Item ${itemId} is not in this paper.`);
+    const parsed = answerValueSchema.safeParse(value);
+    if (!parsed.success || !answerFitsItem(item, parsed.data)) {
+      throw new CoreError(ERROR_CODES.INVALID_MESSAGE, `The answer does not fit item ${itemId}.`);
+    }
+    const change = this.journal.append(ref, itemId, parsed.data, flagged);
+    this.sender.kick();
+    this.changed();
+    return change;
+  }
+
+  /**
+   * Hands in. The backlog is drained first, so no answer made on this machine is left
+   * behind the hand-in. A refusal before the earliest time rejects with code TOO_EARLY
+   * and `earliestAt` (server time).
+   */
+  async handIn(): Promise<HandedIn> {
+    const session = this.session;
+    if (!session) throw new CoreError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
+    const at = session.sitting.handedInAt;
+    if (at !== null) return this.handedIn ?? { sittingId: session.sittingId, handedInAt: at, kind: 'manual' };
+    this.requireReady();
+    await this.sender.drained(this.drainTimeoutMs);
+    const result = parseHandedIn(
+      await request(this.socket, 'exam:handIn', { sittingId: session.sittingId }, this.ackTimeoutMs),
+    );
+    this.markHandedIn(result);
+    return result;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.generation++;
+    this.ready = false;
+    clearInterval(this.ticker);
+    this.reconnector.stop();
+    this.sender.stop();
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.forgetPaper();
+    this.journal.close();
+    this.events.clear();
+  }
+
+  private listen(): void {
+    const s = this.socket;
+    s.on('connect', () => void this.onConnect());
+    s.on('disconnect', (reason) => {
+      this.generation++;
+      this.ready = false;
+      this.sender.failWaiters(
+        new CoreError(LOCAL_ERROR_CODES.OFFLINE, 'The connection to the site server dropped.'),
+      );
+      this.log.info({ reason }, 'disconnected');
+      this.events.emit('connection', { connected: false });
+      this.changed();
+      if (reason !== 'io client disconnect') this.reconnector.schedule();
+    });
+    s.on('connect_error', (err) => {
+      const data = (err as Error & { data?: { code?: unknown } }).data;
+      const code = typeof data?.code === 'string' ? data.code : LOCAL_ERROR_CODES.OFFLINE;
+      this.log.warn({ code, msg: err.message }, 'connect failed');
+      if (code === ERROR_CODES.PROTOCOL_VERSION) {
+        this.events.emit('problem', new CoreError(ERROR_CODES.PROTOCOL_VERSION, err.message));
+      }
+      this.reconnector.schedule();
+    });
+    s.on('sitting:state', (view) => {
+      if (isSittingView(view)) this.applyView(view);
+    });
+    s.on('sitting:started', (started) => {
+      if (!isSittingStarted(started) || started.sitting.sittingId !== this.session?.sittingId) return;
+      this.applyView(started.sitting);
+      if (!this.openedPaper) this.openWithKey(started.sittingKey);
+    });
+    s.on('exam:handedIn', (handedIn) => {
+      if (isHandedIn(handedIn)) this.markHandedIn(handedIn);
+    });
+    s.on('session:revoked', (p) => {
+      this.revoke(typeof p?.reason === 'string' ? p.reason : 'revoked');
+    });
+  }
+
+  /** Every (re)connect: register the machine, re-sync time, resume, then send the backlog. */
+  private async onConnect(): Promise<void> {
+    const generation = ++this.generation;
+    this.ready = false;
+    const o = this.opts;
+    try {
+      await request(
+        this.socket,
+        'machine:register',
+        { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
+        this.ackTimeoutMs,
+      );
+      const syncSentAt = this.monotonic();
+      const serverNow = parseServerNow(await request(this.socket, 'time:sync', {}, this.ackTimeoutMs));
+      if (generation !== this.generation) return;
+      this.clock.sync(serverNow, syncSentAt);
+      if (this.session) {
+        const sentAt = this.monotonic();
+        const result = parseLoginResult(
+          await request(
+            this.socket,
+            'candidate:resume',
+            { sessionToken: this.session.sessionToken },
+            this.ackTimeoutMs,
+          ),
+        );
+        if (generation !== this.generation) return;
+        this.applyLoginResult(result, sentAt);
+      }
+    } catch (e) {
+      if (generation !== this.generation || this.closed) return;
+      const err = asCoreError(e);
+      if (err.code === ERROR_CODES.SESSION_INVALID) {
+        // The server no longer knows this session here: most likely a reset onto another
+        // machine while this one was off. Login stays possible (a reset back here).
+        this.revoke(err.message);
+      } else {
+        this.log.warn({ code: err.code, msg: err.message }, 'connection set-up failed');
+        this.events.emit('problem', err);
+        if (err.code === LOCAL_ERROR_CODES.OFFLINE) return; // the disconnect handler retries
+        // Reachable but refusing (unknown room, server error): drop and retry with backoff.
+        this.socket.disconnect();
+        this.reconnector.schedule();
+        return;
+      }
+    }
+    this.ready = true;
+    this.reconnector.succeeded();
+    this.log.info({ resumed: this.session !== null }, 'connected');
+    this.events.emit('connection', { connected: true });
+    this.changed();
+    this.sender.onReady();
+  }
+
+  private applyLoginResult(result: LoginResult, sentAt: number): void {
+    const session: StoredSession = {
+      serverUrl: this.opts.serverUrl,
+      sessionToken: result.sessionToken,
+      ticketNo: result.candidate.ticketNo,
+      sittingId: result.sitting.sittingId,
+      profile: result.candidate,
+      sitting: result.sitting,
+      sealedPaper: result.sealedPaper,
+    };
+    const prev = this.session;
+    if (!prev || prev.ticketNo !== session.ticketNo || prev.sittingId !== session.sittingId)
+      this.forgetPaper();
+    this.journal.saveSession(session);
+    // The server's word on what it holds: restores answers after a reset and settles acks
+    // lost with a dropped connection; local changes above it stay queued.
+    this.journal.adoptServerState(
+      { ticketNo: session.ticketNo, sittingId: session.sittingId },
+      result.ackSeq,
+      result.answers,
+    );
+    this.session = session;
+    this.revoked = false;
+    this.clock.sync(result.sitting.serverNow, sentAt);
+    this.clock.setTiming(result.sitting);
+    if (result.sittingKey && !this.openedPaper) this.openWithKey(result.sittingKey);
+    this.changed();
+    this.sender.kick();
+  }
+
+  private applyView(view: SittingView): void {
+    const session = this.session;
+    if (!session || view.sittingId !== session.sittingId) return;
+    const wasHandedIn = session.sitting.handedInAt !== null;
+    session.sitting =
+      wasHandedIn && view.handedInAt === null ? { ...view, handedInAt: session.sitting.handedInAt } : view;
+    this.journal.saveSession(session);
+    this.clock.observe(view.serverNow);
+    this.clock.setTiming(view);
+    this.changed();
+  }
+
+  /** Key material is decoded here and kept in memory only; never log it or the error's cause. */
+  private openWithKey(keyBase64: string): void {
+    const session = this.session;
+    if (!session) return;
+    const key = Buffer.from(keyBase64, 'base64');
+    try {
+      const paper = openPaper(key, session.sealedPaper, session.sittingId);
+      this.sittingKey?.fill(0);
+      this.sittingKey = key;
+      this.openedPaper = { paper, items: new Map(paper.items.map((i) => [i.id, i])) };
+    } catch (e) {
+      key.fill(0);
+      const err = asCoreError(e);
+      this.log.error({ code: err.code, sittingId: session.sittingId }, 'paper could not be opened');
+      this.events.emit('problem', err);
+      return;
+    }
+    this.events.emit('paper', this.openedPaper.paper);
+    this.changed();
+  }
+
+  private markHandedIn(h: HandedIn): void {
+    const session = this.session;
+    if (!session || h.sittingId !== session.sittingId || session.sitting.handedInAt !== null) return;
+    session.sitting = { ...session.sitting, handedInAt: h.handedInAt };
+    this.handedIn = h;
+    this.journal.saveSession(session);
+    this.events.emit('handedIn', h);
+    this.changed();
+    // Anything still queued is sent after the hand-in too; the server records it as late.
+    this.sender.kick();
+  }
+
+  /** Locks this machine. Unacknowledged answers stay in the journal for the proctor. */
+  private revoke(reason: string): void {
+    this.log.warn({ reason }, 'session revoked');
+    this.journal.clearSession();
+    this.session = null;
+    this.revoked = true;
+    this.forgetPaper();
+    this.clock.setTiming({ endsAt: null, earliestHandInAt: null });
+    this.events.emit('revoked', { reason });
+    this.changed();
+  }
+
+  private forgetPaper(): void {
+    this.sittingKey?.fill(0);
+    this.sittingKey = null;
+    this.openedPaper = null;
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    for (const beforeEndMs of this.clock.takeDueReminders()) this.events.emit('reminder', { beforeEndMs });
+    if (this.phase() !== this.lastPhase) this.changed();
+  }
+
+  private phase(): CorePhase {
+    return phaseOf({
+      revoked: this.revoked,
+      sitting: this.session?.sitting ?? null,
+      timeUp: this.clock.isTimeUp(),
+      paperOpen: this.openedPaper !== null,
+    });
+  }
+
+  private changed(): void {
+    if (this.closed) return;
+    const status = this.status();
+    this.lastPhase = status.phase;
+    this.events.emit('change', status);
+  }
+
+  private ref(): SittingRef | null {
+    return this.session ? { ticketNo: this.session.ticketNo, sittingId: this.session.sittingId } : null;
+  }
+
+  private requireReady(): void {
+    if (this.closed) throw new CoreError(LOCAL_ERROR_CODES.CLOSED, 'The candidate core was closed.');
+    if (!this.ready) throw new CoreError(LOCAL_ERROR_CODES.OFFLINE, 'Not connected to the site server.');
+  }
+
+  private monotonic(): number {
+    return (this.opts.monotonicNow ?? systemMonotonic)();
+  }
+
+  private serverTimeOr<T>(fallback: T): number | T {
+    return this.clock.synced ? this.clock.now() : fallback;
+  }
+}
+
+export function createCandidateCore(opts: CandidateCoreOptions): CandidateCore {
+  return new CandidateCore(opts);
+}

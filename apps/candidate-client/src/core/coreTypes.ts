@@ -1,0 +1,78 @@
+import type { HandedIn, Paper, SittingPhase } from '@exam/protocol';
+import type { BackoffOptions } from './backoff.js';
+import type { MonotonicSource } from './clock.js';
+import type { CoreError } from './errors.js';
+import type { CoreLogger } from './logger.js';
+
+export interface CandidateCoreOptions {
+  serverUrl: string;
+  journalPath: string;
+  roomId: string;
+  seatNo: number;
+  machineId: string;
+  clientVersion: string;
+  /** Injected so a demo can run the sitting at 60× (see `scaledMonotonic`). */
+  monotonicNow?: MonotonicSource;
+  /** Deadline for each acknowledgement, in real milliseconds. */
+  ackTimeoutMs?: number;
+  /** How long hand-in waits for the backlog to be acknowledged first. */
+  drainTimeoutMs?: number;
+  /** How often the countdown is checked for reminders and time-up, in real milliseconds. */
+  tickMs?: number;
+  /** Reconnect and resend backoff; defaults to BACKOFF_DEFAULTS. */
+  backoff?: BackoffOptions;
+  logger?: CoreLogger;
+}
+
+/**
+ * Where the candidate is, for the UI. `revoked`: a proctor moved this candidate to another
+ * machine; this one is locked until someone logs in here again.
+ */
+export type CorePhase =
+  | 'signed-out'
+  | 'waiting'
+  | 'answering'
+  | 'time-up'
+  | 'handed-in'
+  | 'ended'
+  | 'revoked';
+
+export interface CoreStatus {
+  /** Connected, registered and (with a session) resumed: saves are being sent. */
+  connected: boolean;
+  phase: CorePhase;
+  /** Answer changes on this disk the server has not acknowledged yet. */
+  pending: number;
+  ackSeq: number;
+  remainingMs: number | null;
+  handedIn: boolean;
+  /** Server time of the last acknowledgement. */
+  lastSyncAt: number | null;
+}
+
+export interface CoreEvents extends Record<string, unknown[]> {
+  change: [CoreStatus];
+  paper: [Paper];
+  handedIn: [HandedIn];
+  connection: [{ connected: boolean }];
+  revoked: [{ reason: string }];
+  reminder: [{ beforeEndMs: number }];
+  problem: [CoreError];
+}
+
+/** What the phase is derived from; kept pure so the rule reads in one place. */
+export interface PhaseInputs {
+  revoked: boolean;
+  sitting: { phase: SittingPhase; handedInAt: number | null } | null;
+  timeUp: boolean;
+  paperOpen: boolean;
+}
+
+export function phaseOf(i: PhaseInputs): CorePhase {
+  if (i.revoked) return 'revoked';
+  if (!i.sitting) return 'signed-out';
+  if (i.sitting.handedInAt !== null) return 'handed-in';
+  if (i.sitting.phase === 'ended') return 'ended';
+  if (i.timeUp) return 'time-up';
+  return i.paperOpen ? 'answering' : 'waiting';
+}

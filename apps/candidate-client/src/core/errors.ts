@@ -1,0 +1,39 @@
+import type { ErrorCode } from '@exam/protocol';
+
+/** Failures that never reach the server, so they have no protocol code. */
+export const LOCAL_ERROR_CODES = Object.freeze({
+  /** Not connected (or not yet registered); nothing was sent. */
+  OFFLINE: 'OFFLINE',
+  /** Sent, but no acknowledgement came in time; the server may or may not have it. */
+  TIMEOUT: 'TIMEOUT',
+  /** The server's reply did not have the shape the protocol promises. */
+  BAD_REPLY: 'BAD_REPLY',
+  /** The paper could not be opened with the key that came. */
+  PAPER_UNREADABLE: 'PAPER_UNREADABLE',
+  /** The core was closed. */
+  CLOSED: 'CLOSED',
+} as const);
+export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[keyof typeof LOCAL_ERROR_CODES];
+
+/** What the core rejects with: the server's typed error, or a local one. UIs switch on `code`. */
+export class CoreError extends Error {
+  /** For TOO_EARLY: when hand-in opens, in server time, taken from the error's details. */
+  readonly earliestAt: number | null;
+
+  constructor(
+    readonly code: ErrorCode | LocalErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'CoreError';
+    const at = details?.earliestAt;
+    this.earliestAt = typeof at === 'number' ? at : null;
+  }
+}
+
+/** Anything thrown inside the core, as the CoreError a UI can switch on. */
+export function asCoreError(e: unknown): CoreError {
+  if (e instanceof CoreError) return e;
+  return new CoreError('INTERNAL', e instanceof Error ? e.message : String(e));
+}

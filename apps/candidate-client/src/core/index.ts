@@ -1,0 +1,14 @@
+/**
+ * The candidate client's core: runs in plain Node (tests, demo) and inside Electron's main
+ * process. No Electron imports here.
+ */
+export { BACKOFF_DEFAULTS, Backoff, type BackoffOptions, backoffDelay } from './backoff.js';
+export { CandidateCore, createCandidateCore } from './candidateCore.js';
+export { type MonotonicSource, SittingClock, scaledMonotonic, systemMonotonic } from './clock.js';
+export type { CandidateCoreOptions, CoreEvents, CorePhase, CoreStatus } from './coreTypes.js';
+export { CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
+export { JournalFromTheFutureError } from './journal/migrate.js';
+export { JournalCorruptError } from './journal/openDb.js';
+export type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+export { AnswerJournal, type JournalOptions } from './journal.js';
+export { type CoreLogger, silentLogger } from './logger.js';

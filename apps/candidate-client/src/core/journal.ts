@@ -1,0 +1,153 @@
+import type { AnswerValue, ServerAnswer } from '@exam/protocol';
+import {
+  countUnacked,
+  deleteUpTo,
+  insertChange,
+  latestPerItem,
+  markAcked,
+  markUnackedAbove,
+  maxSeq,
+  toChange,
+  unackedRows,
+} from './journal/changesTable.js';
+import { type Db, openJournalDb } from './journal/openDb.js';
+import { deleteSession, getSession, putSession } from './journal/sessionTable.js';
+import { getSyncState, raiseAck, setSyncState } from './journal/syncStateTable.js';
+import type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+
+export interface JournalOptions {
+  /** Stamps `created_at`; the core passes its server-clock estimate. Informational only. */
+  now?: () => number;
+}
+
+/**
+ * The local-first answer store (ARCHITECTURE §1, §9). Every method is synchronous and each
+ * write is one fsync'd transaction, so when `append` returns the change survives a crash of
+ * the client, the machine or the network. Nothing here assumes the server has anything:
+ * only `markAckedUpTo` (an acknowledgement) and `adoptServerState` (the server saying what
+ * it holds) ever set `acked`.
+ */
+export class AnswerJournal {
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly db: Db,
+    opts: JournalOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  static open(path: string, opts: JournalOptions = {}): AnswerJournal {
+    return new AnswerJournal(openJournalDb(path), opts);
+  }
+
+  /** The sequence the next change will get: above anything stored here or held by the server. */
+  nextSeq(ref: SittingRef): number {
+    const sync = getSyncState(this.db, ref);
+    return Math.max(maxSeq(this.db, ref), sync.ack_seq, sync.seq_floor) + 1;
+  }
+
+  /**
+   * Journals one change. The sequence is assigned inside the same IMMEDIATE transaction
+   * as the insert, so two appends can never share one.
+   */
+  append(
+    ref: SittingRef,
+    itemId: string,
+    value: AnswerValue,
+    flagged = false,
+    createdAt = this.now(),
+  ): JournalChange {
+    return this.db
+      .transaction((): JournalChange => {
+        const change: JournalChange = {
+          ticketNo: ref.ticketNo,
+          sittingId: ref.sittingId,
+          seq: this.nextSeq(ref),
+          itemId,
+          value,
+          flagged,
+          // created_at is a STRICT INTEGER column; a monotonic-based clock has fractions.
+          createdAt: Math.floor(createdAt),
+          acked: false,
+        };
+        insertChange(this.db, change);
+        return change;
+      })
+      .immediate();
+  }
+
+  /** The server acknowledged every sequence up to `ackSeq`. Acks only move forward. */
+  markAckedUpTo(ref: SittingRef, ackSeq: number): void {
+    this.db.transaction(() => {
+      markAcked(this.db, ref, ackSeq);
+      raiseAck(this.db, ref, ackSeq);
+    })();
+  }
+
+  /** The oldest changes not yet acknowledged, in sequence order. */
+  unacked(ref: SittingRef, limit: number): JournalChange[] {
+    return unackedRows(this.db, ref, limit).map(toChange);
+  }
+
+  pendingCount(ref: SittingRef): number {
+    return countUnacked(this.db, ref);
+  }
+
+  ackSeq(ref: SittingRef): number {
+    return getSyncState(this.db, ref).ack_seq;
+  }
+
+  currentAnswers(ref: SittingRef): CurrentAnswer[] {
+    return latestPerItem(this.db, ref);
+  }
+
+  /**
+   * Takes the server's word for everything up to the highest sequence it holds: after a
+   * reset onto this machine that restores every answer, and on a resume it settles acks
+   * lost with a dropped connection. Local changes above that are kept and marked unacked so
+   * they are (re)sent, and no later change may reuse a sequence the server already holds.
+   */
+  adoptServerState(ref: SittingRef, ackSeq: number, answers: readonly ServerAnswer[]): void {
+    const serverMax = answers.reduce((m, a) => Math.max(m, a.seq), ackSeq);
+    const at = Math.floor(this.now());
+    this.db.transaction(() => {
+      deleteUpTo(this.db, ref, serverMax);
+      for (const a of answers) {
+        insertChange(this.db, {
+          ...ref,
+          seq: a.seq,
+          itemId: a.itemId,
+          value: a.value,
+          flagged: a.flagged,
+          createdAt: at,
+          acked: true,
+        });
+      }
+      markUnackedAbove(this.db, ref, serverMax);
+      setSyncState(this.db, ref, ackSeq, serverMax);
+    })();
+  }
+
+  saveSession(session: StoredSession): void {
+    putSession(this.db, session);
+  }
+
+  loadSession(): StoredSession | null {
+    return getSession(this.db);
+  }
+
+  /** Forgets the session only: unacked answers stay on disk for the proctor to recover. */
+  clearSession(): void {
+    deleteSession(this.db);
+  }
+
+  /** `ok`, or SQLite's report of what is damaged (ARCHITECTURE §9). */
+  quickCheck(): string {
+    return String(this.db.pragma('quick_check', { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

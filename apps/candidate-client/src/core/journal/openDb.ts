@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export class JournalCorruptError extends Error {
+  constructor(readonly report: string) {
+    super(`The answer journal failed its integrity check: ${report}`);
+    this.name = 'JournalCorruptError';
+  }
+}
+
+/**
+ * WAL so a crash mid-write leaves the last commit intact, and synchronous=FULL because an
+ * answer must be fsync'd on this machine before it is sent (ARCHITECTURE §9): better-sqlite3
+ * defaults WAL databases to NORMAL, which can lose the last commits on power loss.
+ */
+export function openJournalDb(path: string): Db {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new JournalCorruptError(String(check));
+    migrate(db, migrations);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

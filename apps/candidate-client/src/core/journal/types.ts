@@ -1,0 +1,45 @@
+import type { AnswerValue, CandidateProfile, SittingView } from '@exam/protocol';
+
+/**
+ * Whose answers: a candidate in a sitting. The ticket is part of the key because after a
+ * proctor's reset one machine can hold two candidates' changes for the same sitting.
+ */
+export interface SittingRef {
+  ticketNo: string;
+  sittingId: string;
+}
+
+/** One answer change as journalled on this machine. */
+export interface JournalChange {
+  ticketNo: string;
+  sittingId: string;
+  seq: number;
+  itemId: string;
+  value: AnswerValue;
+  flagged: boolean;
+  /** Server-clock estimate when the change was made; informational only. */
+  createdAt: number;
+  /** True only once the server acknowledged it (or said it holds it, after a reset). */
+  acked: boolean;
+}
+
+/** The latest value and flag of one item, as this machine knows it. */
+export interface CurrentAnswer {
+  itemId: string;
+  value: AnswerValue;
+  flagged: boolean;
+  seq: number;
+  acked: boolean;
+}
+
+/** What a restart needs to resume. Never holds the sitting key (ARCHITECTURE §3). */
+export interface StoredSession {
+  serverUrl: string;
+  sessionToken: string;
+  ticketNo: string;
+  sittingId: string;
+  profile: CandidateProfile;
+  /** The last view the server sent, so a restarted client can show it before reconnecting. */
+  sitting: SittingView;
+  sealedPaper: string;
+}
