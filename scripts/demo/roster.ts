@@ -16,19 +16,8 @@ export interface DemoCandidate {
   subjects: string[];
 }
 
-/** The 10 specialties offered at every level (notice §三). */
-export const SPECIALTIES = [
-  '工商管理',
-  '农业经济',
-  '财政税收',
-  '金融',
-  '保险',
-  '运输经济',
-  '人力资源管理',
-  '旅游经济',
-  '建筑与房地产经济',
-  '知识产权',
-] as const;
+/** The 10 specialties offered at every level (notice §三), from the domain module. */
+export { SPECIALTIES } from '@exam/domain';
 
 export const DEMO_SUBJECTS = Object.freeze({
   junior: ['J-ECON', 'J-BIZ'],

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnswerVerificationError, idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
+import { toPkcs12, writePackage } from '@exam/crypto';
+import type { Ack, EndResult, LoginResult } from '@exam/protocol';
+import {
+  call,
+  connected,
+  proctorSocket,
+  rawSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/site-server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MIN = 60_000;
+const TSX = createRequire(import.meta.url).resolve('tsx');
+const CLI = new URL('./verify-answers.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
+let site: TestSite;
+let packagePath: string;
+
+beforeAll(async () => {
+  site = await startTestSite({ rooms: 1, perRoom: 2 });
+  const proctor = await proctorSocket(site, 'R1');
+  await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
+  const s = rawSocket(site.url, 'candidate');
+  await connected(s);
+  await call(s, 'machine:register', {
+    roomId: 'R1',
+    seatNo: 1,
+    machineId: 'machine-verify-1',
+    clientVersion: '1',
+  });
+  const login = await call<Ack<LoginResult>>(s, 'candidate:login', {
+    ticketNo: ticketFor(1, 1),
+    idNumber: idNumberFor(1),
+  });
+  expect(login.ok).toBe(true);
+  site.clock.set(site.juniorStart);
+  await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
+  await call(s, 'answer:save', {
+    sittingId: 'S-J-ECON',
+    changes: [
+      { seq: 1, itemId: 'J-001', value: 'A' },
+      { seq: 2, itemId: 'J-002', value: ['B', 'D'] },
+    ],
+  });
+  site.clock.advance(91 * MIN);
+  const ended = await call<Ack<EndResult>>(proctor, 'sitting:end', { sittingId: 'S-J-ECON' });
+  if (!ended.ok || !ended.value.answerPackage) throw new Error('no package');
+  packagePath = ended.value.answerPackage;
+  s.disconnect();
+  proctor.disconnect();
+  writeFileSync(join(dir, 'centre.p12'), toPkcs12({ ...site.pki.centre, pin: '1234' }));
+});
+
+afterAll(async () => {
+  await site.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runCli(...paths: string[]) {
+  return spawnSync(process.execPath, ['--import', TSX, CLI, '--centre-dir', dir, ...paths], {
+    env: { ...process.env, EXAM_CENTRE_PIN: '1234' },
+    encoding: 'utf8',
+  });
+}
+
+describe('centre-side answer verification', () => {
+  it('accepts the site’s package and prints each candidate’s counts', () => {
+    const r = runCli(packagePath);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('OK');
+    expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 1)}\\s+handed-in\\s+2\\s+2\\s+auto`));
+    expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 2)}\\s+absent\\s+0\\s+0`));
+  });
+
+  it('refuses an altered copy with a reason and exits non-zero', () => {
+    const bytes = readFileSync(packagePath);
+    const altered = join(dir, 'altered.exampkg');
+    const copy = Buffer.from(bytes);
+    copy[copy.length - 5]! ^= 0xff;
+    writeFileSync(altered, copy);
+    const truncated = join(dir, 'truncated.exampkg');
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+    const r = runCli(altered, truncated);
+    expect(r.status).toBe(1);
+    expect(r.stdout.match(/^FAIL/gm)?.length).toBe(2);
+  });
+
+  it('detects an audit chain edited before signing', () => {
+    const good = verifyAnswerPackage(readFileSync(packagePath), site.pki.centre);
+    const forged = structuredClone(good.package);
+    const event = forged.audit.find((e) => e.action === 'sitting.started')!;
+    event.data = { ...(event.data as object), authority: 'on-time', reason: null, delayMs: 0, edited: true };
+    const bytes = writePackage({
+      kind: 'answers',
+      payload: Buffer.from(JSON.stringify(forged)),
+      signerCertPem: site.pki.site.certPem,
+      signerPrivateKeyPem: site.pki.site.privateKeyPem,
+      recipientCertPem: site.pki.centre.certPem,
+    });
+    expect(() => verifyAnswerPackage(bytes, site.pki.centre)).toThrow(AnswerVerificationError);
+  });
+});

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const TSX = createRequire(import.meta.url).resolve('tsx');
+const DEMO = new URL('./demo.ts', import.meta.url).pathname;
+const out = mkdtempSync(join(tmpdir(), 'demo-run-'));
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Summary {
+  expected: number;
+  absent: number;
+  handedIn: number;
+  changes: number;
+  packagePath: string;
+  verified: string;
+}
+
+describe('the README demo', () => {
+  it('runs a sitting end to end and every candidate is handed in or absent in a verified package', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', TSX, DEMO, '--candidates', '24', '--speed', '1200', '--sittings', 'first', '--out', out],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("room R02's network is down");
+    const [summary] = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary[];
+    expect(summary!.handedIn + summary!.absent).toBe(summary!.expected);
+    expect(summary!.changes).toBeGreaterThan(0);
+    expect(summary!.verified).toMatch(/audit chain OK; altered copy refused/);
+    expect(existsSync(summary!.packagePath)).toBe(true);
+  }, 150_000);
+});

@@ -1,0 +1,242 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CandidateCore, scaledMonotonic } from '@exam/candidate-client/core';
+import { verifyAnswerPackage } from '@exam/centre';
+import { fromPkcs12 } from '@exam/crypto';
+import { ProctorCore } from '@exam/proctor-console/core';
+import { createSiteServer, ScaledClock } from '@exam/site-server';
+import { loadSiteIdentity } from '@exam/site-server/identity';
+import pino from 'pino';
+import { makeDemoExam } from './centre/make-exam.js';
+import { SimulatedCandidate } from './demo/simulatedCandidate.js';
+import { NetworkLink } from './lib/networkLink.js';
+
+/**
+ * A demo exam day, end to end on the real stack: the centre builds and signs the exam, the
+ * site server (embedded SQLite) imports it, a proctor console per room runs each sitting,
+ * a candidate client per candidate answers, one room's network fails for ten minutes, and
+ * the centre verifies the answer packages. Time runs `--speed` times faster than real.
+ */
+const { values } = parseArgs({
+  options: {
+    candidates: { type: 'string', default: '60' },
+    speed: { type: 'string', default: '300' },
+    sittings: { type: 'string', default: 'all' },
+    out: { type: 'string', default: 'demo-data' },
+  },
+});
+
+const MIN = 60_000;
+const count = Number(values.candidates);
+const speed = Number(values.speed);
+if (!Number.isInteger(count) || count < 2 || count > 20_000 || !(speed >= 1 && speed <= 3600)) {
+  process.stderr.write(
+    'usage: demo [--candidates 2..20000] [--speed 1..3600] [--sittings all|first] [--out DIR]\n',
+  );
+  process.exit(2);
+}
+const out = resolve(values.out);
+const PINS = { centre: 'centre-demo-pin', site: 'site-demo-pin' };
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const hhmm = (t: number) =>
+  new Date(t).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'machines'), { recursive: true });
+
+say(`Centre: building the exam for ${count} candidates (keys, sealed papers, signed packages)…`);
+const { exam } = makeDemoExam(out, count, PINS);
+const sittings = values.sittings === 'first' ? exam.spec.sittings.slice(0, 1) : exam.spec.sittings;
+
+const firstStart = Date.parse(sittings[0]!.scheduledStart);
+const clock = new ScaledClock(firstStart - 45 * MIN, speed);
+const server = createSiteServer({
+  dataDir: join(out, 'site-data'),
+  identity: loadSiteIdentity(join(out, 'site'), PINS.site),
+  clock,
+  logger: pino({ level: 'info' }, pino.destination({ dest: join(out, 'site-server.log'), sync: false })),
+  tickMs: 100,
+});
+const url = await server.listen();
+say(`Site server: listening on ${url}, data in ${relative(process.cwd(), join(out, 'site-data'))}`);
+
+async function adminPost(path: string, file: string) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
+    body: readFileSync(join(out, 'packages', file)),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${path}: ${body.error?.message}`);
+  return body.value as { proctorCredentials: Record<string, string>; candidates: number };
+}
+const imported = await adminPost('/api/admin/exam-data', 'exam-data.exampkg');
+await adminPost('/api/admin/authorization', 'authorization.exampkg');
+say(`Site admin: imported and verified exam data (${imported.candidates} candidates) and the authorization`);
+
+const proctors = new Map<string, ProctorCore>();
+for (const room of exam.spec.rooms) {
+  const p = new ProctorCore({
+    serverUrl: url,
+    roomId: room.roomId,
+    credential: imported.proctorCredentials[room.roomId]!,
+  });
+  await p.ready();
+  proctors.set(room.roomId, p);
+}
+// Room 2's test machines reach the server through a link that will fail for a while.
+const link = await NetworkLink.create(url);
+const roomUrl = (roomId: string) => (roomId === 'R02' ? link.url : url);
+say(`Proctor consoles: ${[...proctors.keys()].join(', ')} connected`);
+
+interface SittingSummary {
+  name: string;
+  expected: number;
+  absent: number;
+  handedIn: number;
+  auto: number;
+  changes: number;
+  packagePath: string;
+  verified: string;
+}
+const summaries: SittingSummary[] = [];
+let machineSeq = 0;
+
+for (const def of sittings) {
+  const start = Date.parse(def.scheduledStart);
+  const participants = exam.spec.candidates.filter((c) => c.sittingIds.includes(def.sittingId));
+  say(
+    `\n== ${def.subjectName} (${def.sittingId}), scheduled ${hhmm(start)}, ${participants.length} candidates ==`,
+  );
+  clock.skipTo(start - 30 * MIN);
+  // Logging in takes real time (an fsync per login); hold the exam clock meanwhile.
+  clock.hold();
+  for (const p of proctors.values()) await p.openLogin(def.sittingId);
+  say(`[${hhmm(clock.now())}] proctors open login`);
+
+  const sims: SimulatedCandidate[] = [];
+  // Every 20th candidate does not come: they are marked absent at the end.
+  const present = participants.filter((_, i) => i % 20 !== 7);
+  for (const c of present) {
+    const machineId = `PC-${c.roomId}-${String(c.seatNo).padStart(3, '0')}`;
+    const core = new CandidateCore({
+      serverUrl: roomUrl(c.roomId),
+      journalPath: join(out, 'machines', `${machineId}-${++machineSeq}.db`),
+      roomId: c.roomId,
+      seatNo: c.seatNo!,
+      machineId,
+      clientVersion: '0.1.0',
+      monotonicNow: scaledMonotonic(speed),
+      ackTimeoutMs: 5_000,
+      tickMs: 200,
+    });
+    sims.push(new SimulatedCandidate(core, machineSeq * 7919));
+  }
+  await Promise.all(
+    sims.map(async (sim) => {
+      while (!sim.core.status().connected) await sleep(20);
+      const c = present[sims.indexOf(sim)]!;
+      await sim.core.login(c.ticketNo, c.idNumber);
+    }),
+  );
+  say(
+    `[${hhmm(clock.now())}] ${sims.length} candidates logged in, ${participants.length - sims.length} not arrived`,
+  );
+
+  clock.skipTo(start - 20_000);
+  for (const p of proctors.values()) await p.start(def.sittingId);
+  clock.release();
+  say(`[${hhmm(clock.now())}] start command sent; papers open with the sitting key`);
+  await Promise.all(
+    sims.map(async (sim) => {
+      while (!sim.core.paper()) await sleep(20);
+      const v = sim.core.sitting()!;
+      sim.plan(sim.core.paper()!, v.startedAt!, v.endsAt!, v.earliestHandInAt!);
+    }),
+  );
+
+  const cutAt = start + 20 * MIN;
+  const healAt = start + 30 * MIN;
+  let lastPrint = 0;
+  while (sims.some((s) => !s.core.status().handedIn)) {
+    const now = clock.now();
+    if (!link.cut && now >= cutAt && now < healAt) {
+      link.sever();
+      say(`[${hhmm(now)}] !! room R02's network is down: its candidates keep answering on their own disks`);
+    }
+    if (link.cut && now >= healAt) {
+      link.heal();
+      say(`[${hhmm(now)}] room R02's network is back: the backlog drains`);
+    }
+    for (const s of sims) s.step(now);
+    if (performance.now() - lastPrint > 1000) {
+      lastPrint = performance.now();
+      const st = sims.map((s) => s.core.status());
+      const rooms = [...proctors]
+        .map(([roomId, p]) => {
+          const n = p.state.counts(def.sittingId);
+          return `${roomId} ${n.answering} answering ${n['handed-in']} handed in`;
+        })
+        .join(' | ');
+      const pending = st.reduce((n, s) => n + s.pending, 0);
+      const acked = st.reduce((n, s) => n + s.ackSeq, 0);
+      say(`[${hhmm(now)}] ${rooms} | answers acked ${acked}, waiting on disk ${pending}`);
+    }
+    await sleep(25);
+  }
+  // Let the last acknowledgements and tile updates arrive before the end command.
+  while (sims.some((s) => s.core.status().pending > 0)) await sleep(25);
+  let packagePath = '';
+  let absent = 0;
+  for (const p of proctors.values()) {
+    const ended = await p.end(def.sittingId);
+    absent += ended.absent;
+    if (ended.answerPackage) packagePath = ended.answerPackage;
+  }
+  say(`[${hhmm(clock.now())}] end command sent in every room; answer package written`);
+  for (const s of sims) s.core.close();
+
+  const centre = fromPkcs12(readFileSync(join(out, 'centre', 'centre.p12')), PINS.centre);
+  const bytes = readFileSync(packagePath);
+  const v = verifyAnswerPackage(bytes, centre, new Date(clock.now()));
+  const tampered = Buffer.from(bytes);
+  tampered[tampered.length - 10]! ^= 0x01;
+  let tamperRefused = false;
+  try {
+    verifyAnswerPackage(tampered, centre, new Date(clock.now()));
+  } catch {
+    tamperRefused = true;
+  }
+  summaries.push({
+    name: def.subjectName,
+    expected: participants.length,
+    absent,
+    handedIn: v.candidates.filter((c) => c.status === 'handed-in').length,
+    auto: v.candidates.filter((c) => c.handInKind === 'auto').length,
+    changes: v.candidates.reduce((n, c) => n + c.changes, 0),
+    packagePath,
+    verified: `signature + ${v.auditEvents}-event audit chain OK; altered copy ${tamperRefused ? 'refused' : 'ACCEPTED (bug)'}`,
+  });
+}
+
+for (const p of proctors.values()) p.close();
+await link.close();
+await server.close();
+
+say('\n== Summary ==');
+for (const s of summaries) {
+  say(`${s.name}`);
+  say(
+    `  candidates ${s.expected}, handed in ${s.handedIn} (${s.auto} automatically at the end), absent ${s.absent}`,
+  );
+  say(`  answer changes saved ${s.changes}`);
+  say(`  package  ${relative(process.cwd(), s.packagePath)}`);
+  say(`  centre   ${s.verified}`);
+}
+writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summaries, null, 2)}\n`);
+say(
+  `\nCentre-side check by hand: EXAM_CENTRE_PIN=${PINS.centre} npx -y pnpm@10.34.9 verify-answers -- --centre-dir ${relative(process.cwd(), join(out, 'centre'))} ${relative(process.cwd(), join(out, 'site-data', 'exports'))}/*.exampkg`,
+);
+process.exit(0);
