@@ -130,5 +130,12 @@ export function auditLinkPayload(e: {
   subject: string;
   data: unknown;
 }) {
-  return { at: e.at, actorRole: e.actorRole, actorId: e.actorId, action: e.action, subject: e.subject, data: e.data };
+  return {
+    at: e.at,
+    actorRole: e.actorRole,
+    actorId: e.actorId,
+    action: e.action,
+    subject: e.subject,
+    data: e.data,
+  };
 }
