@@ -14,7 +14,7 @@ import { PaperCatalogue } from './services/papers.js';
 import { FailureLimiter } from './services/rateLimit.js';
 import { autoHandInDue } from './services/sittingControl.js';
 import { attachCandidateNamespace, type CandidateNamespace } from './sockets/candidateNamespace.js';
-import { Presence } from './sockets/presence.js';
+import { MachinePresence, Presence } from './sockets/presence.js';
 import {
   attachProctorNamespace,
   type ProctorNamespace,
@@ -74,6 +74,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   const presence = new Presence((roomId, ticketNo, sittingId) =>
     broadcaster?.markDirty(roomId, ticketNo, sittingId),
   );
+  const machines = new MachinePresence((roomId) => ctx.events.emit('machines-changed', { roomId }));
   const committer = new GroupCommitter(
     db,
     () => clock.now(),
@@ -84,11 +85,12 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     },
   );
   const proctorNsp = io.of(NAMESPACES.proctor) as ProctorNamespace;
-  broadcaster = new RoomBroadcaster(proctorNsp, ctx, presence);
+  broadcaster = new RoomBroadcaster(proctorNsp, ctx, presence, machines);
   attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
     committer,
     limiter: new FailureLimiter(5, 60_000),
     presence,
+    machines,
   });
   attachProctorNamespace(proctorNsp, ctx, broadcaster);
 

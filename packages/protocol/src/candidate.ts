@@ -37,6 +37,41 @@ export const answerSaveSchema = z.strictObject({
 });
 export type AnswerSave = z.input<typeof answerSaveSchema>;
 
+/** What a test machine reports about itself at start (notice §三 minimums are checked on it). */
+export const machineCheckSchema = z.strictObject({
+  os: z.string().max(100),
+  cpuModel: z.string().max(200),
+  cpuCores: z.number().int().min(1).max(1024),
+  cpuMhz: z.number().min(0).max(100_000),
+  totalMemoryBytes: z.number().int().nonnegative(),
+  freeMemoryBytes: z.number().int().nonnegative(),
+  freeDiskBytes: z.number().int().nonnegative(),
+  screenWidth: z.number().int().min(1).max(20_000),
+  screenHeight: z.number().int().min(1).max(20_000),
+  displays: z.number().int().min(0).max(16),
+  ipAddress: z.string().max(64),
+  clientVersion: z.string().max(32),
+});
+export type MachineCheck = z.infer<typeof machineCheckSchema>;
+
+/**
+ * What the client can see that a person should judge (never a violation by itself):
+ * focus lost, a display added, an attempt to close, a restart mid-sitting.
+ */
+export const CLIENT_ALERT_KINDS = Object.freeze([
+  'focus-lost',
+  'display-added',
+  'close-attempt',
+  'restarted',
+  'shortcut-blocked',
+] as const);
+export type ClientAlertKind = (typeof CLIENT_ALERT_KINDS)[number];
+export const clientAlertSchema = z.strictObject({
+  kind: z.enum(CLIENT_ALERT_KINDS),
+  detail: z.string().max(500).optional(),
+});
+export type ClientAlert = z.infer<typeof clientAlertSchema>;
+
 export const handInSchema = z.strictObject({ sittingId: id });
 export const emptySchema = z.strictObject({});
 

@@ -1,16 +1,25 @@
 import { z } from 'zod';
 import type {
   AnswerSave,
+  ClientAlert,
   HandedIn,
   LoginRequest,
   LoginResult,
+  MachineCheck,
   MachineRegister,
   SaveResult,
   SittingStarted,
   SittingView,
 } from './candidate.js';
 import type { Ack } from './errors.js';
-import type { CandidateTile, EndResult, RoomSnapshot, StartResult } from './proctor.js';
+import type {
+  CandidateTile,
+  EndResult,
+  MachineTile,
+  RoomAlert,
+  RoomSnapshot,
+  StartResult,
+} from './proctor.js';
 
 /** Socket.io namespaces: one per role family, so a socket's role is fixed at connect. */
 export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/proctor' } as const);
@@ -39,6 +48,8 @@ export interface CandidateClientEvents {
   'answer:save': (p: AnswerSave, ack: AckFn<SaveResult>) => void;
   'exam:handIn': (p: { sittingId: string }, ack: AckFn<HandedIn>) => void;
   'time:sync': (p: Record<string, never>, ack: AckFn<{ serverNow: number }>) => void;
+  'machine:check': (p: MachineCheck, ack: AckFn<{ shortfalls: string[] }>) => void;
+  'client:alert': (p: ClientAlert, ack: AckFn<{ id: number }>) => void;
 }
 
 export interface CandidateServerEvents {
@@ -58,4 +69,6 @@ export interface ProctorClientEvents {
 export interface ProctorServerEvents {
   'room:snapshot': (snapshot: RoomSnapshot) => void;
   'room:tiles': (p: { serverNow: number; tiles: CandidateTile[] }) => void;
+  'room:machines': (p: { machines: MachineTile[] }) => void;
+  'room:alert': (alert: RoomAlert) => void;
 }

@@ -28,6 +28,33 @@ export interface CandidateTile {
   handedInAt: number | null;
 }
 
+export interface MachineTile {
+  machineId: string;
+  seatNo: number;
+  online: boolean;
+  clientVersion: string;
+  /** Null until the machine has reported its check. */
+  check: {
+    screenWidth: number;
+    screenHeight: number;
+    freeMemoryBytes: number;
+    freeDiskBytes: number;
+    displays: number;
+    ipAddress: string;
+    shortfalls: string[];
+  } | null;
+}
+
+export interface RoomAlert {
+  id: number;
+  at: number;
+  machineId: string;
+  seatNo: number;
+  ticketNo: string | null;
+  kind: string;
+  detail: string | null;
+}
+
 export interface RoomSittingView {
   sittingId: string;
   subjectName: string;
@@ -44,6 +71,9 @@ export interface RoomSnapshot {
   serverNow: number;
   sittings: RoomSittingView[];
   candidates: CandidateTile[];
+  machines: MachineTile[];
+  /** The most recent alerts, newest last. */
+  alerts: RoomAlert[];
 }
 
 export interface StartResult {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { RoomAlert } from '@exam/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
@@ -17,6 +18,8 @@ export interface SiteEventMap {
   'handed-in': [{ ticketNo: string; sittingId: string; handedInAt: number; kind: 'manual' | 'auto' }];
   'candidate-changed': [{ roomId: string; ticketNo: string; sittingId: string }];
   'room-changed': [{ roomId: string }];
+  'machines-changed': [{ roomId: string }];
+  'client-alert': [{ roomId: string; alert: RoomAlert }];
 }
 
 /** What every service function needs; built once in createSiteServer. */

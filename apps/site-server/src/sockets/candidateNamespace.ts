@@ -3,10 +3,12 @@ import {
   answerSaveSchema,
   type CandidateClientEvents,
   type CandidateServerEvents,
+  clientAlertSchema,
   ERROR_CODES,
   emptySchema,
   handInSchema,
   loginSchema,
+  machineCheckSchema,
   machineRegisterSchema,
   ProtocolError,
   resumeSchema,
@@ -22,12 +24,13 @@ import { getRoom } from '../db/tables/rooms.js';
 import { getSitting } from '../db/tables/sittings.js';
 import type { SiteContext } from '../services/context.js';
 import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
+import { recordAlert, recordCheck } from '../services/machines.js';
 import type { FailureLimiter } from '../services/rateLimit.js';
 import { handIn } from '../services/sittingControl.js';
 import { sittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
-import type { Presence } from './presence.js';
+import type { MachinePresence, Presence } from './presence.js';
 
 interface CandidateSocketData {
   machine?: MachineInfo;
@@ -54,6 +57,8 @@ const CANDIDATE_EVENTS = Object.freeze([
   'answer:save',
   'exam:handIn',
   'time:sync',
+  'machine:check',
+  'client:alert',
 ] as const satisfies readonly (keyof CandidateClientEvents)[]);
 
 export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
@@ -75,7 +80,7 @@ function requireSession(socket: CandidateSocket, sittingId: string) {
 export function attachCandidateNamespace(
   nsp: CandidateNamespace,
   ctx: SiteContext,
-  deps: { committer: GroupCommitter; limiter: FailureLimiter; presence: Presence },
+  deps: { committer: GroupCommitter; limiter: FailureLimiter; presence: Presence; machines: MachinePresence },
 ): void {
   nsp.use((socket, next) => {
     try {
@@ -119,6 +124,7 @@ export function attachCandidateNamespace(
       }
       const now = ctx.clock.now();
       const known = socket.data.machine;
+      if (known) deps.machines.leave(known.roomId, known.machineId);
       socket.data.machine = { machineId: p.machineId, roomId: p.roomId, seatNo: p.seatNo };
       if (!known || known.machineId !== p.machineId) {
         ctx.db.transaction(() => {
@@ -132,8 +138,17 @@ export function attachCandidateNamespace(
           });
         })();
       }
+      deps.machines.enter(p.roomId, p.machineId);
       return { siteName: getMeta(ctx.db, 'siteName') ?? '', roomName: room.name, serverNow: now };
     });
+
+    handle(socket, 'machine:check', machineCheckSchema, log, (p) => ({
+      shortfalls: recordCheck(ctx, requireMachine(socket), p),
+    }));
+
+    handle(socket, 'client:alert', clientAlertSchema, log, (p) => ({
+      id: recordAlert(ctx, requireMachine(socket), socket.data.session?.ticketNo ?? null, p).id,
+    }));
 
     handle(socket, 'candidate:login', loginSchema, log, (p) =>
       enterSession(login(ctx, requireMachine(socket), p, deps.limiter)),
@@ -178,6 +193,8 @@ export function attachCandidateNamespace(
     socket.on('disconnect', () => {
       const s = socket.data.session;
       if (s) deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+      const m = socket.data.machine;
+      if (m) deps.machines.leave(m.roomId, m.machineId);
     });
   });
 

@@ -25,3 +25,26 @@ export class Presence {
     return this.counts.has(`${ticketNo}:${sittingId}`);
   }
 }
+
+/** Which test machines have a live socket, for the seat map. */
+export class MachinePresence {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly onChange: (roomId: string) => void) {}
+
+  enter(roomId: string, machineId: string): void {
+    this.counts.set(machineId, (this.counts.get(machineId) ?? 0) + 1);
+    this.onChange(roomId);
+  }
+
+  leave(roomId: string, machineId: string): void {
+    const n = (this.counts.get(machineId) ?? 1) - 1;
+    if (n <= 0) this.counts.delete(machineId);
+    else this.counts.set(machineId, n);
+    this.onChange(roomId);
+  }
+
+  isOnline(machineId: string): boolean {
+    return this.counts.has(machineId);
+  }
+}

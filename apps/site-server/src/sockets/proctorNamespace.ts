@@ -6,6 +6,7 @@ import {
   emptySchema,
   type ProctorClientEvents,
   type ProctorServerEvents,
+  type RoomAlert,
   type RoomSnapshot,
   sittingCommandSchema,
   startSchema,
@@ -16,11 +17,12 @@ import { listRoomSittings } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting } from '../db/tables/sittings.js';
 import type { SiteContext } from '../services/context.js';
+import { machineTiles, roomAlerts } from '../services/machines.js';
 import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
 import { candidateTile, roomSittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
 import { checkHandshake, HandshakeError } from './handshake.js';
-import type { Presence } from './presence.js';
+import type { MachinePresence, Presence } from './presence.js';
 
 interface ProctorSocketData {
   roomId: string;
@@ -50,12 +52,14 @@ const proctorRoom = (roomId: string) => `proctor:${roomId}`;
 /** Pushes tile changes to a room's consoles at most every `intervalMs`, batched. */
 export class RoomBroadcaster {
   private readonly dirty = new Map<string, Set<string>>();
+  private readonly machinesDirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly nsp: ProctorNamespace,
     private readonly ctx: SiteContext,
     private readonly presence: Presence,
+    private readonly machines: MachinePresence,
     intervalMs = 250,
   ) {
     this.timer = setInterval(() => this.flush(), intervalMs);
@@ -86,7 +90,22 @@ export class RoomBroadcaster {
       serverNow: this.ctx.clock.now(),
       sittings: sittings.map((rs) => roomSittingView(getSitting(this.ctx.db, rs.sitting_id)!, rs)),
       candidates,
+      machines: this.machineTiles(roomId),
+      alerts: roomAlerts(this.ctx, roomId),
     };
+  }
+
+  machineTiles(roomId: string) {
+    return machineTiles(this.ctx, roomId, (id) => this.machines.isOnline(id));
+  }
+
+  /** Machine changes come in storms (a room registering at once): sent with the next flush. */
+  markMachinesDirty(roomId: string): void {
+    this.machinesDirty.add(roomId);
+  }
+
+  sendAlert(roomId: string, alert: RoomAlert): void {
+    this.nsp.to(proctorRoom(roomId)).emit('room:alert', alert);
   }
 
   sendSnapshot(roomId: string): void {
@@ -94,6 +113,10 @@ export class RoomBroadcaster {
   }
 
   flush(): void {
+    for (const roomId of this.machinesDirty) {
+      this.nsp.to(proctorRoom(roomId)).emit('room:machines', { machines: this.machineTiles(roomId) });
+    }
+    this.machinesDirty.clear();
     for (const [roomId, keys] of this.dirty) {
       const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
       const tiles: CandidateTile[] = [];
@@ -177,6 +200,8 @@ export function attachProctorNamespace(
   ctx.events.on('sitting-started', refresh);
   ctx.events.on('sitting-state', refresh);
   ctx.events.on('room-changed', refresh);
+  ctx.events.on('machines-changed', ({ roomId }) => broadcaster.markMachinesDirty(roomId));
+  ctx.events.on('client-alert', ({ roomId, alert }) => broadcaster.sendAlert(roomId, alert));
   ctx.events.on('candidate-changed', ({ roomId, ticketNo, sittingId }) =>
     broadcaster.markDirty(roomId, ticketNo, sittingId),
   );

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseFromTheFutureError, migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
+import { openDatabase } from './open.js';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'site-db-'));
+  dirs.push(dir);
+  return join(dir, 'site.db');
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('site database migrations', () => {
+  it('brings a new database to the latest version with WAL and full sync', () => {
+    const db = openDatabase(tempDb());
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('runs 0001 then 0002 on an existing version-1 database without losing rows', () => {
+    const path = tempDb();
+    const db = new Database(path);
+    migrations[0]!(db);
+    db.pragma('user_version = 1');
+    db.prepare(
+      "INSERT INTO machines (machine_id, room_id, seat_no, client_version, registered_at) VALUES ('m1', 'R1', 1, '1', 0)",
+    ).run();
+    expect(migrate(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT machine_id, shortfalls FROM machines').get()).toEqual({
+      machine_id: 'm1',
+      shortfalls: '[]',
+    });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'client_alerts'").get()).toEqual({
+      n: 1,
+    });
+    db.close();
+  });
+
+  it('refuses a database written by a newer server', () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma(`user_version = ${migrations.length + 1}`);
+    db.close();
+    expect(() => openDatabase(path)).toThrow(DatabaseFromTheFutureError);
+  });
+});

@@ -1,0 +1,102 @@
+import { machineShortfalls } from '@exam/domain';
+import type { ClientAlert, MachineCheck, MachineTile, RoomAlert } from '@exam/protocol';
+import { appendAudit } from '../audit/auditLog.js';
+import { type ClientAlertRow, insertClientAlert, recentRoomAlerts } from '../db/tables/clientAlerts.js';
+import { listRoomMachines, recordMachineCheck } from '../db/tables/machines.js';
+import type { SiteContext } from './context.js';
+import type { MachineInfo } from './login.js';
+
+/** Records a test machine's self-check; shortfalls against the notice's minimums are flagged. */
+export function recordCheck(ctx: SiteContext, machine: MachineInfo, check: MachineCheck): string[] {
+  const shortfalls = machineShortfalls(check);
+  ctx.db.transaction(() => {
+    recordMachineCheck(ctx.db, machine.machineId, check, shortfalls);
+    appendAudit(ctx.db, ctx.clock.now(), {
+      actorRole: 'candidate',
+      actorId: machine.machineId,
+      action: 'machine.checked',
+      subject: `${machine.roomId}/${machine.seatNo}`,
+      data: {
+        shortfalls,
+        screen: `${check.screenWidth}x${check.screenHeight}`,
+        freeMemoryBytes: check.freeMemoryBytes,
+      },
+    });
+  })();
+  ctx.events.emit('machines-changed', { roomId: machine.roomId });
+  return shortfalls;
+}
+
+export function toRoomAlert(row: ClientAlertRow): RoomAlert {
+  return {
+    id: row.id,
+    at: row.at,
+    machineId: row.machine_id,
+    seatNo: row.seat_no,
+    ticketNo: row.ticket_no,
+    kind: row.kind,
+    detail: row.detail,
+  };
+}
+
+/** An alert is for a person to judge: it is recorded and shown, never turned into a violation. */
+export function recordAlert(
+  ctx: SiteContext,
+  machine: MachineInfo,
+  ticketNo: string | null,
+  alert: ClientAlert,
+): RoomAlert {
+  const at = ctx.clock.now();
+  const row: Omit<ClientAlertRow, 'id'> = {
+    at,
+    room_id: machine.roomId,
+    machine_id: machine.machineId,
+    seat_no: machine.seatNo,
+    ticket_no: ticketNo,
+    kind: alert.kind,
+    detail: alert.detail ?? null,
+  };
+  let id = 0;
+  ctx.db.transaction(() => {
+    id = insertClientAlert(ctx.db, row);
+    appendAudit(ctx.db, at, {
+      actorRole: 'candidate',
+      actorId: ticketNo ?? machine.machineId,
+      action: 'client.alert',
+      subject: `${machine.roomId}/${machine.seatNo}`,
+      data: { kind: alert.kind, detail: alert.detail ?? null, machineId: machine.machineId },
+    });
+  })();
+  const roomAlert = toRoomAlert({ ...row, id });
+  ctx.events.emit('client-alert', { roomId: machine.roomId, alert: roomAlert });
+  return roomAlert;
+}
+
+export function machineTiles(
+  ctx: SiteContext,
+  roomId: string,
+  isOnline: (machineId: string) => boolean,
+): MachineTile[] {
+  return listRoomMachines(ctx.db, roomId).map((m) => {
+    const check = m.check_json ? (JSON.parse(m.check_json) as MachineCheck) : null;
+    return {
+      machineId: m.machine_id,
+      seatNo: m.seat_no,
+      online: isOnline(m.machine_id),
+      clientVersion: m.client_version,
+      check: check && {
+        screenWidth: check.screenWidth,
+        screenHeight: check.screenHeight,
+        freeMemoryBytes: check.freeMemoryBytes,
+        freeDiskBytes: check.freeDiskBytes,
+        displays: check.displays,
+        ipAddress: check.ipAddress,
+        shortfalls: JSON.parse(m.shortfalls) as string[],
+      },
+    };
+  });
+}
+
+export function roomAlerts(ctx: SiteContext, roomId: string): RoomAlert[] {
+  return recentRoomAlerts(ctx.db, roomId).map(toRoomAlert);
+}
