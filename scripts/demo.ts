@@ -7,10 +7,10 @@ import { fromPkcs12 } from '@exam/crypto';
 import { ProctorCore } from '@exam/proctor-console/core';
 import { createSiteServer, ScaledClock } from '@exam/site-server';
 import { loadSiteIdentity } from '@exam/site-server/identity';
+import { NetworkLink } from '@exam/site-server/testing';
 import pino from 'pino';
 import { makeDemoExam } from './centre/make-exam.js';
 import { SimulatedCandidate } from './demo/simulatedCandidate.js';
-import { NetworkLink } from './lib/networkLink.js';
 
 /**
  * A demo exam day, end to end on the real stack: the centre builds and signs the exam, the

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, AnswerValue, HandedIn } from '@exam/protocol';
-import { call, proctorSocket, startTestSite, type TestSite } from '@exam/site-server/testing';
+import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/site-server/testing';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CandidateCore, createCandidateCore } from './candidateCore.js';
@@ -25,9 +25,13 @@ let proctor: Socket;
 let dir: string;
 let cores: CandidateCore[] = [];
 
-function startCore(journalName = 'journal.db', monotonicNow?: MonotonicSource): CandidateCore {
+function startCore(
+  journalName = 'journal.db',
+  monotonicNow?: MonotonicSource,
+  serverUrl = site.url,
+): CandidateCore {
   const core = createCandidateCore({
-    serverUrl: site.url,
+    serverUrl,
     journalPath: join(dir, journalName),
     roomId: 'R1',
     seatNo: 1,
@@ -100,6 +104,31 @@ afterEach(async () => {
 });
 
 describe('CandidateCore against a real site server', () => {
+  it('keeps answering through a minute-long network cut and delivers everything once after', async () => {
+    const link = await NetworkLink.create(site.url);
+    try {
+      const core = startCore('journal.db', undefined, link.url);
+      await loggedInAndStarted(core);
+      core.saveAnswer('J-001', 'A');
+      await waitFor('first ack', () => synced(core));
+      link.sever();
+      await waitFor('the cut to be noticed', () => !core.status().connected);
+      const items = ['J-001', 'J-004', 'J-007', 'J-010'];
+      for (let i = 0; i < 20; i++) {
+        site.clock.advance(3_000);
+        core.saveAnswer(items[i % items.length]!, 'ABCD'[i % 4]!);
+      }
+      // A minute has passed offline: every change is on this disk, none acknowledged.
+      expect(core.status()).toMatchObject({ connected: false, pending: 20, phase: 'answering' });
+      link.heal();
+      await waitFor('the backlog to drain', () => synced(core));
+      expect(serverChanges().map((c) => c.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+      expect(core.status().ackSeq).toBe(21);
+    } finally {
+      await link.close();
+    }
+  });
+
   it('logs in, opens the paper at the start, and has each answer acknowledged', async () => {
     const core = startCore();
     await waitFor('connection', () => core.status().connected);

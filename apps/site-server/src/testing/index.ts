@@ -1,2 +1,3 @@
 export * from './childServer.js';
+export * from './networkLink.js';
 export * from './testSite.js';
