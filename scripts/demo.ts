@@ -37,7 +37,7 @@ if (!Number.isInteger(count) || count < 2 || count > 20_000 || !(speed >= 1 && s
   process.exit(2);
 }
 const out = resolve(values.out);
-const PINS = { centre: 'centre-demo-pin', site: 'site-demo-pin' };
+const PINS = { centre: 'centre-demo-pin', site: 'site-demo-pin', proctor: 'proctor-demo-pin' };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const hhmm = (t: number) =>
   new Date(t).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
@@ -70,7 +70,7 @@ async function adminPost(path: string, file: string) {
   });
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
   if (!body.ok) throw new Error(`${path}: ${body.error?.message}`);
-  return body.value as { proctorCredentials: Record<string, string>; candidates: number };
+  return body.value as { candidates: number };
 }
 const imported = await adminPost('/api/admin/exam-data', 'exam-data.exampkg');
 await adminPost('/api/admin/authorization', 'authorization.exampkg');
@@ -78,11 +78,8 @@ say(`Site admin: imported and verified exam data (${imported.candidates} candida
 
 const proctors = new Map<string, ProctorCore>();
 for (const room of exam.spec.rooms) {
-  const p = new ProctorCore({
-    serverUrl: url,
-    roomId: room.roomId,
-    credential: imported.proctorCredentials[room.roomId]!,
-  });
+  const key = fromPkcs12(readFileSync(join(out, 'keys', `proctor-${room.roomId}.p12`)), PINS.proctor);
+  const p = new ProctorCore({ serverUrl: url, siteId: exam.spec.site.siteId, roomId: room.roomId, key });
   await p.ready();
   proctors.set(room.roomId, p);
 }

@@ -12,6 +12,8 @@ import {
   connected,
   killHard,
   rawSocket,
+  registeredKeysOf,
+  signInProofFor,
   spawnSiteServer,
   testPki,
   writeIdentity,
@@ -35,7 +37,7 @@ async function post(url: string, path: string, token: string, body: Buffer) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
     body,
   });
-  return (await res.json()) as { ok: boolean; value: { proctorCredentials: Record<string, string> } };
+  return (await res.json()) as { ok: boolean };
 }
 
 interface Writer {
@@ -73,7 +75,10 @@ describe('kill -9 of the site server mid-sitting', () => {
     writeIdentity(identityDir, pki);
     const start = new Date(Date.now() + 10 * 60_000);
     const built = buildExamPackages(
-      testExamSpec({ rooms: 1, perRoom: 6, juniorStart: start }),
+      {
+        ...testExamSpec({ rooms: 1, perRoom: 6, juniorStart: start }),
+        registeredKeys: registeredKeysOf(pki),
+      },
       pki.centre,
       pki.site.certPem,
       {
@@ -91,7 +96,7 @@ describe('kill -9 of the site server mid-sitting', () => {
 
     const proctor = rawSocket(site.url, 'proctor', {
       roomId: 'R1',
-      credential: imported.value.proctorCredentials.R1,
+      proof: signInProofFor(pki.proctors.get('R1')!, 'R1', Date.now()),
     });
     sockets.push(proctor);
     await connected(proctor);

@@ -2,7 +2,15 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import {
+  call,
+  connected,
+  proctorSocket,
+  rawSocket,
+  signInProofFor,
+  startTestSite,
+  type TestSite,
+} from './testing/index.js';
 
 let site: TestSite;
 const sockets: Socket[] = [];
@@ -135,16 +143,42 @@ describe('hostile input', () => {
     }
   });
 
-  it('refuses a proctor without the room’s credential, or with another room’s', async () => {
-    const none = rawSocket(site.url, 'proctor', { roomId: 'R1' });
-    sockets.push(none);
-    await expect(connected(none)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
-    const wrong = rawSocket(site.url, 'proctor', {
-      roomId: 'R1',
-      credential: site.imported.proctorCredentials.R2,
-    });
-    sockets.push(wrong);
-    await expect(connected(wrong)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  it('refuses a proctor console without a registered key for the room', async () => {
+    const now = site.clock.now();
+    const attempts: [string, Record<string, unknown>][] = [
+      ['no key', { roomId: 'R1' }],
+      ['unregistered key', { roomId: 'R1', proof: signInProofFor(site.pki.unregistered, 'R1', now) }],
+      [
+        'another room’s key',
+        { roomId: 'R1', proof: signInProofFor(site.pki.proctors.get('R2')!, 'R1', now) },
+      ],
+      [
+        'a stale statement',
+        { roomId: 'R1', proof: signInProofFor(site.pki.proctors.get('R1')!, 'R1', now - 3_600_000) },
+      ],
+    ];
+    for (const [what, auth] of attempts) {
+      const s = rawSocket(site.url, 'proctor', auth);
+      sockets.push(s);
+      await expect(connected(s), what).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    }
+  });
+
+  it('refuses a replayed sign-in statement', async () => {
+    const proof = signInProofFor(site.pki.proctors.get('R1')!, 'R1', site.clock.now());
+    const first = rawSocket(site.url, 'proctor', { roomId: 'R1', proof });
+    sockets.push(first);
+    await connected(first);
+    const replay = rawSocket(site.url, 'proctor', { roomId: 'R1', proof });
+    sockets.push(replay);
+    await expect(connected(replay)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('lets the chief examiner sign in to any room', async () => {
+    const s = await proctorSocket(site, 'R2', site.pki.chief);
+    sockets.push(s);
+    const snapshot = await call<Ack<{ roomId: string }>>(s, 'room:subscribe', {});
+    expect(snapshot).toMatchObject({ ok: true, value: { roomId: 'R2' } });
   });
 
   it('refuses a client speaking another protocol version', async () => {

@@ -19,6 +19,8 @@ export interface ExamSpec {
   rooms: ExamData['rooms'];
   sittings: (SittingDef & { paper: Paper })[];
   candidates: CandidateDef[];
+  /** Proctor and chief keys registered for this exam (fingerprints of their certificates). */
+  registeredKeys?: ExamData['registeredKeys'];
 }
 
 export interface BuiltExam {
@@ -26,6 +28,8 @@ export interface BuiltExam {
   authorization: Buffer;
   /** Kept by the centre; in the demo also used to check the site sealed nothing wrongly. */
   sittingKeys: Map<string, Buffer>;
+  /** The keys approval codes are issued with: the province's and the centre's. */
+  approvalKeys: { province: Buffer; centre: Buffer };
 }
 
 /**
@@ -60,13 +64,19 @@ export function buildExamPackages(
     sittings: spec.sittings.map(({ paper: _paper, ...s }) => s),
     candidates: spec.candidates,
     papers,
+    registeredKeys: spec.registeredKeys ?? [],
   });
+  const approvalKeys = { province: randomKey(), centre: randomKey() };
   const authorization: Authorization = authorizationSchema.parse({
     examId: spec.examId,
     siteId: spec.site.siteId,
     validFrom: validity.validFrom.toISOString(),
     validUntil: validity.validUntil.toISOString(),
     sittingKeys: [...sittingKeys].map(([sittingId, key]) => ({ sittingId, key: key.toString('base64') })),
+    approvalKeys: {
+      province: approvalKeys.province.toString('base64'),
+      centre: approvalKeys.centre.toString('base64'),
+    },
   });
   const pack = (kind: 'exam-data' | 'authorization', payload: unknown, meta: Record<string, unknown>) =>
     writePackage({
@@ -86,5 +96,6 @@ export function buildExamPackages(
     }),
     authorization: pack('authorization', authorization, { examId: spec.examId, siteId: spec.site.siteId }),
     sittingKeys,
+    approvalKeys,
   };
 }

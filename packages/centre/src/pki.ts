@@ -5,11 +5,40 @@ export interface Credential {
   privateKeyPem: string;
 }
 
+export interface KeyHolder extends Credential {
+  role: 'proctor' | 'chief';
+  roomId: string | null;
+  holder: string;
+}
+
 export interface ExamPki {
   /** The centre's root: signs exam data and authorizations, receives answers. */
   centre: Credential;
   /** One site's key (考务锁), issued by the centre. */
   site: Credential & { siteId: string };
+}
+
+/** A proctor key (监考锁) for one room, or the chief examiner's key for the site. */
+export function issueKeyHolder(
+  pki: ExamPki,
+  h: { role: 'proctor' | 'chief'; roomId: string | null; holder: string },
+  opts: { validFrom?: Date; validDays?: number } = {},
+): KeyHolder {
+  const keys = generateKeyPair();
+  const certPem = issueCertificate({
+    issuerCertPem: pki.centre.certPem,
+    issuerPrivateKeyPem: pki.centre.privateKeyPem,
+    subject: {
+      commonName: h.holder,
+      role: h.role,
+      siteId: pki.site.siteId,
+      ...(h.roomId ? { roomId: h.roomId } : {}),
+    },
+    publicKeyPem: keys.publicKeyPem,
+    validFrom: opts.validFrom ?? new Date(Date.now() - DAY_MS),
+    validDays: opts.validDays ?? 3650,
+  });
+  return { ...h, certPem, privateKeyPem: keys.privateKeyPem };
 }
 
 const DAY_MS = 86_400_000;

@@ -8,6 +8,12 @@ export {
   type Sealed,
   sealToString,
 } from './aead.js';
+export {
+  type ApprovalParams,
+  issueApprovalCode,
+  normaliseApprovalCode,
+  verifyApprovalCode,
+} from './approvalCodes.js';
 export { canonicalJson } from './canonicalJson.js';
 export {
   certificateFingerprint,

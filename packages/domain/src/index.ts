@@ -4,3 +4,4 @@ export * from './rules.js';
 export * from './scoring.js';
 export * from './sittingClock.js';
 export * from './thresholds.js';
+export * from './violations.js';

@@ -20,6 +20,14 @@ import type {
   RoomSnapshot,
   StartResult,
 } from './proctor.js';
+import type {
+  EndChecklist,
+  ExtendRequest,
+  ExtendResult,
+  Notice,
+  ViolationRequest,
+} from './proctorActions.js';
+import { signInProofSchema } from './proctorActions.js';
 
 /** Socket.io namespaces: one per role family, so a socket's role is fixed at connect. */
 export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/proctor' } as const);
@@ -27,9 +35,9 @@ export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/pr
 /** What every connection presents in its handshake; the version is checked first. */
 export const handshakeSchema = z.strictObject({
   protocolVersion: z.number().int(),
-  /** Proctor consoles only: the room and the credential issued for it. */
+  /** Proctor consoles only: the room, and a proctor key's signed sign-in statement. */
   roomId: z.string().min(1).max(64).optional(),
-  credential: z.string().min(16).max(256).optional(),
+  proof: signInProofSchema.optional(),
 });
 export type Handshake = z.infer<typeof handshakeSchema>;
 
@@ -50,6 +58,7 @@ export interface CandidateClientEvents {
   'time:sync': (p: Record<string, never>, ack: AckFn<{ serverNow: number }>) => void;
   'machine:check': (p: MachineCheck, ack: AckFn<{ shortfalls: string[] }>) => void;
   'client:alert': (p: ClientAlert, ack: AckFn<{ id: number }>) => void;
+  'notice:ack': (p: { noticeId: number }, ack: AckFn<{ acknowledgedAt: number }>) => void;
 }
 
 export interface CandidateServerEvents {
@@ -57,6 +66,7 @@ export interface CandidateServerEvents {
   'sitting:started': (started: SittingStarted) => void;
   'exam:handedIn': (handedIn: HandedIn) => void;
   'session:revoked': (p: { reason: string }) => void;
+  notice: (n: Notice) => void;
 }
 
 export interface ProctorClientEvents {
@@ -64,6 +74,21 @@ export interface ProctorClientEvents {
   'login:open': (p: { sittingId: string }, ack: AckFn<{ loginOpenedAt: number }>) => void;
   'sitting:start': (p: { sittingId: string; reason?: string }, ack: AckFn<StartResult>) => void;
   'sitting:end': (p: { sittingId: string }, ack: AckFn<EndResult>) => void;
+  'sitting:checklist': (p: { sittingId: string }, ack: AckFn<EndChecklist>) => void;
+  'candidate:reset': (
+    p: { sittingId: string; ticketNo: string; reason: string },
+    ack: AckFn<{ resetAt: number }>,
+  ) => void;
+  'candidate:extend': (p: ExtendRequest, ack: AckFn<ExtendResult>) => void;
+  'candidate:absent': (
+    p: { sittingId: string; ticketNo: string; absent: boolean },
+    ack: AckFn<{ status: string }>,
+  ) => void;
+  'violation:record': (p: ViolationRequest, ack: AckFn<{ violationId: number }>) => void;
+  'notice:send': (
+    p: { sittingId: string; ticketNo?: string; text: string },
+    ack: AckFn<{ noticeId: number; recipients: number }>,
+  ) => void;
 }
 
 export interface ProctorServerEvents {

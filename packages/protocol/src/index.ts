@@ -5,4 +5,5 @@ export * from './packages.js';
 export * from './paper.js';
 export * from './parse.js';
 export * from './proctor.js';
+export * from './proctorActions.js';
 export * from './version.js';

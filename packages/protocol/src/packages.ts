@@ -58,6 +58,18 @@ export const examDataSchema = z.strictObject({
   sittings: z.array(sittingSchema).min(1).max(100),
   candidates: z.array(candidateSchema).min(1).max(50_000),
   papers: z.array(sealedPaperSchema).min(1).max(100),
+  /** Proctor and chief examiner keys registered for this exam; others are refused. */
+  registeredKeys: z
+    .array(
+      z.strictObject({
+        fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+        role: z.enum(['proctor', 'chief']),
+        roomId: id.nullable(),
+        holder: z.string().max(100),
+      }),
+    )
+    .max(2000)
+    .default([]),
 });
 export type ExamData = z.infer<typeof examDataSchema>;
 
@@ -70,6 +82,8 @@ export const authorizationSchema = z.strictObject({
     .array(z.strictObject({ sittingId: id, key: z.base64() }))
     .min(1)
     .max(100),
+  /** Keys the site verifies approval codes with, offline: one per issuing authority. */
+  approvalKeys: z.strictObject({ province: z.base64(), centre: z.base64() }),
 });
 export type Authorization = z.infer<typeof authorizationSchema>;
 

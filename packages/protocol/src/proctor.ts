@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CandidateStatus } from './packages.js';
+import { approvalCodeSchema } from './proctorActions.js';
 
 /** Proctor namespace: a console acts on its own room only. */
 const id = z.string().min(1).max(64);
@@ -9,6 +10,8 @@ export const startSchema = z.strictObject({
   sittingId: id,
   /** Required for a delayed start; recorded in the audit trail. */
   reason: z.string().max(500).optional(),
+  /** An approval code, for a start more than 30 minutes late. */
+  code: approvalCodeSchema.optional(),
 });
 
 export interface CandidateTile {
@@ -26,6 +29,12 @@ export interface CandidateTile {
   lastSyncAt: number | null;
   endsAt: number | null;
   handedInAt: number | null;
+  extensionMs: number;
+  /** Measured downtime (last sync before a failure to the next login or reconnect). */
+  suggestedExtensionMs: number;
+  /** Reset by the proctor and not yet logged in on another machine. */
+  resetPending: boolean;
+  violations: number;
 }
 
 export interface MachineTile {
@@ -78,7 +87,7 @@ export interface RoomSnapshot {
 
 export interface StartResult {
   startedAt: number;
-  authority: 'on-time' | 'city-consent';
+  authority: 'on-time' | 'city-consent' | 'province-code' | 'centre-code';
 }
 
 export interface EndResult {

@@ -1,21 +1,31 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { sign } from '@exam/crypto';
 import {
   type Ack,
+  buildSignInProof,
+  type EndChecklist,
   type EndResult,
+  type ExtendRequest,
+  type ExtendResult,
   NAMESPACES,
   PROTOCOL_VERSION,
   type ProctorClientEvents,
   type ProctorServerEvents,
+  type RoomAlert,
   type RoomSnapshot,
   type StartResult,
+  type ViolationRequest,
 } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { RoomState } from './roomState.js';
 
 export interface ProctorCoreOptions {
   serverUrl: string;
+  siteId: string;
   roomId: string;
-  credential: string;
+  /** The proctor key (监考锁) from its PKCS#12 file; the private key stays in memory. */
+  key: { certPem: string; privateKeyPem: string };
   monotonicNow?: () => number;
   ackTimeoutMs?: number;
 }
@@ -31,7 +41,7 @@ export class ProctorCommandError extends Error {
   }
 }
 
-type Events = { change: []; connection: [connected: boolean] };
+type Events = { change: []; connection: [connected: boolean]; alert: [RoomAlert] };
 
 /**
  * Follows one room live and issues its commands. socket.io delivers at most once
@@ -48,16 +58,33 @@ export class ProctorCore extends EventEmitter<Events> {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
     this.socket = io(`${opts.serverUrl}${NAMESPACES.proctor}`, {
       transports: ['websocket'],
-      auth: { protocolVersion: PROTOCOL_VERSION, roomId: opts.roomId, credential: opts.credential },
+      // A fresh signed statement at every (re)connect: the server accepts each nonce once.
+      auth: (cb) =>
+        cb({
+          protocolVersion: PROTOCOL_VERSION,
+          roomId: opts.roomId,
+          proof: buildSignInProof(
+            {
+              certPem: opts.key.certPem,
+              siteId: opts.siteId,
+              roomId: opts.roomId,
+              signedAt: this.serverTime(),
+              nonce: randomBytes(16).toString('hex'),
+            },
+            (text) => sign(text, opts.key.privateKeyPem),
+          ),
+        }),
       reconnectionDelay: 500,
       reconnectionDelayMax: 10_000,
       randomizationFactor: 0.5,
+      autoConnect: false,
     });
     this.socket.on('connect', () => {
       this.emit('connection', true);
       void this.refresh().catch(() => {});
     });
     this.socket.on('disconnect', () => this.emit('connection', false));
+    void this.calibrateThenConnect(opts.serverUrl);
     this.socket.on('room:snapshot', (s) => {
       this.state.applySnapshot(s);
       this.emit('change');
@@ -66,6 +93,39 @@ export class ProctorCore extends EventEmitter<Events> {
       this.state.applyTiles(serverNow, tiles);
       this.emit('change');
     });
+    this.socket.on('room:machines', ({ machines }) => {
+      this.state.applyMachines(machines);
+      this.emit('change');
+    });
+    this.socket.on('room:alert', (alert) => {
+      this.state.applyAlert(alert);
+      this.emit('alert', alert);
+      this.emit('change');
+    });
+  }
+
+  /**
+   * The sign-in statement carries the server's time, not this machine's: the console asks
+   * the server first (keys are time-calibrated to the site), then follows every message.
+   */
+  private calibration: number | null = null;
+
+  private serverTime(): number {
+    if (this.state.ready) return Math.floor(this.state.serverNow());
+    return Math.floor(this.calibration === null ? Date.now() : performance.now() + this.calibration);
+  }
+
+  private async calibrateThenConnect(serverUrl: string): Promise<void> {
+    try {
+      const sentAt = performance.now();
+      const res = await fetch(`${serverUrl}/api/health`);
+      const body = (await res.json()) as { serverNow?: unknown };
+      const receivedAt = performance.now();
+      if (typeof body.serverNow === 'number') this.calibration = body.serverNow - (sentAt + receivedAt) / 2;
+    } catch {
+      // Unreachable for now: connect anyway; socket.io keeps retrying with backoff.
+    }
+    this.socket.connect();
   }
 
   get connected(): boolean {
@@ -107,12 +167,40 @@ export class ProctorCore extends EventEmitter<Events> {
     return this.command('login:open', { sittingId });
   }
 
-  start(sittingId: string, reason?: string): Promise<StartResult> {
-    return this.command('sitting:start', reason ? { sittingId, reason } : { sittingId });
+  start(sittingId: string, opts: { reason?: string; code?: string } = {}): Promise<StartResult> {
+    return this.command('sitting:start', { sittingId, ...opts });
   }
 
   end(sittingId: string): Promise<EndResult> {
     return this.command('sitting:end', { sittingId });
+  }
+
+  checklist(sittingId: string): Promise<EndChecklist> {
+    return this.command('sitting:checklist', { sittingId });
+  }
+
+  reset(sittingId: string, ticketNo: string, reason: string): Promise<{ resetAt: number }> {
+    return this.command('candidate:reset', { sittingId, ticketNo, reason });
+  }
+
+  extend(req: ExtendRequest): Promise<ExtendResult> {
+    return this.command('candidate:extend', req);
+  }
+
+  setAbsent(sittingId: string, ticketNo: string, absent: boolean): Promise<{ status: string }> {
+    return this.command('candidate:absent', { sittingId, ticketNo, absent });
+  }
+
+  recordViolation(req: ViolationRequest): Promise<{ violationId: number }> {
+    return this.command('violation:record', req);
+  }
+
+  sendNotice(
+    sittingId: string,
+    text: string,
+    ticketNo?: string,
+  ): Promise<{ noticeId: number; recipients: number }> {
+    return this.command('notice:send', ticketNo ? { sittingId, ticketNo, text } : { sittingId, text });
   }
 
   close(): void {

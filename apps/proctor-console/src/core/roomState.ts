@@ -1,4 +1,4 @@
-import type { CandidateTile, RoomSnapshot } from '@exam/protocol';
+import type { CandidateTile, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
 
 /**
  * The console's live picture of its room: a snapshot, then tile updates merged in by
@@ -7,6 +7,8 @@ import type { CandidateTile, RoomSnapshot } from '@exam/protocol';
 export class RoomState {
   private snapshot: RoomSnapshot | null = null;
   private readonly tiles = new Map<string, CandidateTile>();
+  private machineTiles: MachineTile[] = [];
+  private alertList: RoomAlert[] = [];
   /** Server time minus local monotonic time at the last message. */
   private offset = 0;
 
@@ -16,7 +18,26 @@ export class RoomState {
     this.snapshot = s;
     this.tiles.clear();
     for (const t of s.candidates) this.tiles.set(key(t), t);
+    this.machineTiles = s.machines;
+    this.alertList = s.alerts;
     this.offset = s.serverNow - this.monotonicNow();
+  }
+
+  applyMachines(machines: MachineTile[]): void {
+    this.machineTiles = machines;
+  }
+
+  applyAlert(alert: RoomAlert): void {
+    if (this.alertList.some((a) => a.id === alert.id)) return;
+    this.alertList = [...this.alertList.slice(-99), alert];
+  }
+
+  get machines(): readonly MachineTile[] {
+    return this.machineTiles;
+  }
+
+  get alerts(): readonly RoomAlert[] {
+    return this.alertList;
   }
 
   applyTiles(serverNow: number, tiles: CandidateTile[]): void {
@@ -28,9 +49,9 @@ export class RoomState {
     return this.snapshot !== null;
   }
 
-  get room(): Omit<RoomSnapshot, 'candidates'> | null {
+  get room(): Omit<RoomSnapshot, 'candidates' | 'machines' | 'alerts'> | null {
     if (!this.snapshot) return null;
-    const { candidates: _c, ...rest } = this.snapshot;
+    const { candidates: _c, machines: _m, alerts: _a, ...rest } = this.snapshot;
     return rest;
   }
 

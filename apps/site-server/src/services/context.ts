@@ -19,6 +19,18 @@ export interface SiteEventMap {
   'candidate-changed': [{ roomId: string; ticketNo: string; sittingId: string }];
   'room-changed': [{ roomId: string }];
   'machines-changed': [{ roomId: string }];
+  'candidate-reset': [{ ticketNo: string; sittingId: string; reason: string }];
+  'candidate-timing': [{ roomId: string; ticketNo: string; sittingId: string }];
+  notice: [
+    {
+      roomId: string;
+      sittingId: string;
+      ticketNo: string | null;
+      noticeId: number;
+      text: string;
+      at: number;
+    },
+  ];
   'client-alert': [{ roomId: string; alert: RoomAlert }];
 }
 

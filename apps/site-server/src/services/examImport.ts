@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PackageError, readPackage, sha256Hex, wrapKey } from '@exam/crypto';
 import {
   authorizationSchema,
@@ -11,6 +10,7 @@ import { appendAudit } from '../audit/auditLog.js';
 import { ensureCandidateSitting } from '../db/tables/candidateSittings.js';
 import { insertCandidate } from '../db/tables/candidates.js';
 import { getMeta, setMeta } from '../db/tables/meta.js';
+import { registerKey } from '../db/tables/roomRecords.js';
 import { ensureRoomSitting } from '../db/tables/roomSittings.js';
 import { insertRoom } from '../db/tables/rooms.js';
 import { getSitting, insertSitting, putSittingKey } from '../db/tables/sittings.js';
@@ -50,8 +50,7 @@ export interface ImportSummary {
   rooms: number;
   sittings: number;
   candidates: number;
-  /** Per room: the credential its proctor console signs in with, shown once to the site admin. */
-  proctorCredentials: Record<string, string>;
+  registeredKeys: number;
 }
 
 /**
@@ -83,7 +82,6 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     }
   }
   const papers = new Map(data.papers.map((p) => [p.sittingId, p]));
-  const credentials: Record<string, string> = {};
   ctx.db.transaction(() => {
     setMeta(ctx.db, 'examId', data.examId);
     setMeta(ctx.db, 'examName', data.examName);
@@ -92,15 +90,9 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     setMeta(ctx.db, 'arrangementTimestamp', data.arrangementTimestamp);
     // Answers go back, encrypted, to the centre that signed the exam data.
     setMeta(ctx.db, 'centreCertPem', pkg.manifest.signerCertPem);
-    for (const r of data.rooms) {
-      const credential = randomBytes(24).toString('base64url');
-      credentials[r.roomId] = credential;
-      insertRoom(ctx.db, {
-        room_id: r.roomId,
-        name: r.name,
-        seats: r.seats,
-        proctor_credential_hash: sha256Hex(credential),
-      });
+    for (const r of data.rooms) insertRoom(ctx.db, { room_id: r.roomId, name: r.name, seats: r.seats });
+    for (const k of data.registeredKeys) {
+      registerKey(ctx.db, { fingerprint: k.fingerprint, role: k.role, room_id: k.roomId, holder: k.holder });
     }
     for (const s of data.sittings) {
       const paper = papers.get(s.sittingId);
@@ -155,7 +147,7 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     rooms: data.rooms.length,
     sittings: data.sittings.length,
     candidates: data.candidates.length,
-    proctorCredentials: credentials,
+    registeredKeys: data.registeredKeys.length,
   };
 }
 
@@ -189,6 +181,13 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
       putSittingKey(ctx.db, k.sittingId, wrapKey(Buffer.from(k.key, 'base64'), ctx.identity.certPem));
     }
     setMeta(ctx.db, 'authorizedUntil', auth.validUntil);
+    // Approval-code keys rest wrapped with the site key, like the sitting keys.
+    for (const [name, key] of [
+      ['approvalKeyProvince', auth.approvalKeys.province],
+      ['approvalKeyCentre', auth.approvalKeys.centre],
+    ] as const) {
+      setMeta(ctx.db, name, wrapKey(Buffer.from(key, 'base64'), ctx.identity.certPem).toString('base64'));
+    }
     appendAudit(ctx.db, now, {
       actorRole: 'site-admin',
       actorId: 'admin',

@@ -8,6 +8,7 @@ import {
   findBySessionHash,
   getCandidateSitting,
   listSittingsOfCandidate,
+  markBack,
   recordLogin,
 } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
@@ -44,7 +45,8 @@ function sameSecret(a: string, b: string): boolean {
 /** The sitting a candidate is here for now: the first of theirs not yet over in their room. */
 function currentSitting(ctx: SiteContext, ticketNo: string, roomId: string): CandidateSittingRow | undefined {
   return listSittingsOfCandidate(ctx.db, ticketNo).find((cs) => {
-    if (cs.status === 'handed-in' || cs.status === 'absent') return false;
+    // An absent mark is undone by the candidate arriving; a hand-in is final.
+    if (cs.status === 'handed-in') return false;
     const rs = getRoomSitting(ctx.db, roomId, cs.sitting_id);
     return rs !== undefined && rs.ended_at === null;
   });
@@ -95,8 +97,9 @@ export function login(
     },
     now,
   );
-  // A candidate already seated on this machine may come back after the cut-off (a restart).
-  const returning = cs.machine_id === machine.machineId;
+  // A candidate already seated on this machine may come back after the cut-off (a restart),
+  // and so may one the proctor reset onto another machine.
+  const returning = cs.machine_id === machine.machineId || cs.reset_pending === 1;
   if (!decision.ok && !returning) {
     const message =
       decision.reason === 'LOGIN_NOT_OPEN'
@@ -105,7 +108,8 @@ export function login(
     throw new ProtocolError(ERROR_CODES[decision.reason], message);
   }
   // Without overbooking every candidate has a seat, and the machine must be that seat.
-  if (candidate.seat_no !== null && candidate.seat_no !== machine.seatNo) {
+  // (After a reset the proctor has moved the candidate to a spare machine: any seat.)
+  if (candidate.seat_no !== null && candidate.seat_no !== machine.seatNo && cs.reset_pending !== 1) {
     throw new ProtocolError(ERROR_CODES.WRONG_SEAT, `This candidate's seat is ${candidate.seat_no}.`, {
       seatNo: candidate.seat_no,
     });
@@ -130,12 +134,18 @@ export function login(
       now,
       status,
     );
+    markBack(ctx.db, cs.ticket_no, cs.sitting_id, now);
     appendAudit(ctx.db, now, {
       actorRole: 'candidate',
       actorId: cs.ticket_no,
       action: 'candidate.login',
       subject: `${cs.ticket_no}/${cs.sitting_id}`,
-      data: { machineId: machine.machineId, seatNo: machine.seatNo, returning },
+      data: {
+        machineId: machine.machineId,
+        seatNo: machine.seatNo,
+        returning,
+        wasAbsent: cs.status === 'absent',
+      },
     });
   })();
   ctx.events.emit('candidate-changed', {
@@ -161,6 +171,14 @@ export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: str
     );
   }
   const candidate = getCandidate(ctx.db, cs.ticket_no)!;
+  if (cs.down_since !== null) {
+    markBack(ctx.db, cs.ticket_no, cs.sitting_id, ctx.clock.now());
+    ctx.events.emit('candidate-changed', {
+      roomId: candidate.room_id,
+      ticketNo: cs.ticket_no,
+      sittingId: cs.sitting_id,
+    });
+  }
   return {
     ticketNo: cs.ticket_no,
     sittingId: cs.sitting_id,

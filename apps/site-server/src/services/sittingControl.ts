@@ -16,10 +16,12 @@ import {
   listActiveInRoom,
   listLoggedInNotStarted,
   markAbsentNeverLoggedIn,
+  markDown,
   markHandedIn,
   setStatus,
 } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
+import { getMeta } from '../db/tables/meta.js';
 import {
   getRoomSitting,
   listRoomSittingsOf,
@@ -31,7 +33,9 @@ import {
 } from '../db/tables/roomSittings.js';
 import { getSitting, type SittingRow } from '../db/tables/sittings.js';
 import { writeAnswerPackage } from './answerExport.js';
+import { type ApprovalGate, localDate } from './approvals.js';
 import type { SiteContext } from './context.js';
+import { endChecklist } from './roomOperations.js';
 import { candidateTiming } from './views.js';
 
 export interface Actor {
@@ -84,9 +88,10 @@ export function startSitting(
   ctx: SiteContext,
   actor: Actor,
   roomId: string,
-  sittingId: string,
-  reason: string | undefined,
+  req: { sittingId: string; reason?: string | undefined; code?: string | undefined },
+  gate: ApprovalGate,
 ): StartResult {
+  const { sittingId, reason } = req;
   const { s, rs } = roomSitting(ctx, roomId, sittingId);
   if (rs.started_at !== null)
     throw new ProtocolError(ERROR_CODES.SITTING_ALREADY_STARTED, 'This sitting has already started.');
@@ -98,7 +103,18 @@ export function startSitting(
   }
   const now = ctx.clock.now();
   const authority = delayedStartAuthority(s.scheduled_start, now);
-  if (authority === 'province-code' || authority === 'centre-code') {
+  const params =
+    authority === 'province-code' || authority === 'centre-code'
+      ? ({
+          kind: 'delayed-start',
+          authority: authority === 'centre-code' ? 'centre' : 'province',
+          siteId: getMeta(ctx.db, 'siteId') ?? '',
+          roomId,
+          sittingId,
+          date: localDate(s.scheduled_start),
+        } as const)
+      : null;
+  if (params && !req.code) {
     throw new ProtocolError(
       ERROR_CODES.CODE_REQUIRED,
       authority === 'province-code'
@@ -107,16 +123,15 @@ export function startSitting(
       { authority, delayMs: now - s.scheduled_start },
     );
   }
-  if (authority === 'city-consent' && !reason?.trim()) {
-    throw new ProtocolError(
-      ERROR_CODES.INVALID_MESSAGE,
-      'A delayed start needs the reason (with the city’s consent).',
-    );
+  if (authority !== 'on-time' && !reason?.trim()) {
+    throw new ProtocolError(ERROR_CODES.INVALID_MESSAGE, 'A delayed start needs the reason recorded.');
   }
+  const code = params && req.code ? gate.check(req.code, params) : null;
   // Opening the paper here proves the key works before anyone is told the sitting started.
   ctx.papers.items(sittingId);
   ctx.db.transaction(() => {
-    markStarted(ctx.db, roomId, sittingId, now, authority, reason ?? null);
+    if (params && code) gate.consume(code, params);
+    markStarted(ctx.db, roomId, sittingId, now, authority, reason ?? null, code);
     for (const cs of listLoggedInNotStarted(ctx.db, roomId, sittingId)) {
       setStatus(ctx.db, cs.ticket_no, sittingId, 'answering');
     }
@@ -125,7 +140,13 @@ export function startSitting(
       actorId: actor.id,
       action: 'sitting.started',
       subject: `${roomId}/${sittingId}`,
-      data: { authority, reason: reason ?? null, delayMs: Math.max(0, now - s.scheduled_start) },
+      data: {
+        authority,
+        reason: reason ?? null,
+        code,
+        approval: params,
+        delayMs: Math.max(0, now - s.scheduled_start),
+      },
     });
   })();
   ctx.log.info({ roomId, sittingId, authority }, 'sitting started');
@@ -229,13 +250,18 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
   if (rs.ended_at !== null)
     throw new ProtocolError(ERROR_CODES.SITTING_ENDED, 'This sitting has already ended here.');
   autoHandInDue(ctx);
-  const answering = listActiveInRoom(ctx.db, roomId, sittingId);
-  if (answering.length > 0) {
-    throw new ProtocolError(
-      ERROR_CODES.CANDIDATES_STILL_ANSWERING,
-      `${answering.length} candidate(s) are still answering.`,
-      { tickets: answering.map((c) => c.ticket_no) },
-    );
+  const checklist = endChecklist(ctx, roomId, sittingId);
+  const answering = checklist.items.find((i) => i.key === 'all-accounted');
+  if (answering && !answering.ok) {
+    throw new ProtocolError(ERROR_CODES.CANDIDATES_STILL_ANSWERING, answering.detail, {
+      tickets: answering.tickets ?? [],
+      checklist,
+    });
+  }
+  if (!checklist.ready) {
+    throw new ProtocolError(ERROR_CODES.CHECKLIST_INCOMPLETE, 'The end-of-sitting checks are not all met.', {
+      checklist,
+    });
   }
   const now = ctx.clock.now();
   let absent = 0;
@@ -256,4 +282,14 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
   const answerPackage = allEnded ? writeAnswerPackage(ctx, sittingId).path : null;
   const handedIn = countHandedIn(ctx.db, roomId, sittingId);
   return { endedAt: now, handedIn, absent, answerPackage };
+}
+
+/**
+ * A candidate's last socket dropped mid-sitting: their downtime runs from the last sync
+ * until they are back (login or resume), and becomes the suggested extension.
+ */
+export function noteDowntime(ctx: SiteContext, ticketNo: string, sittingId: string): void {
+  const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
+  if (cs?.status !== 'answering') return;
+  markDown(ctx.db, ticketNo, sittingId, cs.last_sync_at ?? ctx.clock.now());
 }

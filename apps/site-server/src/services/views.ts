@@ -77,5 +77,9 @@ export function candidateTile(
     lastSyncAt: row.last_sync_at,
     endsAt: t ? endsAt(t) : null,
     handedInAt: row.handed_in_at,
+    extensionMs: row.extension_ms,
+    suggestedExtensionMs: row.suggested_extension_ms,
+    resetPending: row.reset_pending === 1,
+    violations: row.violations,
   };
 }

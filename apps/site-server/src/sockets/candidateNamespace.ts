@@ -10,6 +10,7 @@ import {
   loginSchema,
   machineCheckSchema,
   machineRegisterSchema,
+  noticeAckSchema,
   ProtocolError,
   resumeSchema,
 } from '@exam/protocol';
@@ -26,7 +27,8 @@ import type { SiteContext } from '../services/context.js';
 import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
 import { recordAlert, recordCheck } from '../services/machines.js';
 import type { FailureLimiter } from '../services/rateLimit.js';
-import { handIn } from '../services/sittingControl.js';
+import { acknowledgeNotice } from '../services/roomOperations.js';
+import { handIn, noteDowntime } from '../services/sittingControl.js';
 import { sittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
@@ -59,6 +61,7 @@ const CANDIDATE_EVENTS = Object.freeze([
   'time:sync',
   'machine:check',
   'client:alert',
+  'notice:ack',
 ] as const satisfies readonly (keyof CandidateClientEvents)[]);
 
 export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
@@ -190,9 +193,18 @@ export function attachCandidateNamespace(
 
     handle(socket, 'time:sync', emptySchema, log, () => ({ serverNow: ctx.clock.now() }));
 
+    handle(socket, 'notice:ack', noticeAckSchema, log, (p) => {
+      const s = socket.data.session;
+      if (!s) throw new ProtocolError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
+      return { acknowledgedAt: acknowledgeNotice(ctx, s.ticketNo, s.sittingId, p.noticeId) };
+    });
+
     socket.on('disconnect', () => {
       const s = socket.data.session;
-      if (s) deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+      if (s) {
+        deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+        if (!deps.presence.isOnline(s.ticketNo, s.sittingId)) noteDowntime(ctx, s.ticketNo, s.sittingId);
+      }
       const m = socket.data.machine;
       if (m) deps.machines.leave(m.roomId, m.machineId);
     });
@@ -225,6 +237,26 @@ export function attachCandidateNamespace(
   });
   ctx.events.on('sitting-state', ({ roomId, sittingId }) => {
     for (const socket of socketsIn(roomSittingRoom(roomId, sittingId))) pushView(socket, false);
+  });
+  ctx.events.on('candidate-timing', ({ ticketNo, sittingId }) => {
+    for (const socket of socketsIn(candidateRoom(ticketNo, sittingId))) pushView(socket, false);
+  });
+  ctx.events.on('notice', ({ roomId, sittingId, ticketNo, noticeId, text, at }) => {
+    const room = ticketNo ? candidateRoom(ticketNo, sittingId) : roomSittingRoom(roomId, sittingId);
+    nsp.to(room).emit('notice', { noticeId, text, at });
+  });
+  // The old machine of a reset candidate is told, then forgets the session and locks.
+  ctx.events.on('candidate-reset', ({ ticketNo, sittingId, reason }) => {
+    for (const socket of socketsIn(candidateRoom(ticketNo, sittingId))) {
+      socket.emit('session:revoked', { reason });
+      const s = socket.data.session;
+      if (s) {
+        deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+        void socket.leave(candidateRoom(s.ticketNo, s.sittingId));
+        void socket.leave(roomSittingRoom(s.roomId, s.sittingId));
+      }
+      socket.data.session = undefined;
+    }
   });
   ctx.events.on('handed-in', ({ ticketNo, sittingId, handedInAt, kind }) => {
     nsp.to(candidateRoom(ticketNo, sittingId)).emit('exam:handedIn', { sittingId, handedInAt, kind });

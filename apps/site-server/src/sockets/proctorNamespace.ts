@@ -1,31 +1,44 @@
-import { timingSafeEqual } from 'node:crypto';
-import { sha256Hex } from '@exam/crypto';
 import {
   type CandidateTile,
-  ERROR_CODES,
   emptySchema,
+  extendSchema,
+  markAbsentSchema,
+  noticeSchema,
   type ProctorClientEvents,
   type ProctorServerEvents,
   type RoomAlert,
   type RoomSnapshot,
+  resetSchema,
   sittingCommandSchema,
   startSchema,
+  violationSchema,
 } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSittings.js';
 import { listRoomSittings } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting } from '../db/tables/sittings.js';
+import { ApprovalGate } from '../services/approvals.js';
 import type { SiteContext } from '../services/context.js';
 import { machineTiles, roomAlerts } from '../services/machines.js';
+import { ProctorAuthenticator, type ProctorIdentity } from '../services/proctorAuth.js';
+import {
+  endChecklist,
+  extendTime,
+  recordViolation,
+  resetCandidate,
+  sendNotice,
+  setAbsent,
+} from '../services/roomOperations.js';
 import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
 import { candidateTile, roomSittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
-import { checkHandshake, HandshakeError } from './handshake.js';
+import { checkHandshake } from './handshake.js';
 import type { MachinePresence, Presence } from './presence.js';
 
 interface ProctorSocketData {
   roomId: string;
+  identity: ProctorIdentity;
 }
 export type ProctorNamespace = Namespace<
   ProctorClientEvents,
@@ -45,6 +58,12 @@ const PROCTOR_EVENTS = Object.freeze([
   'login:open',
   'sitting:start',
   'sitting:end',
+  'sitting:checklist',
+  'candidate:reset',
+  'candidate:extend',
+  'candidate:absent',
+  'violation:record',
+  'notice:send',
 ] as const satisfies readonly (keyof ProctorClientEvents)[]);
 
 const proctorRoom = (roomId: string) => `proctor:${roomId}`;
@@ -108,6 +127,13 @@ export class RoomBroadcaster {
     this.nsp.to(proctorRoom(roomId)).emit('room:alert', alert);
   }
 
+  /** How many candidates a notice reaches now (online, in this room and sitting). */
+  noticeRecipients(roomId: string, sittingId: string, ticketNo?: string): number {
+    return listRoomCandidates(this.ctx.db, roomId, sittingId).filter(
+      (c) => (!ticketNo || c.ticket_no === ticketNo) && this.presence.isOnline(c.ticket_no, sittingId),
+    ).length;
+  }
+
   sendSnapshot(roomId: string): void {
     this.nsp.to(proctorRoom(roomId)).emit('room:snapshot', this.snapshot(roomId));
   }
@@ -149,28 +175,18 @@ export class RoomBroadcaster {
   }
 }
 
-function credentialMatches(expectedHash: string, credential: string): boolean {
-  const a = Buffer.from(expectedHash, 'hex');
-  const b = Buffer.from(sha256Hex(credential), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function attachProctorNamespace(
   nsp: ProctorNamespace,
   ctx: SiteContext,
   broadcaster: RoomBroadcaster,
 ): void {
+  const auth = new ProctorAuthenticator(ctx);
+  const gate = new ApprovalGate(ctx);
   nsp.use((socket, next) => {
     try {
       const hs = checkHandshake(socket.handshake.auth);
-      const room = hs.roomId ? getRoom(ctx.db, hs.roomId) : undefined;
-      if (!room || !hs.credential || !credentialMatches(room.proctor_credential_hash, hs.credential)) {
-        throw new HandshakeError(
-          ERROR_CODES.UNAUTHORIZED,
-          'This proctor credential is not registered for that room.',
-        );
-      }
-      socket.data.roomId = room.room_id;
+      socket.data.identity = auth.authenticate(hs.roomId, hs.proof);
+      socket.data.roomId = socket.data.identity.roomId;
       next();
     } catch (e) {
       next(e as Error);
@@ -178,9 +194,10 @@ export function attachProctorNamespace(
   });
 
   nsp.on('connection', (socket: ProctorSocket) => {
-    const roomId = socket.data.roomId;
-    const log = ctx.log.child({ ns: 'proctor', roomId });
-    const actor = { role: 'proctor' as const, id: roomId };
+    const { roomId, identity } = socket.data;
+    const log = ctx.log.child({ ns: 'proctor', roomId, holder: identity.holder });
+    // The room comes from the authenticated socket, never from a message.
+    const actor = { role: identity.role, id: `${identity.holder}@${identity.fingerprint.slice(0, 12)}` };
     void socket.join(proctorRoom(roomId));
 
     refuseOtherEvents(socket, PROCTOR_EVENTS, log);
@@ -188,12 +205,25 @@ export function attachProctorNamespace(
     handle(socket, 'login:open', sittingCommandSchema, log, (p) => ({
       loginOpenedAt: openLogin(ctx, actor, roomId, p.sittingId),
     }));
-    handle(socket, 'sitting:start', startSchema, log, (p) =>
-      startSitting(ctx, actor, roomId, p.sittingId, p.reason),
-    );
+    handle(socket, 'sitting:start', startSchema, log, (p) => startSitting(ctx, actor, roomId, p, gate));
     handle(socket, 'sitting:end', sittingCommandSchema, log, (p) =>
       endSitting(ctx, actor, roomId, p.sittingId),
     );
+    handle(socket, 'sitting:checklist', sittingCommandSchema, log, (p) =>
+      endChecklist(ctx, roomId, p.sittingId),
+    );
+    handle(socket, 'candidate:reset', resetSchema, log, (p) => ({
+      resetAt: resetCandidate(ctx, actor, roomId, p).resetAt,
+    }));
+    handle(socket, 'candidate:extend', extendSchema, log, (p) => extendTime(ctx, actor, roomId, p, gate));
+    handle(socket, 'candidate:absent', markAbsentSchema, log, (p) => setAbsent(ctx, actor, roomId, p));
+    handle(socket, 'violation:record', violationSchema, log, (p) => ({
+      violationId: recordViolation(ctx, actor, roomId, p),
+    }));
+    handle(socket, 'notice:send', noticeSchema, log, (p) => {
+      const noticeId = sendNotice(ctx, actor, roomId, p);
+      return { noticeId, recipients: broadcaster.noticeRecipients(roomId, p.sittingId, p.ticketNo) };
+    });
   });
 
   const refresh = ({ roomId }: { roomId: string }) => broadcaster.sendSnapshot(roomId);

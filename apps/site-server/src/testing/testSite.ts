@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type BuiltExam,
   buildExamPackages,
   createExamPki,
   type ExamPki,
+  issueKeyHolder,
+  type KeyHolder,
   type TestExamOptions,
   testExamSpec,
 } from '@exam/centre';
-import { NAMESPACES, PROTOCOL_VERSION } from '@exam/protocol';
+import { certificateFingerprint, sign } from '@exam/crypto';
+import { buildSignInProof, NAMESPACES, PROTOCOL_VERSION, type SignInProof } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { createSiteServer, type SiteServer } from '../app.js';
 import { ManualClock } from '../clock.js';
@@ -23,9 +28,11 @@ export interface TestSite {
   server: SiteServer;
   url: string;
   clock: ManualClock;
-  pki: ExamPki;
+  pki: TestPki;
   dataDir: string;
   imported: ImportSummary;
+  /** The packages as built, with the approval-code keys the province and centre hold. */
+  built: BuiltExam;
   juniorStart: number;
   /** Stops the server (as on a crash when `keepData`), optionally keeping the data dir. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
@@ -33,12 +40,53 @@ export interface TestSite {
   restart(): Promise<void>;
 }
 
-let sharedPki: ExamPki | null = null;
+export interface TestPki extends ExamPki {
+  /** Registered proctor keys by room, R1..R4, and the chief examiner's key. */
+  proctors: Map<string, KeyHolder>;
+  chief: KeyHolder;
+  /** A key issued by the centre but never registered for this exam. */
+  unregistered: KeyHolder;
+}
+
+let sharedPki: TestPki | null = null;
 /** RSA key generation is the slow part of a test's setup; one PKI serves a test file. */
-export function testPki(): ExamPki {
+export function testPki(): TestPki {
+  if (sharedPki) return sharedPki;
   // Valid from 2020, so test clocks set in 2021 and the real clock both fall inside.
-  sharedPki ??= createExamPki('SITE-T', { validFrom: new Date('2020-01-01T00:00:00Z'), validDays: 3650 * 2 });
+  const validity = { validFrom: new Date('2020-01-01T00:00:00Z'), validDays: 3650 * 2 };
+  const pki = createExamPki('SITE-T', validity);
+  const proctors = new Map(
+    ['R1', 'R2', 'R3', 'R4'].map((roomId) => [
+      roomId,
+      issueKeyHolder(pki, { role: 'proctor', roomId, holder: `监考${roomId}` }, validity),
+    ]),
+  );
+  const chief = issueKeyHolder(pki, { role: 'chief', roomId: null, holder: '主考' }, validity);
+  const unregistered = issueKeyHolder(pki, { role: 'proctor', roomId: 'R1', holder: '未注册' }, validity);
+  sharedPki = { ...pki, proctors, chief, unregistered };
   return sharedPki;
+}
+
+export function registeredKeysOf(pki: TestPki) {
+  return [...pki.proctors.values(), pki.chief].map((k) => ({
+    fingerprint: certificateFingerprint(k.certPem),
+    role: k.role,
+    roomId: k.roomId,
+    holder: k.holder,
+  }));
+}
+
+/** A fresh sign-in proof for a key holder, as a proctor console makes at each connect. */
+export function signInProofFor(
+  holder: KeyHolder,
+  roomId: string,
+  signedAt: number,
+  siteId = 'SITE-T',
+): SignInProof {
+  return buildSignInProof(
+    { certPem: holder.certPem, siteId, roomId, signedAt, nonce: randomBytes(16).toString('hex') },
+    (text) => sign(text, holder.privateKeyPem),
+  );
 }
 
 export async function startTestSite(
@@ -47,7 +95,7 @@ export async function startTestSite(
   const juniorStart = opts.juniorStart ?? new Date(Date.UTC(2021, 9, 23, 0, 30));
   const pki = testPki();
   const built = buildExamPackages(
-    testExamSpec({ ...opts, juniorStart }),
+    { ...testExamSpec({ ...opts, juniorStart }), registeredKeys: registeredKeysOf(pki) },
     pki.centre,
     pki.site.certPem,
     {
@@ -79,6 +127,7 @@ export async function startTestSite(
     pki,
     dataDir,
     imported,
+    built,
     juniorStart: juniorStart.getTime(),
     async stop(o = {}) {
       await server.close();
@@ -114,8 +163,9 @@ export function connected(socket: Socket): Promise<void> {
   });
 }
 
-export async function proctorSocket(site: TestSite, roomId: string): Promise<Socket> {
-  const s = rawSocket(site.url, 'proctor', { roomId, credential: site.imported.proctorCredentials[roomId] });
+export async function proctorSocket(site: TestSite, roomId: string, holder?: KeyHolder): Promise<Socket> {
+  const key = holder ?? site.pki.proctors.get(roomId)!;
+  const s = rawSocket(site.url, 'proctor', { roomId, proof: signInProofFor(key, roomId, site.clock.now()) });
   await connected(s);
   return s;
 }

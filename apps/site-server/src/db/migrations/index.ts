@@ -1,8 +1,13 @@
 import type Database from 'better-sqlite3';
 import { m0001Initial } from './0001_initial.js';
 import { m0002MachineChecksAndAlerts } from './0002_machine_checks_and_alerts.js';
+import { m0003RoomOperations } from './0003_room_operations.js';
 
 export type Migration = (db: Database.Database) => void;
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const migrations: readonly Migration[] = Object.freeze([m0001Initial, m0002MachineChecksAndAlerts]);
+export const migrations: readonly Migration[] = Object.freeze([
+  m0001Initial,
+  m0002MachineChecksAndAlerts,
+  m0003RoomOperations,
+]);

@@ -100,3 +100,13 @@ export function listChanges(db: Db, ticketNo: string, sittingId: string): Answer
 export function countChanges(db: Db): number {
   return (stmt(db, 'SELECT count(*) AS n FROM answer_changes').get() as { n: number }).n;
 }
+
+export function hasChange(db: Db, ticketNo: string, sittingId: string, seq: number): boolean {
+  return (
+    stmt(db, 'SELECT 1 FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? AND seq = ?').get(
+      ticketNo,
+      sittingId,
+      seq,
+    ) !== undefined
+  );
+}

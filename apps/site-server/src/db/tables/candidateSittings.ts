@@ -16,6 +16,9 @@ export interface CandidateSittingRow {
   last_sync_at: number | null;
   handed_in_at: number | null;
   hand_in_kind: 'manual' | 'auto' | null;
+  reset_pending: 0 | 1;
+  down_since: number | null;
+  suggested_extension_ms: number;
 }
 
 export function ensureCandidateSitting(db: Db, ticketNo: string, sittingId: string): void {
@@ -57,12 +60,15 @@ export interface RoomCandidateRow extends CandidateSittingRow {
   assigned_seat: number | null;
   level: 'junior' | 'intermediate' | 'senior';
   answered: number;
+  violations: number;
 }
 
 export function listRoomCandidates(db: Db, roomId: string, sittingId?: string): RoomCandidateRow[] {
   const sql = `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
       (SELECT count(*) FROM answers_current a
-        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered
+        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered,
+      (SELECT count(*) FROM violations v
+        WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
     FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
     WHERE c.room_id = ? ${sittingId ? 'AND cs.sitting_id = ?' : ''}
     ORDER BY cs.sitting_id, coalesce(cs.seat_no, c.seat_no, 9999), cs.ticket_no`;
@@ -75,7 +81,9 @@ export function getRoomCandidate(db: Db, ticketNo: string, sittingId: string): R
     db,
     `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
       (SELECT count(*) FROM answers_current a
-        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered
+        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered,
+      (SELECT count(*) FROM violations v
+        WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
      FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
      WHERE cs.ticket_no = ? AND cs.sitting_id = ?`,
   ).get(ticketNo, sittingId) as RoomCandidateRow | undefined;
@@ -181,4 +189,56 @@ export function countHandedIn(db: Db, roomId: string, sittingId: string): number
        WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'handed-in'`,
     ).get(roomId, sittingId) as { n: number }
   ).n;
+}
+
+/**
+ * Releases a candidate from their machine (reset). Sequences the dead machine never
+ * delivered are abandoned so the new machine's acknowledgements can move on; the caller
+ * records which ones.
+ */
+export function releaseFromMachine(db: Db, ticketNo: string, sittingId: string, downSince: number): void {
+  stmt(
+    db,
+    `UPDATE candidate_sittings SET machine_id = NULL, session_token_hash = NULL, reset_pending = 1,
+       ack_seq = max_seq, down_since = coalesce(down_since, ?)
+     WHERE ticket_no = ? AND sitting_id = ?`,
+  ).run(downSince, ticketNo, sittingId);
+}
+
+export function markDown(db: Db, ticketNo: string, sittingId: string, since: number): void {
+  stmt(
+    db,
+    'UPDATE candidate_sittings SET down_since = coalesce(down_since, ?) WHERE ticket_no = ? AND sitting_id = ?',
+  ).run(since, ticketNo, sittingId);
+}
+
+/** The candidate is back: the downtime since the last sync becomes a suggested extension. */
+export function markBack(db: Db, ticketNo: string, sittingId: string, at: number): void {
+  stmt(
+    db,
+    `UPDATE candidate_sittings SET
+       suggested_extension_ms = suggested_extension_ms + max(0, ? - down_since),
+       down_since = NULL, reset_pending = 0
+     WHERE ticket_no = ? AND sitting_id = ? AND down_since IS NOT NULL`,
+  ).run(at, ticketNo, sittingId);
+  stmt(db, 'UPDATE candidate_sittings SET reset_pending = 0 WHERE ticket_no = ? AND sitting_id = ?').run(
+    ticketNo,
+    sittingId,
+  );
+}
+
+export function setExtension(db: Db, ticketNo: string, sittingId: string, extensionMs: number): void {
+  stmt(db, 'UPDATE candidate_sittings SET extension_ms = ? WHERE ticket_no = ? AND sitting_id = ?').run(
+    extensionMs,
+    ticketNo,
+    sittingId,
+  );
+}
+
+export function listUnsyncedHandedIn(db: Db, roomId: string, sittingId: string): CandidateSittingRow[] {
+  return stmt(
+    db,
+    `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'handed-in' AND cs.ack_seq < cs.max_seq`,
+  ).all(roomId, sittingId) as CandidateSittingRow[];
 }

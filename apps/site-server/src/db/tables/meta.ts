@@ -8,7 +8,9 @@ export type MetaKey =
   | 'siteName'
   | 'arrangementTimestamp'
   | 'centreCertPem'
-  | 'authorizedUntil';
+  | 'authorizedUntil'
+  | 'approvalKeyProvince'
+  | 'approvalKeyCentre';
 
 export function getMeta(db: Db, key: MetaKey): string | null {
   const row = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

@@ -8,6 +8,7 @@ export interface RoomSittingRow {
   started_at: number | null;
   start_authority: string | null;
   start_reason: string | null;
+  start_code: string | null;
   ended_at: number | null;
 }
 
@@ -56,12 +57,13 @@ export function markStarted(
   at: number,
   authority: string,
   reason: string | null,
+  code: string | null,
 ): void {
   stmt(
     db,
-    `UPDATE room_sittings SET started_at = ?, start_authority = ?, start_reason = ?,
+    `UPDATE room_sittings SET started_at = ?, start_authority = ?, start_reason = ?, start_code = ?,
        login_opened_at = coalesce(login_opened_at, ?) WHERE room_id = ? AND sitting_id = ?`,
-  ).run(at, authority, reason, at, roomId, sittingId);
+  ).run(at, authority, reason, code, at, roomId, sittingId);
 }
 
 export function markEnded(db: Db, roomId: string, sittingId: string, at: number): void {

@@ -1,0 +1,332 @@
+import { idNumberFor, ticketFor } from '@exam/centre';
+import { issueApprovalCode } from '@exam/crypto';
+import type {
+  Ack,
+  CandidateTile,
+  EndChecklist,
+  ExtendResult,
+  LoginResult,
+  Notice,
+  RoomSnapshot,
+  SittingView,
+} from '@exam/protocol';
+import type { Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localDate } from './services/approvals.js';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+
+const MIN = 60_000;
+const SITTING = 'S-J-ECON';
+let site: TestSite;
+let proctor: Socket;
+let sockets: Socket[] = [];
+
+beforeEach(async () => {
+  site = await startTestSite({ rooms: 2, perRoom: 3 });
+  proctor = await proctorSocket(site, 'R1');
+  sockets = [proctor];
+  await call(proctor, 'login:open', { sittingId: SITTING });
+});
+
+afterEach(async () => {
+  for (const s of sockets) s.disconnect();
+  await site.stop();
+});
+
+async function machine(seatNo: number, machineId: string, roomId = 'R1') {
+  const s = rawSocket(site.url, 'candidate');
+  sockets.push(s);
+  await connected(s);
+  await call(s, 'machine:register', { roomId, seatNo, machineId, clientVersion: '1' });
+  return s;
+}
+
+async function login(s: Socket, seat: number, n = seat) {
+  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
+    ticketNo: ticketFor(1, seat),
+    idNumber: idNumberFor(n),
+  });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+async function start() {
+  site.clock.set(site.juniorStart);
+  const r = await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: SITTING });
+  if (!r.ok) throw new Error(JSON.stringify(r));
+}
+
+async function tile(ticketNo: string): Promise<CandidateTile> {
+  const r = await call<Ack<RoomSnapshot>>(proctor, 'room:subscribe', {});
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.candidates.find((c) => c.ticketNo === ticketNo && c.sittingId === SITTING)!;
+}
+
+const save = (s: Socket, changes: unknown[]) =>
+  call<Ack<{ ackSeq: number }>>(s, 'answer:save', { sittingId: SITTING, changes });
+
+function codeFor(authority: 'province' | 'centre', tickets: string[], minutes: number, serial = 0) {
+  return issueApprovalCode(
+    site.built.approvalKeys[authority],
+    {
+      kind: 'extension',
+      authority,
+      siteId: 'SITE-T',
+      roomId: 'R1',
+      sittingId: SITTING,
+      date: localDate(site.juniorStart),
+      tickets,
+      minutes,
+    },
+    serial,
+  );
+}
+
+describe('reset onto another machine', () => {
+  it('locks the old machine and restores every answer and the remaining time on the new one', async () => {
+    const old = await machine(1, 'machine-old-1');
+    const first = await login(old, 1);
+    void first;
+    await start();
+    await save(old, [
+      { seq: 1, itemId: 'J-001', value: 'A' },
+      { seq: 2, itemId: 'J-002', value: ['B', 'C'] },
+      { seq: 3, itemId: 'J-003', value: true, flagged: true },
+    ]);
+    // Sequence 4 never arrived; 5 did: the dead machine's gap must not block the new one.
+    expect(await save(old, [{ seq: 5, itemId: 'J-004', value: 'D' }])).toEqual({
+      ok: true,
+      value: { ackSeq: 3 },
+    });
+    site.clock.advance(20 * MIN);
+    const revoked = new Promise<{ reason: string }>((resolve) => old.once('session:revoked', resolve));
+    const reset = await call<Ack<{ resetAt: number }>>(proctor, 'candidate:reset', {
+      sittingId: SITTING,
+      ticketNo: ticketFor(1, 1),
+      reason: '考试机蓝屏',
+    });
+    expect(reset.ok).toBe(true);
+    expect(await revoked).toEqual({ reason: '考试机蓝屏' });
+    expect(await save(old, [{ seq: 6, itemId: 'J-001', value: 'B' }])).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_LOGGED_IN' },
+    });
+    expect(await tile(ticketFor(1, 1))).toMatchObject({ resetPending: true, status: 'answering' });
+
+    // A spare machine at another seat, after the late-entry cut-off: the reset lets them in.
+    site.clock.advance(3 * MIN);
+    const spare = await machine(3, 'machine-spare-3');
+    const moved = await login(spare, 1);
+    expect(moved.sittingKey).not.toBeNull();
+    expect(moved.ackSeq).toBe(5);
+    expect(moved.answers.map((a) => [a.itemId, a.value, a.flagged])).toEqual([
+      ['J-001', 'A', false],
+      ['J-002', ['B', 'C'], false],
+      ['J-003', true, true],
+      ['J-004', 'D', false],
+    ]);
+    expect(moved.sitting.endsAt).toBe(site.juniorStart + 90 * MIN);
+    expect(await save(spare, [{ seq: 6, itemId: 'J-005', value: ['A'] }])).toEqual({
+      ok: true,
+      value: { ackSeq: 6 },
+    });
+    const t = await tile(ticketFor(1, 1));
+    expect(t).toMatchObject({ resetPending: false, seatNo: 3 });
+    // Downtime from the last sync to the new login is offered as the extension.
+    expect(t.suggestedExtensionMs).toBe(23 * MIN);
+  });
+
+  it('does not let a proctor act on another room’s candidate', async () => {
+    await start();
+    const r = await call<Ack<unknown>>(proctor, 'candidate:reset', {
+      sittingId: SITTING,
+      ticketNo: ticketFor(2, 1),
+      reason: 'x',
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TICKET' } });
+  });
+});
+
+describe('time extension', () => {
+  it('grants up to 10 minutes directly and the candidate’s clock moves at once', async () => {
+    const s = await machine(1, 'machine-ext-1');
+    await login(s, 1);
+    await start();
+    const pushed = new Promise<SittingView>((resolve) => s.once('sitting:state', resolve));
+    const r = await call<Ack<ExtendResult>>(proctor, 'candidate:extend', {
+      sittingId: SITTING,
+      tickets: [ticketFor(1, 1)],
+      minutes: 10,
+      reason: '断电',
+    });
+    expect(r).toMatchObject({ ok: true, value: { authority: 'proctor' } });
+    const view = await pushed;
+    expect(view.endsAt).toBe(site.juniorStart + 100 * MIN);
+    expect(view.earliestHandInAt).toBe(site.juniorStart + 85 * MIN);
+  });
+
+  it('needs a province code past 10 minutes cumulative, usable once, and locks out guessing', async () => {
+    await start();
+    const tickets = [ticketFor(1, 1), ticketFor(1, 2)];
+    const extend = (minutes: number, code?: string) =>
+      call<Ack<ExtendResult>>(proctor, 'candidate:extend', {
+        sittingId: SITTING,
+        tickets,
+        minutes,
+        reason: '网络故障',
+        ...(code ? { code } : {}),
+      });
+    expect(await extend(5)).toMatchObject({ ok: true, value: { authority: 'proctor' } });
+    expect(await extend(10)).toMatchObject({
+      ok: false,
+      error: { code: 'CODE_REQUIRED', details: { authority: 'province-code' } },
+    });
+    // A code for other minutes, or the centre's key, does not fit.
+    expect(await extend(10, codeFor('province', tickets, 11))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_CODE' },
+    });
+    const good = codeFor('province', tickets, 10);
+    expect(await extend(10, good)).toMatchObject({ ok: true, value: { authority: 'province-code' } });
+    expect(await extend(10, good)).toMatchObject({ ok: false, error: { code: 'BAD_CODE' } });
+    for (let i = 0; i < 4; i++) await extend(10, 'AAAAA-AAAAA');
+    expect(await extend(10, codeFor('province', tickets, 10, 1))).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+    expect((await tile(ticketFor(1, 1))).extensionMs).toBe(15 * MIN);
+  });
+
+  it('needs a centre code past 60 minutes cumulative', async () => {
+    await start();
+    const tickets = [ticketFor(1, 1)];
+    const r = await call<Ack<ExtendResult>>(proctor, 'candidate:extend', {
+      sittingId: SITTING,
+      tickets,
+      minutes: 61,
+      reason: '长时间停电',
+      code: codeFor('province', tickets, 61),
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_CODE', details: { authority: 'centre' } } });
+    const ok = await call<Ack<ExtendResult>>(proctor, 'candidate:extend', {
+      sittingId: SITTING,
+      tickets,
+      minutes: 61,
+      reason: '长时间停电',
+      code: codeFor('centre', tickets, 61),
+    });
+    expect(ok).toMatchObject({ ok: true, value: { authority: 'centre-code' } });
+  });
+});
+
+describe('delayed start with a code', () => {
+  it('starts 45 minutes late with the province’s code and records it', async () => {
+    site.clock.set(site.juniorStart + 45 * MIN);
+    const code = issueApprovalCode(site.built.approvalKeys.province, {
+      kind: 'delayed-start',
+      authority: 'province',
+      siteId: 'SITE-T',
+      roomId: 'R1',
+      sittingId: SITTING,
+      date: localDate(site.juniorStart),
+    });
+    const noReason = await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: SITTING, code });
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    const r = await call<Ack<unknown>>(proctor, 'sitting:start', {
+      sittingId: SITTING,
+      code,
+      reason: '停电',
+    });
+    expect(r).toMatchObject({ ok: true, value: { authority: 'province-code' } });
+  });
+});
+
+describe('absence, violations, notices and the end checklist', () => {
+  it('marks a candidate absent, and the candidate arriving undoes it', async () => {
+    expect(
+      await call(proctor, 'candidate:absent', {
+        sittingId: SITTING,
+        ticketNo: ticketFor(1, 2),
+        absent: true,
+      }),
+    ).toEqual({ ok: true, value: { status: 'absent' } });
+    expect((await tile(ticketFor(1, 2))).status).toBe('absent');
+    const s = await machine(2, 'machine-late-2');
+    await login(s, 2);
+    expect((await tile(ticketFor(1, 2))).status).toBe('logged-in');
+    expect(
+      await call(proctor, 'candidate:absent', {
+        sittingId: SITTING,
+        ticketNo: ticketFor(1, 2),
+        absent: true,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_NOW' } });
+  });
+
+  it('records a violation against the candidate, with the notification step', async () => {
+    await start();
+    const r = await call<Ack<{ violationId: number }>>(proctor, 'violation:record', {
+      sittingId: SITTING,
+      ticketNo: ticketFor(1, 1),
+      category: 'external-device',
+      description: '使用自带U盘',
+      notified: true,
+    });
+    expect(r.ok).toBe(true);
+    expect((await tile(ticketFor(1, 1))).violations).toBe(1);
+    expect(
+      await call(proctor, 'violation:record', {
+        sittingId: SITTING,
+        ticketNo: ticketFor(1, 1),
+        category: 'talking',
+        description: 'x',
+        notified: false,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+  });
+
+  it('sends a notice to the room that candidates see and acknowledge', async () => {
+    const s = await machine(1, 'machine-notice-1');
+    await login(s, 1);
+    await start();
+    const received = new Promise<Notice>((resolve) => s.once('notice', resolve));
+    const sent = await call<Ack<{ noticeId: number; recipients: number }>>(proctor, 'notice:send', {
+      sittingId: SITTING,
+      text: '请保持安静',
+    });
+    expect(sent).toMatchObject({ ok: true, value: { recipients: 1 } });
+    const notice = await received;
+    expect(notice.text).toBe('请保持安静');
+    expect(await call(s, 'notice:ack', { noticeId: notice.noticeId })).toMatchObject({ ok: true });
+    expect(await call(s, 'notice:ack', { noticeId: 999 })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it('blocks the end while someone is answering, then allows it', async () => {
+    const s = await machine(1, 'machine-end-1');
+    await login(s, 1);
+    await start();
+    site.clock.advance(80 * MIN);
+    const blocked = await call<Ack<EndChecklist>>(proctor, 'sitting:checklist', { sittingId: SITTING });
+    expect(blocked).toMatchObject({ ok: true, value: { ready: false } });
+    if (blocked.ok) {
+      expect(blocked.value.items.find((i) => i.key === 'all-accounted')).toMatchObject({
+        ok: false,
+        tickets: [ticketFor(1, 1)],
+      });
+    }
+    expect(await call(proctor, 'sitting:end', { sittingId: SITTING })).toMatchObject({
+      ok: false,
+      error: { code: 'CANDIDATES_STILL_ANSWERING' },
+    });
+    await call(s, 'exam:handIn', { sittingId: SITTING });
+    const ready = await call<Ack<EndChecklist>>(proctor, 'sitting:checklist', { sittingId: SITTING });
+    expect(ready).toMatchObject({ ok: true, value: { ready: true } });
+    expect(await call(proctor, 'sitting:end', { sittingId: SITTING })).toMatchObject({
+      ok: true,
+      value: { handedIn: 1, absent: 2 },
+    });
+  });
+});

@@ -1,0 +1,394 @@
+import { endsAt, extensionAuthority, isTimeUp, MINUTE_MS } from '@exam/domain';
+import {
+  type EndChecklist,
+  ERROR_CODES,
+  type ExtendRequest,
+  type ExtendResult,
+  ProtocolError,
+  type ViolationRequest,
+} from '@exam/protocol';
+import { appendAudit } from '../audit/auditLog.js';
+import { hasChange } from '../db/tables/answers.js';
+import {
+  type CandidateSittingRow,
+  getCandidateSitting,
+  listRoomCandidates,
+  listUnsyncedHandedIn,
+  releaseFromMachine,
+  setExtension,
+  setStatus,
+} from '../db/tables/candidateSittings.js';
+import { getCandidate } from '../db/tables/candidates.js';
+import { getMeta } from '../db/tables/meta.js';
+import {
+  getNotice,
+  insertExtension,
+  insertNotice,
+  insertNoticeAck,
+  insertReset,
+  insertViolation,
+} from '../db/tables/roomRecords.js';
+import { getRoomSitting, type RoomSittingRow } from '../db/tables/roomSittings.js';
+import { getSitting, type SittingRow } from '../db/tables/sittings.js';
+import { type ApprovalGate, localDate } from './approvals.js';
+import type { SiteContext } from './context.js';
+import type { Actor } from './sittingControl.js';
+import { candidateTiming } from './views.js';
+
+const actorName = (a: Actor) => `${a.role}:${a.id}`;
+
+function roomCandidate(ctx: SiteContext, roomId: string, sittingId: string, ticketNo: string) {
+  const candidate = getCandidate(ctx.db, ticketNo);
+  const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
+  // A console acts on its own room only: another room's candidate is simply not found here.
+  if (!candidate || !cs || candidate.room_id !== roomId) {
+    throw new ProtocolError(
+      ERROR_CODES.UNKNOWN_TICKET,
+      `Candidate ${ticketNo} does not sit ${sittingId} in this room.`,
+    );
+  }
+  return { candidate, cs };
+}
+
+function runningSitting(
+  ctx: SiteContext,
+  roomId: string,
+  sittingId: string,
+): { s: SittingRow; rs: RoomSittingRow } {
+  const s = getSitting(ctx.db, sittingId);
+  const rs = getRoomSitting(ctx.db, roomId, sittingId);
+  if (!s || !rs)
+    throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Room ${roomId} has no sitting ${sittingId}.`);
+  if (rs.ended_at !== null)
+    throw new ProtocolError(ERROR_CODES.SITTING_ENDED, 'This sitting has ended in this room.');
+  return { s, rs };
+}
+
+/**
+ * Reset: releases a candidate from a broken machine so they can log in on another and go on
+ * with every answer the server holds and their remaining time. The old machine is told and
+ * locks. Sequences the old machine never delivered are recorded as abandoned.
+ */
+export function resetCandidate(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  req: { sittingId: string; ticketNo: string; reason: string },
+): { resetAt: number; oldMachineId: string | null } {
+  runningSitting(ctx, roomId, req.sittingId);
+  const { cs } = roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
+  if (cs.status === 'handed-in' || cs.status === 'absent') {
+    throw new ProtocolError(
+      ERROR_CODES.NOT_ALLOWED_NOW,
+      `This candidate is ${cs.status}; there is nothing to reset.`,
+    );
+  }
+  const now = ctx.clock.now();
+  const abandoned = Array.from(
+    { length: Math.max(0, cs.max_seq - cs.ack_seq) },
+    (_, i) => cs.ack_seq + i + 1,
+  ).filter((seq) => !hasChange(ctx.db, req.ticketNo, req.sittingId, seq));
+  ctx.db.transaction(() => {
+    releaseFromMachine(ctx.db, req.ticketNo, req.sittingId, cs.last_sync_at ?? now);
+    insertReset(ctx.db, {
+      at: now,
+      room_id: roomId,
+      sitting_id: req.sittingId,
+      ticket_no: req.ticketNo,
+      old_machine_id: cs.machine_id,
+      reason: req.reason,
+      actor: actorName(actor),
+      abandoned_seqs: JSON.stringify(abandoned),
+    });
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'candidate.reset',
+      subject: `${req.ticketNo}/${req.sittingId}`,
+      data: { reason: req.reason, oldMachineId: cs.machine_id, abandonedSeqs: abandoned },
+    });
+  })();
+  ctx.events.emit('candidate-reset', {
+    ticketNo: req.ticketNo,
+    sittingId: req.sittingId,
+    reason: req.reason,
+  });
+  ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
+  return { resetAt: now, oldMachineId: cs.machine_id };
+}
+
+/**
+ * Time extension, cumulative per candidate: up to 10 minutes the proctor grants it; up to
+ * 60 needs a province code; beyond, a centre code. One code covers the whole request.
+ */
+export function extendTime(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  req: ExtendRequest,
+  gate: ApprovalGate,
+): ExtendResult {
+  const { s, rs } = runningSitting(ctx, roomId, req.sittingId);
+  if (rs.started_at === null)
+    throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
+  const tickets = [...new Set(req.tickets)].sort();
+  const now = ctx.clock.now();
+  const rows = tickets.map((t) => {
+    const { cs } = roomCandidate(ctx, roomId, req.sittingId, t);
+    if (cs.status === 'handed-in' || cs.status === 'absent') {
+      throw new ProtocolError(
+        ERROR_CODES.NOT_ALLOWED_NOW,
+        `Candidate ${t} is ${cs.status}; time cannot be added.`,
+      );
+    }
+    return cs;
+  });
+  const addMs = req.minutes * MINUTE_MS;
+  const authorities = rows.map((cs) => extensionAuthority(cs.extension_ms + addMs));
+  const authority = authorities.includes('centre-code')
+    ? 'centre-code'
+    : authorities.includes('province-code')
+      ? 'province-code'
+      : 'proctor';
+  let code: string | null = null;
+  const params =
+    authority === 'proctor'
+      ? null
+      : ({
+          kind: 'extension',
+          authority: authority === 'centre-code' ? 'centre' : 'province',
+          siteId: getMeta(ctx.db, 'siteId') ?? '',
+          roomId,
+          sittingId: req.sittingId,
+          date: localDate(s.scheduled_start),
+          tickets,
+          minutes: req.minutes,
+        } as const);
+  if (params) {
+    if (!req.code) {
+      throw new ProtocolError(
+        ERROR_CODES.CODE_REQUIRED,
+        authority === 'province-code'
+          ? 'A cumulative extension over 10 minutes needs an approval code from the province.'
+          : 'A cumulative extension over 60 minutes needs an approval code from the centre.',
+        { authority, tickets, minutes: req.minutes },
+      );
+    }
+    code = gate.check(req.code, params);
+  }
+  const result: ExtendResult = { authority, tickets: [] };
+  ctx.db.transaction(() => {
+    if (params && code) gate.consume(code, params);
+    for (const cs of rows) {
+      const total = cs.extension_ms + addMs;
+      setExtension(ctx.db, cs.ticket_no, req.sittingId, total);
+      insertExtension(ctx.db, {
+        at: now,
+        room_id: roomId,
+        sitting_id: req.sittingId,
+        ticket_no: cs.ticket_no,
+        minutes: req.minutes,
+        cumulative_ms: total,
+        authority,
+        code,
+        reason: req.reason,
+        actor: actorName(actor),
+      });
+      const t = candidateTiming(s, rs, { extension_ms: total });
+      result.tickets.push({ ticketNo: cs.ticket_no, extensionMs: total, endsAt: t ? endsAt(t) : null });
+    }
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'time.extended',
+      subject: `${roomId}/${req.sittingId}`,
+      data: { tickets, minutes: req.minutes, authority, code, reason: req.reason, approval: params },
+    });
+  })();
+  for (const t of tickets) {
+    ctx.events.emit('candidate-timing', { roomId, ticketNo: t, sittingId: req.sittingId });
+    ctx.events.emit('candidate-changed', { roomId, ticketNo: t, sittingId: req.sittingId });
+  }
+  return result;
+}
+
+/** Marks a candidate absent, or undoes it (they arrived after all). */
+export function setAbsent(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  req: { sittingId: string; ticketNo: string; absent: boolean },
+): { status: string } {
+  runningSitting(ctx, roomId, req.sittingId);
+  const { cs } = roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
+  const now = ctx.clock.now();
+  if (req.absent && (cs.status !== 'not-started' || cs.machine_id !== null)) {
+    throw new ProtocolError(
+      ERROR_CODES.NOT_ALLOWED_NOW,
+      'Only a candidate who has not logged in can be marked absent.',
+    );
+  }
+  if (!req.absent && cs.status !== 'absent') return { status: cs.status };
+  const status = req.absent ? 'absent' : 'not-started';
+  ctx.db.transaction(() => {
+    setStatus(ctx.db, req.ticketNo, req.sittingId, status);
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: req.absent ? 'candidate.marked-absent' : 'candidate.absence-undone',
+      subject: `${req.ticketNo}/${req.sittingId}`,
+    });
+  })();
+  ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
+  return { status };
+}
+
+export function recordViolation(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  req: ViolationRequest,
+): number {
+  const s = getSitting(ctx.db, req.sittingId);
+  if (!s) throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Unknown sitting ${req.sittingId}.`);
+  roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
+  const now = ctx.clock.now();
+  let id = 0;
+  ctx.db.transaction(() => {
+    id = insertViolation(ctx.db, {
+      at: now,
+      room_id: roomId,
+      sitting_id: req.sittingId,
+      ticket_no: req.ticketNo,
+      category: req.category,
+      description: req.description,
+      notified_at: req.notified ? now : null,
+      candidate_statement: req.candidateStatement ?? null,
+      actor: actorName(actor),
+    });
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'violation.recorded',
+      subject: `${req.ticketNo}/${req.sittingId}`,
+      data: { violationId: id, category: req.category, description: req.description, notified: req.notified },
+    });
+  })();
+  ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
+  return id;
+}
+
+export function sendNotice(
+  ctx: SiteContext,
+  actor: Actor,
+  roomId: string,
+  req: { sittingId: string; ticketNo?: string; text: string },
+): number {
+  runningSitting(ctx, roomId, req.sittingId);
+  if (req.ticketNo) roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
+  const now = ctx.clock.now();
+  let id = 0;
+  ctx.db.transaction(() => {
+    id = insertNotice(ctx.db, {
+      at: now,
+      room_id: roomId,
+      sitting_id: req.sittingId,
+      ticket_no: req.ticketNo ?? null,
+      text: req.text,
+      actor: actorName(actor),
+    });
+    appendAudit(ctx.db, now, {
+      actorRole: actor.role,
+      actorId: actor.id,
+      action: 'notice.sent',
+      subject: `${roomId}/${req.sittingId}`,
+      data: { noticeId: id, to: req.ticketNo ?? 'room', text: req.text },
+    });
+  })();
+  ctx.events.emit('notice', {
+    roomId,
+    sittingId: req.sittingId,
+    ticketNo: req.ticketNo ?? null,
+    noticeId: id,
+    text: req.text,
+    at: now,
+  });
+  return id;
+}
+
+export function acknowledgeNotice(
+  ctx: SiteContext,
+  ticketNo: string,
+  sittingId: string,
+  noticeId: number,
+): number {
+  const notice = getNotice(ctx.db, noticeId);
+  const candidate = getCandidate(ctx.db, ticketNo);
+  if (
+    !notice ||
+    !candidate ||
+    notice.sitting_id !== sittingId ||
+    notice.room_id !== candidate.room_id ||
+    (notice.ticket_no !== null && notice.ticket_no !== ticketNo)
+  ) {
+    throw new ProtocolError(ERROR_CODES.FORBIDDEN, 'This notice was not sent to you.');
+  }
+  const now = ctx.clock.now();
+  ctx.db.transaction(() => {
+    if (insertNoticeAck(ctx.db, noticeId, ticketNo, now)) {
+      appendAudit(ctx.db, now, {
+        actorRole: 'candidate',
+        actorId: ticketNo,
+        action: 'notice.acknowledged',
+        subject: `${ticketNo}/${sittingId}`,
+        data: { noticeId },
+      });
+    }
+  })();
+  return now;
+}
+
+/**
+ * The end-of-sitting checks (DOMAIN "After a sitting" 1): everyone handed in, absent or
+ * out of time; every handed-in answer set complete on the server; standalone packages and
+ * transfers accounted for (none exist until those features land, so they pass).
+ */
+export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string): EndChecklist {
+  const s = getSitting(ctx.db, sittingId);
+  const rs = getRoomSitting(ctx.db, roomId, sittingId);
+  if (!s || !rs)
+    throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Room ${roomId} has no sitting ${sittingId}.`);
+  const now = ctx.clock.now();
+  const rows = listRoomCandidates(ctx.db, roomId, sittingId);
+  const stillAnswering = rows.filter((cs: CandidateSittingRow) => {
+    if (cs.status !== 'answering')
+      return cs.status === 'not-started' && cs.machine_id !== null && rs.started_at !== null;
+    const t = candidateTiming(s, rs, cs);
+    return !(t && isTimeUp(t, now));
+  });
+  const neverCame = rows.filter((cs) => cs.status === 'not-started' && cs.machine_id === null);
+  const unsynced = listUnsyncedHandedIn(ctx.db, roomId, sittingId);
+  const items: EndChecklist['items'] = [
+    {
+      key: 'all-accounted',
+      ok: stillAnswering.length === 0,
+      detail:
+        stillAnswering.length === 0
+          ? `Everyone has handed in or is absent; ${neverCame.length} who never logged in will be recorded absent.`
+          : `${stillAnswering.length} candidate(s) are still answering.`,
+      tickets: stillAnswering.map((c) => c.ticket_no),
+    },
+    {
+      key: 'answers-synced',
+      ok: unsynced.length === 0,
+      detail:
+        unsynced.length === 0
+          ? 'Every handed-in answer set is complete on the server.'
+          : `${unsynced.length} handed-in answer set(s) are missing changes on the server; collect them from the machines.`,
+      tickets: unsynced.map((c) => c.ticket_no),
+    },
+    { key: 'standalone-collected', ok: true, detail: 'No standalone package was exported in this room.' },
+    { key: 'transfers-resolved', ok: true, detail: 'No candidate was transferred out of this room.' },
+  ];
+  return { sittingId, ready: items.every((i) => i.ok), items };
+}
