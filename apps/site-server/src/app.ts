@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NAMESPACES } from '@exam/protocol';
+import { NAMESPACES, type ReplicaChange } from '@exam/protocol';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -81,7 +81,17 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     opts.groupCommitWindowMs ?? 2,
     2000,
     (reqs) => {
-      for (const r of reqs) broadcaster?.markDirty(r.roomId, r.ticketNo, r.sittingId);
+      const byRoom = new Map<string, ReplicaChange[]>();
+      const at = clock.now();
+      for (const r of reqs) {
+        broadcaster?.markDirty(r.roomId, r.ticketNo, r.sittingId);
+        const list = byRoom.get(r.roomId) ?? [];
+        for (const c of r.changes) {
+          list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });
+        }
+        byRoom.set(r.roomId, list);
+      }
+      broadcaster?.sendCommitted(byRoom);
     },
   );
   const proctorNsp = io.of(NAMESPACES.proctor) as ProctorNamespace;

@@ -16,6 +16,7 @@ import type {
   CandidateTile,
   EndResult,
   MachineTile,
+  ReplicaChange,
   RoomAlert,
   RoomSnapshot,
   StartResult,
@@ -85,6 +86,10 @@ export interface ProctorClientEvents {
     ack: AckFn<{ status: string }>,
   ) => void;
   'violation:record': (p: ViolationRequest, ack: AckFn<{ violationId: number }>) => void;
+  'replica:pull': (
+    p: { sittingId: string; have: Record<string, number> },
+    ack: AckFn<{ changes: ReplicaChange[] }>,
+  ) => void;
   'notice:send': (
     p: { sittingId: string; ticketNo?: string; text: string },
     ack: AckFn<{ noticeId: number; recipients: number }>,
@@ -96,4 +101,5 @@ export interface ProctorServerEvents {
   'room:tiles': (p: { serverNow: number; tiles: CandidateTile[] }) => void;
   'room:machines': (p: { machines: MachineTile[] }) => void;
   'room:alert': (alert: RoomAlert) => void;
+  'room:answers': (p: { changes: ReplicaChange[] }) => void;
 }

@@ -97,3 +97,20 @@ export interface EndResult {
   /** Set when this room was the last to end and the sitting's package was written. */
   answerPackage: string | null;
 }
+
+/** Committed answer changes, pushed to the room's consoles for their replica. */
+export interface ReplicaChange {
+  ticketNo: string;
+  sittingId: string;
+  seq: number;
+  itemId: string;
+  value: unknown;
+  flagged: boolean;
+  receivedAt: number;
+}
+
+export const replicaPullSchema = z.strictObject({
+  sittingId: z.string().min(1).max(64),
+  /** Per candidate, the highest sequence the console already holds. */
+  have: z.record(z.string().regex(/^\d{8,20}$/), z.number().int().nonnegative()),
+});

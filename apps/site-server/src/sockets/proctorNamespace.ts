@@ -6,14 +6,17 @@ import {
   noticeSchema,
   type ProctorClientEvents,
   type ProctorServerEvents,
+  type ReplicaChange,
   type RoomAlert,
   type RoomSnapshot,
+  replicaPullSchema,
   resetSchema,
   sittingCommandSchema,
   startSchema,
   violationSchema,
 } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
+import { type AnswerChangeRow, listRoomChangesSince } from '../db/tables/answers.js';
 import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSittings.js';
 import { listRoomSittings } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
@@ -64,6 +67,7 @@ const PROCTOR_EVENTS = Object.freeze([
   'candidate:absent',
   'violation:record',
   'notice:send',
+  'replica:pull',
 ] as const satisfies readonly (keyof ProctorClientEvents)[]);
 
 const proctorRoom = (roomId: string) => `proctor:${roomId}`;
@@ -125,6 +129,15 @@ export class RoomBroadcaster {
 
   sendAlert(roomId: string, alert: RoomAlert): void {
     this.nsp.to(proctorRoom(roomId)).emit('room:alert', alert);
+  }
+
+  /**
+   * Committed changes go to the room's consoles straight after the commit, unthrottled:
+   * the console's replica must hold what the server acknowledged (issue 4, item 11).
+   */
+  sendCommitted(byRoom: Map<string, ReplicaChange[]>): void {
+    for (const [roomId, changes] of byRoom)
+      this.nsp.to(proctorRoom(roomId)).emit('room:answers', { changes });
   }
 
   /** How many candidates a notice reaches now (online, in this room and sitting). */
@@ -220,6 +233,9 @@ export function attachProctorNamespace(
     handle(socket, 'violation:record', violationSchema, log, (p) => ({
       violationId: recordViolation(ctx, actor, roomId, p),
     }));
+    handle(socket, 'replica:pull', replicaPullSchema, log, (p) => ({
+      changes: listRoomChangesSince(ctx.db, roomId, p.sittingId, p.have).map(toReplicaChange),
+    }));
     handle(socket, 'notice:send', noticeSchema, log, (p) => {
       const noticeId = sendNotice(ctx, actor, roomId, p);
       return { noticeId, recipients: broadcaster.noticeRecipients(roomId, p.sittingId, p.ticketNo) };
@@ -235,4 +251,16 @@ export function attachProctorNamespace(
   ctx.events.on('candidate-changed', ({ roomId, ticketNo, sittingId }) =>
     broadcaster.markDirty(roomId, ticketNo, sittingId),
   );
+}
+
+export function toReplicaChange(r: AnswerChangeRow): ReplicaChange {
+  return {
+    ticketNo: r.ticket_no,
+    sittingId: r.sitting_id,
+    seq: r.seq,
+    itemId: r.item_id,
+    value: JSON.parse(r.value),
+    flagged: r.flagged === 1,
+    receivedAt: r.received_at,
+  };
 }

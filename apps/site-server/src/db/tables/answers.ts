@@ -110,3 +110,18 @@ export function hasChange(db: Db, ticketNo: string, sittingId: string, seq: numb
     ) !== undefined
   );
 }
+
+/** Changes of a room's candidates above what a console already holds, for its replica. */
+export function listRoomChangesSince(
+  db: Db,
+  roomId: string,
+  sittingId: string,
+  have: Record<string, number>,
+): AnswerChangeRow[] {
+  const rows = stmt(
+    db,
+    `SELECT a.* FROM answer_changes a JOIN candidates c USING (ticket_no)
+     WHERE c.room_id = ? AND a.sitting_id = ? ORDER BY a.ticket_no, a.seq`,
+  ).all(roomId, sittingId) as AnswerChangeRow[];
+  return rows.filter((r) => r.seq > (have[r.ticket_no] ?? 0));
+}
