@@ -86,6 +86,7 @@ export interface ProctorClientEvents {
     ack: AckFn<{ status: string }>,
   ) => void;
   'violation:record': (p: ViolationRequest, ack: AckFn<{ violationId: number }>) => void;
+  'report:room': (p: { sittingId: string }, ack: AckFn<{ fileName: string; pdfBase64: string }>) => void;
   'replica:pull': (
     p: { sittingId: string; have: Record<string, number> },
     ack: AckFn<{ changes: ReplicaChange[] }>,

@@ -21,6 +21,7 @@ import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSitt
 import { listRoomSittings } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting } from '../db/tables/sittings.js';
+import { printRoomReport } from '../report/printRoomReport.js';
 import { ApprovalGate } from '../services/approvals.js';
 import type { SiteContext } from '../services/context.js';
 import { machineTiles, roomAlerts } from '../services/machines.js';
@@ -68,6 +69,7 @@ const PROCTOR_EVENTS = Object.freeze([
   'violation:record',
   'notice:send',
   'replica:pull',
+  'report:room',
 ] as const satisfies readonly (keyof ProctorClientEvents)[]);
 
 const proctorRoom = (roomId: string) => `proctor:${roomId}`;
@@ -233,6 +235,10 @@ export function attachProctorNamespace(
     handle(socket, 'violation:record', violationSchema, log, (p) => ({
       violationId: recordViolation(ctx, actor, roomId, p),
     }));
+    handle(socket, 'report:room', sittingCommandSchema, log, async (p) => {
+      const pdf = await printRoomReport(ctx, actor, roomId, p.sittingId);
+      return { fileName: pdf.fileName, pdfBase64: pdf.bytes.toString('base64') };
+    });
     handle(socket, 'replica:pull', replicaPullSchema, log, (p) => ({
       changes: listRoomChangesSince(ctx.db, roomId, p.sittingId, p.have).map(toReplicaChange),
     }));

@@ -1,0 +1,155 @@
+import PDFDocument from 'pdfkit';
+import type { CjkFont } from './cjkFont.js';
+import type { RoomReportData } from './roomReportData.js';
+
+const AUTHORITY_ZH: Record<string, string> = {
+  'on-time': '按时开考',
+  'city-consent': '延迟开考（经市级考试机构同意）',
+  'province-code': '延迟开考（省级授权码）',
+  'centre-code': '延迟开考（部中心授权码）',
+  proctor: '监考补时',
+};
+
+const ALERT_ZH: Record<string, string> = {
+  'focus-lost': '考试窗口失去焦点',
+  'display-added': '检测到新增显示器',
+  'close-attempt': '尝试关闭考试程序',
+  restarted: '考试中重启客户端',
+  'shortcut-blocked': '按下被屏蔽的快捷键',
+};
+
+/** China Standard Time, as printed on the report. */
+function cst(t: number | null): string {
+  if (t === null) return '—';
+  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * Renders the room report (考场情况记录单) as an A4 PDF in Chinese, for the proctors' and
+ * the chief examiner's signatures. Only text, lines and the embedded CJK font: it must
+ * print the same on any site printer.
+ */
+export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt: number): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 48,
+    info: { Title: `考场情况记录单 ${d.roomName} ${d.subjectName}`, CreationDate: new Date(printedAt) },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+  doc.registerFont('cjk', font.path, font.family || undefined);
+  doc.font('cjk');
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+
+  doc.fontSize(18).text('考场情况记录单', { align: 'center' });
+  doc.moveDown(0.3).fontSize(10).text(d.examName, { align: 'center' });
+  doc.moveDown(0.8).fontSize(10.5);
+
+  const line = (label: string, value: string) => doc.text(`${label}：${value}`);
+  line('考点', d.siteName);
+  line('考场', d.roomName);
+  line('科目', `${d.subjectName}（${d.sittingId}）`);
+  line('计划开考', cst(d.scheduledStart));
+  const start = [cst(d.startedAt), AUTHORITY_ZH[d.startAuthority ?? ''] ?? ''];
+  if (d.startReason) start.push(`原因：${d.startReason}`);
+  if (d.startCode) start.push(`授权码：${d.startCode}`);
+  line('实际开考', start.filter(Boolean).join('　'));
+  line('结束', cst(d.endedAt));
+  doc.moveDown(0.5);
+  line(
+    '人数',
+    `应考 ${d.expected} 人，实考 ${d.present} 人，缺考 ${d.absent.length} 人，交卷 ${d.handedIn} 人（其中到时自动交卷 ${d.autoHandedIn} 人）`,
+  );
+
+  const section = (title: string, rows: string[][], widths: number[]) => {
+    doc.moveDown(0.8).fontSize(12).text(title, left, doc.y);
+    doc.fontSize(9.5);
+    if (rows.length <= 1) {
+      doc.moveDown(0.2).text('无', left + 12);
+      return;
+    }
+    for (const [i, row] of rows.entries()) {
+      if (doc.y > doc.page.height - doc.page.margins.bottom - 60) doc.addPage();
+      const y = doc.y + 3;
+      let x = left;
+      let rowHeight = 0;
+      for (const [j, cell] of row.entries()) {
+        const w = (widths[j] ?? 1) * width;
+        rowHeight = Math.max(rowHeight, doc.heightOfString(cell, { width: w - 6 }));
+        doc.text(cell, x + 3, y, { width: w - 6 });
+        x += w;
+      }
+      doc.y = y + rowHeight + 3;
+      doc
+        .moveTo(left, doc.y)
+        .lineTo(left + width, doc.y)
+        .lineWidth(i === 0 ? 0.8 : 0.3)
+        .stroke();
+    }
+    doc.x = left;
+  };
+
+  section('一、缺考', [['准考证号', '姓名'], ...d.absent.map((a) => [a.ticketNo, a.name])], [0.4, 0.6]);
+  section(
+    '二、重置',
+    [
+      ['时间', '准考证号', '姓名', '原因', '原考试机'],
+      ...d.resets.map((r) => [cst(r.at).slice(11), r.ticket_no, r.name, r.reason, r.old_machine_id ?? '—']),
+    ],
+    [0.12, 0.22, 0.14, 0.3, 0.22],
+  );
+  section(
+    '三、补时',
+    [
+      ['时间', '准考证号', '姓名', '本次/累计（分钟）', '授权', '授权码', '原因'],
+      ...d.extensions.map((e) => [
+        cst(e.at).slice(11),
+        e.ticket_no,
+        e.name,
+        `${e.minutes} / ${Math.round(e.cumulative_ms / 60_000)}`,
+        AUTHORITY_ZH[e.authority] ?? e.authority,
+        e.code ?? '—',
+        e.reason,
+      ]),
+    ],
+    [0.09, 0.19, 0.1, 0.13, 0.16, 0.15, 0.18],
+  );
+  section(
+    '四、违纪违规',
+    [
+      ['时间', '准考证号', '姓名', '行为', '处理', '已告知', '情况说明'],
+      ...d.violations.map((v) => [
+        cst(v.at).slice(11),
+        v.ticket_no,
+        v.name,
+        v.categoryZh,
+        v.consequenceZh,
+        v.notified_at ? '是' : '否',
+        v.description,
+      ]),
+    ],
+    [0.09, 0.19, 0.1, 0.18, 0.18, 0.08, 0.18],
+  );
+  section(
+    '五、考试机异常提示（供监考判断，非违纪认定）',
+    [['类型', '次数'], ...d.alerts.map((a) => [ALERT_ZH[a.kind] ?? a.kind, String(a.count)])],
+    [0.6, 0.4],
+  );
+
+  if (doc.y > doc.page.height - doc.page.margins.bottom - 120) doc.addPage();
+  doc.moveDown(2).fontSize(11);
+  const sigY = doc.y;
+  doc.text('监考员签字：________________', left, sigY);
+  doc.text('监考员签字：________________', left + width / 2, sigY);
+  doc.text('主考签字：__________________', left, sigY + 32);
+  doc.text('日期：______年____月____日', left + width / 2, sigY + 32);
+  doc
+    .moveDown(2)
+    .fontSize(8)
+    .text(`本记录单由考点系统生成，打印时间 ${cst(printedAt)}。`, left, doc.y + 24);
+  doc.end();
+  return done;
+}
