@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH, readPackage } from '@exam/crypto';
+import { type ApprovalParams, chainHash, GENESIS_HASH, readPackage, verifyApprovalCode } from '@exam/crypto';
 import {
   type AnswerPackage,
   type AnswerValue,
@@ -21,8 +21,29 @@ export interface VerifiedAnswers {
   sittingId: string;
   signer: string;
   auditEvents: number;
+  /** Approval codes used at the site, re-checked with the issuing keys (when given). */
+  approvalCodes: { checked: number; failed: string[] };
   candidates: CandidateCount[];
   package: AnswerPackage;
+}
+
+export interface ApprovalKeys {
+  province: Buffer;
+  centre: Buffer;
+}
+
+/** Re-checks every approval code the audit chain says was used, against what it authorised. */
+function recheckApprovalCodes(pkg: AnswerPackage, keys: ApprovalKeys | undefined) {
+  const result = { checked: 0, failed: [] as string[] };
+  if (!keys) return result;
+  for (const e of pkg.audit) {
+    const data = e.data as { code?: unknown; approval?: ApprovalParams | null } | null;
+    if (!data || typeof data.code !== 'string' || !data.approval) continue;
+    result.checked++;
+    const key = data.approval.authority === 'centre' ? keys.centre : keys.province;
+    if (!verifyApprovalCode(key, data.approval, data.code)) result.failed.push(`${e.seq}:${e.action}`);
+  }
+  return result;
 }
 
 export class AnswerVerificationError extends Error {
@@ -36,7 +57,12 @@ export class AnswerVerificationError extends Error {
  * Centre side: opens a site's answer package with the centre key, checks the site's
  * signature (inside readPackage) and the audit hash chain, and counts each candidate's answers.
  */
-export function verifyAnswerPackage(bytes: Buffer, centre: Credential, now = new Date()): VerifiedAnswers {
+export function verifyAnswerPackage(
+  bytes: Buffer,
+  centre: Credential,
+  now = new Date(),
+  approvalKeys?: ApprovalKeys,
+): VerifiedAnswers {
   const opened = readPackage(bytes, {
     trustedRootPem: centre.certPem,
     recipientPrivateKeyPem: centre.privateKeyPem,
@@ -62,7 +88,14 @@ export function verifyAnswerPackage(bytes: Buffer, centre: Credential, now = new
     }
     prev = e.hash;
   }
+  const approvalCodes = recheckApprovalCodes(pkg, approvalKeys);
+  if (approvalCodes.failed.length > 0) {
+    throw new AnswerVerificationError(
+      `Approval codes in the audit chain do not verify: ${approvalCodes.failed.join(', ')}.`,
+    );
+  }
   return {
+    approvalCodes,
     siteId: pkg.siteId,
     sittingId: pkg.sittingId,
     signer: opened.signer.subject.commonName,
