@@ -1,2 +1,3 @@
 export * from './proctorCore.js';
+export * from './replica.js';
 export * from './roomState.js';

@@ -12,12 +12,14 @@ import {
   PROTOCOL_VERSION,
   type ProctorClientEvents,
   type ProctorServerEvents,
+  type ReplicaChange,
   type RoomAlert,
   type RoomSnapshot,
   type StartResult,
   type ViolationRequest,
 } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { RoomReplica } from './replica.js';
 import { RoomState } from './roomState.js';
 
 export interface ProctorCoreOptions {
@@ -28,6 +30,8 @@ export interface ProctorCoreOptions {
   key: { certPem: string; privateKeyPem: string };
   monotonicNow?: () => number;
   ackTimeoutMs?: number;
+  /** The room replica's SQLite file (issue 4, item 11); no replica when absent. */
+  replicaPath?: string;
 }
 
 export class ProctorCommandError extends Error {
@@ -41,7 +45,13 @@ export class ProctorCommandError extends Error {
   }
 }
 
-type Events = { change: []; connection: [connected: boolean]; alert: [RoomAlert] };
+type Events = {
+  change: [];
+  connection: [connected: boolean];
+  alert: [RoomAlert];
+  /** The replica could not store or fetch something; it is retried at the next (re)connect. */
+  replicaError: [Error];
+};
 
 /**
  * Follows one room live and issues its commands. socket.io delivers at most once
@@ -49,6 +59,7 @@ type Events = { change: []; connection: [connected: boolean]; alert: [RoomAlert]
  */
 export class ProctorCore extends EventEmitter<Events> {
   readonly state: RoomState;
+  readonly replica: RoomReplica | null;
   private readonly socket: Socket<ProctorServerEvents, ProctorClientEvents>;
   private readonly ackTimeoutMs: number;
 
@@ -56,6 +67,12 @@ export class ProctorCore extends EventEmitter<Events> {
     super();
     this.state = new RoomState(opts.monotonicNow);
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
+    this.replica = opts.replicaPath
+      ? RoomReplica.open(opts.replicaPath, {
+          roomId: opts.roomId,
+          onError: (e) => this.emit('replicaError', e),
+        })
+      : null;
     this.socket = io(`${opts.serverUrl}${NAMESPACES.proctor}`, {
       transports: ['websocket'],
       // A fresh signed statement at every (re)connect: the server accepts each nonce once.
@@ -102,6 +119,15 @@ export class ProctorCore extends EventEmitter<Events> {
       this.emit('alert', alert);
       this.emit('change');
     });
+    // Pushed straight after the server's commit; stored before anything else sees them.
+    this.socket.on('room:answers', ({ changes }) => {
+      try {
+        this.replica?.applyChanges(changes);
+      } catch (e) {
+        this.emit('replicaError', e as Error);
+      }
+    });
+    this.on('change', () => this.replica?.noteRoomState(this.state));
   }
 
   /**
@@ -161,6 +187,27 @@ export class ProctorCore extends EventEmitter<Events> {
     const snapshot = await this.command<RoomSnapshot>('room:subscribe', {});
     this.state.applySnapshot(snapshot);
     this.emit('change');
+    await this.pullReplica().catch(() => {});
+  }
+
+  /**
+   * Fetches every committed change the replica misses. Pushes are at-most-once (§11), so
+   * this runs after every (re)connect and start-up; returns how many changes were new.
+   */
+  async pullReplica(): Promise<number> {
+    const replica = this.replica;
+    const room = this.state.room;
+    if (!replica || !room) return 0;
+    try {
+      return await replica.pull(
+        room.sittings.map((s) => s.sittingId),
+        async (sittingId, have) =>
+          (await this.command<{ changes: ReplicaChange[] }>('replica:pull', { sittingId, have })).changes,
+      );
+    } catch (e) {
+      this.emit('replicaError', e as Error);
+      throw e;
+    }
   }
 
   openLogin(sittingId: string): Promise<{ loginOpenedAt: number }> {
@@ -206,6 +253,7 @@ export class ProctorCore extends EventEmitter<Events> {
   close(): void {
     this.socket.disconnect();
     this.removeAllListeners();
+    this.replica?.close();
   }
 
   private async command<T>(event: keyof ProctorClientEvents, payload: unknown): Promise<T> {

@@ -1,0 +1,258 @@
+import { writePackage } from '@exam/crypto';
+import type { ReplicaChange, RoomSnapshot } from '@exam/protocol';
+import {
+  allChanges,
+  countChanges,
+  heldThroughByTicket,
+  insertChange,
+  latestPerItem,
+  maxSeqByTicket,
+  toChange,
+} from './replica/changesTable.js';
+import { claimForRoom, replicaRoomId } from './replica/metaTable.js';
+import { type Db, openReplicaDb } from './replica/openDb.js';
+import { loadSnapshot, saveSnapshot } from './replica/snapshotTable.js';
+import type { RoomState } from './roomState.js';
+
+export { ReplicaFromTheFutureError } from './replica/migrate.js';
+export { ReplicaCorruptError } from './replica/openDb.js';
+
+export class ReplicaRoomMismatchError extends Error {
+  constructor(
+    readonly found: string,
+    readonly wanted: string,
+  ) {
+    super(
+      `This replica file belongs to room ${found}, not ${wanted}. Use a separate file per room so two rooms' answers are never mixed.`,
+    );
+    this.name = 'ReplicaRoomMismatchError';
+  }
+}
+
+export interface ReplicaAnswer {
+  itemId: string;
+  value: unknown;
+  flagged: boolean;
+  seq: number;
+}
+
+/** The decrypted content of a `backup` package. */
+export interface ReplicaBackup {
+  roomId: string;
+  exportedAt: string;
+  snapshot: RoomSnapshot | null;
+  changes: ReplicaChange[];
+}
+
+/** Asks the site server for a sitting's changes above `have` (the `replica:pull` command). */
+export type ReplicaPull = (sittingId: string, have: Record<string, number>) => Promise<ReplicaChange[]>;
+
+export interface RoomReplicaOptions {
+  roomId: string;
+  /** Tile pushes come several times a second; the room picture is written at most this often. */
+  snapshotIntervalMs?: number;
+  /** A deferred room-picture write that failed (the caller shows it; answers are written inline). */
+  onError?: (e: Error) => void;
+}
+
+/**
+ * The console's own copy of its room (ARCHITECTURE: the room survives a site-server
+ * failure): every answer change the server committed, pushed right after the commit or
+ * pulled after a (re)connect, and the latest room picture. Answer changes are written
+ * synchronously in one synchronous=FULL transaction per push, so once `applyChanges`
+ * returns they are on this machine's disk.
+ */
+export class RoomReplica {
+  private closed = false;
+  private pendingState: RoomState | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastStateWrite = Number.NEGATIVE_INFINITY;
+  private readonly snapshotIntervalMs: number;
+  private readonly onError: (e: Error) => void;
+
+  private constructor(
+    private readonly db: Db,
+    readonly roomId: string,
+    opts: RoomReplicaOptions,
+  ) {
+    this.snapshotIntervalMs = opts.snapshotIntervalMs ?? 1000;
+    this.onError = opts.onError ?? (() => {});
+  }
+
+  static open(path: string, opts: RoomReplicaOptions): RoomReplica {
+    const db = openReplicaDb(path);
+    try {
+      const owner = replicaRoomId(db);
+      if (owner === null) claimForRoom(db, opts.roomId, Date.now());
+      else if (owner !== opts.roomId) throw new ReplicaRoomMismatchError(owner, opts.roomId);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new RoomReplica(db, opts.roomId, opts);
+  }
+
+  /**
+   * Stores committed changes idempotently, all in one transaction (one fsync). Returns how
+   * many were new. A malformed entry is skipped, not allowed to sink the rest of the push.
+   */
+  applyChanges(changes: readonly unknown[]): number {
+    if (this.closed) return 0;
+    const valid = changes.filter(isReplicaChange);
+    if (valid.length < changes.length) {
+      this.onError(new Error(`skipped ${changes.length - valid.length} malformed replica change(s)`));
+    }
+    if (valid.length === 0) return 0;
+    return this.db.transaction(() => valid.filter((c) => insertChange(this.db, c)).length)();
+  }
+
+  saveSnapshot(snapshot: RoomSnapshot): void {
+    if (this.closed) return;
+    saveSnapshot(this.db, snapshot, Date.now());
+  }
+
+  /**
+   * Records the console's current room picture, at most once per interval: the first change
+   * is written at once, later ones coalesce into one trailing write of the newest state.
+   */
+  noteRoomState(state: RoomState): void {
+    if (this.closed) return;
+    this.pendingState = state;
+    if (this.timer) return;
+    const wait = this.lastStateWrite + this.snapshotIntervalMs - performance.now();
+    if (wait <= 0) this.writePendingState();
+    else {
+      this.timer = setTimeout(() => this.writePendingState(), wait);
+      this.timer.unref();
+    }
+  }
+
+  snapshot(): RoomSnapshot | null {
+    return loadSnapshot(this.db);
+  }
+
+  /** Per candidate, the highest sequence held for the sitting. */
+  have(sittingId: string): Record<string, number> {
+    return maxSeqByTicket(this.db, sittingId);
+  }
+
+  /**
+   * Per candidate, the n such that 1..n are all held: what a pull asks above. Not `have`:
+   * the server may commit sequences out of order and a push can be lost on a disconnect,
+   * so a higher sequence held says nothing about the ones below it.
+   */
+  heldThrough(sittingId: string): Record<string, number> {
+    return heldThroughByTicket(this.db, sittingId);
+  }
+
+  latestAnswers(sittingId: string, ticketNo: string): ReplicaAnswer[] {
+    return latestPerItem(this.db, sittingId, ticketNo).map((r) => ({
+      itemId: r.item_id,
+      value: JSON.parse(r.value),
+      flagged: r.flagged === 1,
+      seq: r.seq,
+    }));
+  }
+
+  changes(): ReplicaChange[] {
+    return allChanges(this.db).map(toChange);
+  }
+
+  countChanges(): number {
+    return countChanges(this.db);
+  }
+
+  /** Fetches, sitting by sitting, every change above what is held; returns how many were new. */
+  async pull(sittingIds: readonly string[], fetch: ReplicaPull): Promise<number> {
+    let added = 0;
+    for (const sittingId of sittingIds) {
+      if (this.closed) break;
+      added += this.applyChanges(await fetch(sittingId, this.heldThrough(sittingId)));
+    }
+    return added;
+  }
+
+  /**
+   * The replica as a signed, encrypted `backup` package (ARCHITECTURE §4). Signed with the
+   * proctor key; encrypted for the centre root certificate, because the province receives
+   * backups through the centre's channel and only the centre can open them.
+   * `signerPrivateKeyPem` is key material: it is passed to writePackage and never logged.
+   */
+  exportBackup(opts: {
+    signerCertPem: string;
+    signerPrivateKeyPem: string;
+    recipientCertPem: string;
+    now?: Date;
+  }): Buffer {
+    const now = opts.now ?? new Date();
+    // One read transaction, so the snapshot and the changes are from the same moment.
+    const { snapshot, changes } = this.db.transaction(() => ({
+      snapshot: loadSnapshot(this.db),
+      changes: allChanges(this.db).map(toChange),
+    }))();
+    const backup: ReplicaBackup = { roomId: this.roomId, exportedAt: now.toISOString(), snapshot, changes };
+    return writePackage({
+      kind: 'backup',
+      payload: Buffer.from(JSON.stringify(backup), 'utf8'),
+      // The manifest is readable without the key: room and counts only, no candidate data.
+      meta: { roomId: this.roomId, changes: changes.length },
+      signerCertPem: opts.signerCertPem,
+      signerPrivateKeyPem: opts.signerPrivateKeyPem,
+      recipientCertPem: opts.recipientCertPem,
+      now,
+    });
+  }
+
+  /** Writes any pending room picture, then closes the file. */
+  close(): void {
+    if (this.closed) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.writePendingState();
+    }
+    this.closed = true;
+    this.db.close();
+  }
+
+  private writePendingState(): void {
+    this.timer = null;
+    const state = this.pendingState;
+    this.pendingState = null;
+    this.lastStateWrite = performance.now();
+    const snapshot = state ? snapshotOf(state) : null;
+    if (!snapshot) return;
+    try {
+      this.saveSnapshot(snapshot);
+    } catch (e) {
+      this.onError(e as Error);
+    }
+  }
+}
+
+/** The console's merged picture (snapshot plus the tile, machine and alert pushes since). */
+export function snapshotOf(state: RoomState): RoomSnapshot | null {
+  const room = state.room;
+  if (!room) return null;
+  return {
+    ...room,
+    serverNow: Math.floor(state.serverNow()),
+    candidates: state.candidates(),
+    machines: [...state.machines],
+    alerts: [...state.alerts],
+  };
+}
+
+function isReplicaChange(x: unknown): x is ReplicaChange {
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Record<string, unknown>;
+  return (
+    typeof c.ticketNo === 'string' &&
+    typeof c.sittingId === 'string' &&
+    Number.isSafeInteger(c.seq) &&
+    (c.seq as number) > 0 &&
+    typeof c.itemId === 'string' &&
+    c.value !== undefined &&
+    typeof c.flagged === 'boolean' &&
+    Number.isSafeInteger(c.receivedAt)
+  );
+}

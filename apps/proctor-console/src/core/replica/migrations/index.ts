@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate.js';
+import { m0001Initial } from './0001_initial.js';
+
+/** Append only: never edit or reorder a migration that has shipped. */
+export const migrations: readonly Migration[] = Object.freeze([m0001Initial]);
