@@ -80,9 +80,8 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     () => clock.now(),
     opts.groupCommitWindowMs ?? 2,
     2000,
-    (reqs) => {
+    (reqs, at) => {
       const byRoom = new Map<string, ReplicaChange[]>();
-      const at = clock.now();
       for (const r of reqs) {
         broadcaster?.markDirty(r.roomId, r.ticketNo, r.sittingId);
         const list = byRoom.get(r.roomId) ?? [];

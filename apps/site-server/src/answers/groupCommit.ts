@@ -35,7 +35,7 @@ export class GroupCommitter {
     private readonly now: () => number,
     private readonly windowMs = 2,
     private readonly maxBatch = 2000,
-    private readonly onCommitted: (reqs: SaveRequest[]) => void = () => {},
+    private readonly onCommitted: (reqs: SaveRequest[], committedAt: number) => void = () => {},
   ) {}
 
   save(req: SaveRequest): Promise<SaveOutcome> {
@@ -65,7 +65,10 @@ export class GroupCommitter {
     }
     this.batches++;
     for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
-    this.onCommitted(batch.map((p) => p.req));
+    this.onCommitted(
+      batch.map((p) => p.req),
+      at,
+    );
   }
 
   get pending(): number {

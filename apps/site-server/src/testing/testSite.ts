@@ -151,6 +151,9 @@ export function rawSocket(
   return io(`${url}${NAMESPACES[namespace]}`, {
     transports: ['websocket'],
     reconnection: false,
+    // Its own connection: sharing a manager with another client in the process (a proctor
+    // core) would hide this namespace's handshake behind that one.
+    forceNew: true,
     auth: { protocolVersion: PROTOCOL_VERSION, ...auth },
   });
 }
