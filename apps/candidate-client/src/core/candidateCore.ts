@@ -3,11 +3,15 @@ import {
   answerFitsItem,
   answerValueSchema,
   type CandidateProfile,
+  type ClientAlert,
+  clientAlertSchema,
   ERROR_CODES,
   type HandedIn,
   type Item,
   type LoginResult,
   loginSchema,
+  type MachineCheck,
+  machineCheckSchema,
   type Paper,
   type SittingView,
 } from '@exam/protocol';
@@ -148,6 +152,30 @@ export class CandidateCore {
   answers(): CurrentAnswer[] {
     const ref = this.ref();
     return ref && !this.closed ? this.journal.currentAnswers(ref) : [];
+  }
+
+  /** Server time as this machine estimates it, or null before the first sample. */
+  serverNow(): number | null {
+    return this.serverTimeOr(null);
+  }
+
+  /**
+   * Sends the machine's self-check; the server answers with the shortfalls against the
+   * notice's minimums. Needs a connection: the caller sends it again after a reconnect.
+   */
+  async reportMachineCheck(check: MachineCheck): Promise<{ shortfalls: string[] }> {
+    const parsed = machineCheckSchema.safeParse(check);
+    if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The machine check is malformed.');
+    this.requireReady();
+    return request(this.socket, 'machine:check', parsed.data, this.ackTimeoutMs);
+  }
+
+  /** Reports what a person should judge (focus lost, a display added…); never a violation. */
+  async reportAlert(alert: ClientAlert): Promise<{ id: number }> {
+    const parsed = clientAlertSchema.safeParse(alert);
+    if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The alert is malformed.');
+    this.requireReady();
+    return request(this.socket, 'client:alert', parsed.data, this.ackTimeoutMs);
   }
 
   /** A hint for enabling the button; the server has the final word (TOO_EARLY). */

@@ -6,7 +6,7 @@ export { BACKOFF_DEFAULTS, Backoff, type BackoffOptions, backoffDelay } from './
 export { CandidateCore, createCandidateCore } from './candidateCore.js';
 export { type MonotonicSource, SittingClock, scaledMonotonic, systemMonotonic } from './clock.js';
 export type { CandidateCoreOptions, CoreEvents, CorePhase, CoreStatus } from './coreTypes.js';
-export { CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
+export { asCoreError, CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
 export { JournalFromTheFutureError } from './journal/migrate.js';
 export { JournalCorruptError } from './journal/openDb.js';
 export type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';

@@ -52,18 +52,18 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, admi
 
   const asBuffer = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
 
-  app.post('/api/admin/exam-data', { preHandler: requireAdmin }, async (req, reply) =>
+  app.post('/api/admin/exam-data', { onRequest: requireAdmin }, async (req, reply) =>
     run(reply, () => importExamData(ctx, asBuffer(req.body))),
   );
-  app.post('/api/admin/authorization', { preHandler: requireAdmin }, async (req, reply) =>
+  app.post('/api/admin/authorization', { onRequest: requireAdmin }, async (req, reply) =>
     run(reply, () => importAuthorization(ctx, asBuffer(req.body))),
   );
   app.post<{ Params: { sittingId: string } }>(
     '/api/admin/sittings/:sittingId/answer-package',
-    { preHandler: requireAdmin },
+    { onRequest: requireAdmin },
     async (req, reply) => run(reply, () => writeAnswerPackage(ctx, req.params.sittingId)),
   );
-  app.get('/api/admin/status', { preHandler: requireAdmin }, async () => ({
+  app.get('/api/admin/status', { onRequest: requireAdmin }, async () => ({
     ok: true,
     value: {
       examId: getMeta(ctx.db, 'examId'),

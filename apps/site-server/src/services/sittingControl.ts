@@ -6,6 +6,7 @@ import {
   endsAt,
   isTimeUp,
   loginOpensAt,
+  timingFor,
 } from '@exam/domain';
 import { type EndResult, ERROR_CODES, type HandedIn, ProtocolError, type StartResult } from '@exam/protocol';
 import { type ActorRole, appendAudit } from '../audit/auditLog.js';
@@ -212,6 +213,8 @@ export function autoHandInDue(ctx: SiteContext): number {
   let count = 0;
   for (const rs of listRunningRoomSittings(ctx.db)) {
     const s = getSitting(ctx.db, rs.sitting_id)!;
+    // Extensions only add time: before the room's base end nobody can be due.
+    if (rs.started_at !== null && now < endsAt(timingFor(s.level, rs.started_at, 0))) continue;
     const due = listActiveInRoom(ctx.db, rs.room_id, rs.sitting_id).flatMap((cs) => {
       const t = candidateTiming(s, rs, cs);
       return t !== null && isTimeUp(t, now) ? [{ cs, at: endsAt(t) }] : [];

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { m0001Initial } from './0001_initial.js';
 import { m0002MachineChecksAndAlerts } from './0002_machine_checks_and_alerts.js';
 import { m0003RoomOperations } from './0003_room_operations.js';
+import { m0004CandidatesRoomIndex } from './0004_candidates_room_index.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -10,4 +11,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0001Initial,
   m0002MachineChecksAndAlerts,
   m0003RoomOperations,
+  m0004CandidatesRoomIndex,
 ]);

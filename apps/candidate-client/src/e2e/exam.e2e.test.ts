@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { idNumberFor, ticketFor } from '@exam/centre';
+import { NetworkLink } from '@exam/site-server/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidatePage, launchChromium } from './support/browser.js';
+import { type CandidateSite, JUNIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
+import { startTestMachine, type TestMachine } from './support/machine.js';
+import { builtRenderer } from './support/renderer.js';
+
+/**
+ * The junior sitting end to end in real Chromium: the real renderer, the real host and
+ * CandidateCore with its journal, the real site server behind a link the test can cut.
+ */
+const MIN = 60_000;
+const TICKET = ticketFor(1, 1);
+
+let site: CandidateSite;
+let link: NetworkLink;
+let browser: Browser;
+let machine: TestMachine;
+let page: Page;
+let dir: string;
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The latest value per item that the server has committed. */
+function serverAnswers(): Map<string, { value: unknown; flagged: boolean }> {
+  const latest = new Map<string, { value: unknown; flagged: boolean }>();
+  for (const c of site.storedChanges(TICKET)) latest.set(c.itemId, { value: c.value, flagged: c.flagged });
+  return latest;
+}
+
+const synced = () => {
+  const s = machine.host.core.status();
+  return s.connected && s.pending === 0;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'candidate-e2e-'));
+  const [rendererDir, startedSite, startedBrowser] = await Promise.all([
+    builtRenderer(),
+    startCandidateSite(),
+    launchChromium(),
+  ]);
+  site = startedSite;
+  browser = startedBrowser;
+  link = await NetworkLink.create(site.url);
+  machine = await startTestMachine({ site, rendererDir, dir, seatNo: 1, serverUrl: link.url });
+  page = await candidatePage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await machine?.stop();
+  await link?.close();
+  await site?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('candidate client in Chromium against a real site server', () => {
+  it('logs in only once the proctor opens login, then confirms the candidate’s details', async () => {
+    await page.goto(machine.web.url);
+    await page.getByLabel('准考证号').fill(TICKET);
+    await page.getByLabel('身份证号').fill(idNumberFor(1));
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: '尚未开放登录' }).count()).toBe(1);
+
+    await site.proctorCall('login:open', { sittingId: JUNIOR_SITTING });
+    await page.getByRole('button', { name: '登录' }).click();
+    const confirm = page.locator('[data-screen="confirm"]');
+    await confirm.waitFor();
+    for (const text of ['王晓明', TICKET, '初级', '工商管理', '经济基础知识', '第1考场 / 1'])
+      expect(await confirm.textContent()).toContain(text);
+    expect(
+      await page
+        .getByRole('img', { name: '考生照片' })
+        .evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+    ).toBe(295);
+    // The machine check reached the server with the browser's screen.
+    const check = site.server.ctx.db
+      .prepare('SELECT check_json, shortfalls FROM machines WHERE machine_id = ?')
+      .get('machine-R1-1') as { check_json: string; shortfalls: string };
+    expect(JSON.parse(check.check_json)).toMatchObject({
+      screenWidth: 1024,
+      screenHeight: 768,
+      clientVersion: '0.1.0',
+    });
+    expect(JSON.parse(check.shortfalls)).toEqual([]);
+    await page.getByRole('button', { name: '确认登录' }).click();
+  });
+
+  it('counts down to the start on the notice and opens the paper at the start command', async () => {
+    await expect.poll(() => page.getByTestId('notice-countdown').textContent()).toBe('距开考还有 0:30:00');
+    const enter = page.getByRole('button', { name: '开始答题' });
+    expect(await enter.isDisabled()).toBe(true);
+    await page.getByLabel('我已阅读并遵守以上规定').check();
+    site.clock.set(site.juniorStart);
+    await site.proctorCall('sitting:start', { sittingId: JUNIOR_SITTING });
+    await expect.poll(() => enter.isEnabled()).toBe(true);
+    await enter.click();
+    await page.locator('[data-screen="exam"]').waitFor();
+    expect(await page.getByTestId('remaining').textContent()).toBe('1:30:00');
+  });
+
+  it('answers every objective item type, flags one, and shows a case beside its questions', async () => {
+    await page.getByRole('radio', { name: 'B. 需求曲线向右移动' }).check();
+    await page.getByRole('button', { name: '下一题' }).click();
+    for (const option of ['A. 累进所得税', 'B. 失业救济金', 'D. 农产品价格维持制度'])
+      await page.getByRole('checkbox', { name: option }).check();
+    await page.getByRole('button', { name: '下一题' }).click();
+    await page.getByRole('radio', { name: '正确' }).check();
+    await page.getByRole('button', { name: '下一题' }).click();
+    await page.getByRole('button', { name: '⚑ 标记' }).click();
+    // Jump by number to the case group: the case text sits beside the question.
+    await page.getByLabel('跳转到题号').fill('5');
+    await page.getByRole('button', { name: '跳转', exact: true }).click();
+    const caseText = page.getByRole('complementary');
+    expect(await caseText.textContent()).toContain('资本净额 96 亿元');
+    await page.getByRole('radio', { name: 'C. 12%' }).check();
+    await page.getByRole('button', { name: '第 6 题，未作答' }).click();
+    await page.getByRole('checkbox', { name: 'A. 负债业务' }).check();
+    await page.getByRole('checkbox', { name: 'C. 主动负债' }).check();
+
+    await until('every answer acknowledged', synced);
+    expect(Object.fromEntries(serverAnswers())).toEqual({
+      'J-001': { value: 'B', flagged: false },
+      'J-002': { value: ['A', 'B', 'D'], flagged: false },
+      'J-003': { value: true, flagged: false },
+      'J-004': { value: null, flagged: true },
+      'J-005': { value: 'C', flagged: false },
+      'J-006': { value: ['A', 'C'], flagged: false },
+    });
+    expect(await page.getByRole('button', { name: '第 4 题，未作答，已标记' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: '第 1 题，已作答' }).count()).toBe(1);
+  });
+
+  it('works the calculator from the keyboard, with memory', async () => {
+    await page.getByRole('button', { name: '计算器' }).click();
+    const display = page.getByTestId('calc-display');
+    await page.keyboard.type('96/800');
+    await page.keyboard.press('Enter');
+    expect(await display.textContent()).toBe('0.12');
+    await page.getByRole('button', { name: '存入存储' }).click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('1+');
+    await page.getByRole('button', { name: '读取存储' }).click();
+    // Focus is on the MR key now, where Enter would press it again: '=' is always equals.
+    await page.keyboard.press('=');
+    expect(await display.textContent()).toBe('M1.12');
+    await page.getByRole('button', { name: '关闭计算器' }).click();
+  });
+
+  it('keeps answering through a network cut and loses nothing when it heals', async () => {
+    link.sever();
+    const banner = page.getByTestId('offline-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('连接已断开，答案已安全保存在本机');
+    expect(await page.getByTestId('handin-why').textContent()).toBe('网络断开，恢复连接后可交卷');
+
+    await page.getByRole('button', { name: '第 1 题，已作答' }).click();
+    await page.getByRole('radio', { name: 'A. 需求曲线向左移动' }).check();
+    await page.getByRole('button', { name: '第 6 题，已作答' }).click();
+    await page.getByRole('checkbox', { name: 'C. 主动负债' }).uncheck();
+    await expect.poll(() => banner.textContent()).toContain('2 条待上传');
+    expect(machine.host.core.status()).toMatchObject({ connected: false, pending: 2 });
+    expect(serverAnswers().get('J-001')?.value).toBe('B');
+
+    link.heal();
+    await banner.waitFor({ state: 'detached' });
+    await until('the backlog to drain', synced);
+    expect(serverAnswers().get('J-001')?.value).toBe('A');
+    expect(serverAnswers().get('J-006')?.value).toEqual(['A']);
+    const seqs = site.storedChanges(TICKET).map((c) => c.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('refuses hand-in before the earliest time with the reason shown, then hands in', async () => {
+    const handIn = page.getByRole('button', { name: '交卷', exact: true });
+    expect(await handIn.isDisabled()).toBe(true);
+    expect(await page.getByTestId('handin-why').textContent()).toBe('开考后可交卷时间：09:45 起');
+    // The button is only a hint: the server refuses an early hand-in itself.
+    const early = (await page.evaluate('window.candidate.handIn()')) as {
+      ok: boolean;
+      error?: { code: string };
+    };
+    expect(early).toMatchObject({ ok: false, error: { code: 'TOO_EARLY' } });
+
+    site.clock.advance(75 * MIN);
+    await expect.poll(() => handIn.isEnabled()).toBe(true);
+    await handIn.click();
+    const dialog = page.getByRole('dialog', { name: '确认交卷' });
+    expect(await dialog.getByTestId('handin-unanswered').textContent()).toBe('4');
+    expect(await dialog.getByTestId('handin-flagged').textContent()).toBe('4');
+    await dialog.getByRole('button', { name: '确认交卷' }).click();
+    await page.locator('[data-screen="end"]').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('交卷成功');
+    const row = site.server.ctx.db
+      .prepare('SELECT handed_in_at FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?')
+      .get(TICKET, JUNIOR_SITTING) as { handed_in_at: number };
+    expect(row.handed_in_at).toBe(site.juniorStart + 75 * MIN);
+  });
+});

@@ -1,0 +1,292 @@
+import { dirname } from 'node:path';
+import type { AnswerValue, ClientAlert, Paper } from '@exam/protocol';
+import {
+  asCoreError,
+  type CandidateCore,
+  type CandidateCoreOptions,
+  type CoreLogger,
+  createCandidateCore,
+  silentLogger,
+} from '../core/index.js';
+import type { BridgeCalls, BridgePushes } from '../shared/bridge.js';
+import type { BridgeResult } from '../shared/result.js';
+import type { AlertKind, AnswerEntry, CandidateState, ScreenInfo, ScreenProgress } from '../shared/state.js';
+import { AlertQueue } from './alertQueue.js';
+import { gatherMachineFacts, type MachineFacts, machineCheckOf } from './machineFacts.js';
+import { fail, failFrom, ok } from './results.js';
+
+export interface CandidateHostOptions {
+  core: CandidateCoreOptions;
+  /** How often the state (with its countdowns) is pushed even when nothing changed. */
+  pushEveryMs?: number;
+  /** Injected in tests; defaults to what node:os and statfs report. */
+  machineFacts?: () => MachineFacts;
+  logger?: CoreLogger;
+}
+
+type Push = <E extends keyof BridgePushes>(event: E, payload: BridgePushes[E]) => void;
+
+const NOT_STARTED: ScreenProgress = Object.freeze({
+  confirmed: false,
+  typingTestDone: false,
+  noticeRead: false,
+  entered: false,
+});
+const RESUMED: ScreenProgress = Object.freeze({
+  confirmed: true,
+  typingTestDone: true,
+  noticeRead: true,
+  entered: true,
+});
+
+/**
+ * Owns one CandidateCore and serves the renderer's bridge. Plain Node: Electron's main
+ * process and the web host (tests, development) both put it behind their transport, so
+ * the renderer talks to the same logic either way.
+ */
+export class CandidateHost implements BridgeCalls {
+  readonly core: CandidateCore;
+  private readonly listeners = new Set<Push>();
+  private readonly alerts: AlertQueue;
+  private readonly facts: () => MachineFacts;
+  private readonly log: CoreLogger;
+  private readonly ticker: NodeJS.Timeout;
+  private progress: ScreenProgress;
+  private everConnected = false;
+  private screen: ScreenInfo | null = null;
+  private shortfalls: string[] = [];
+  private handInFailure: string | null = null;
+  private revokedReason: string | null = null;
+  private handedInAs: 'manual' | 'auto' | null = null;
+  private readonly resumed: boolean;
+  private closed = false;
+  private pushQueued = false;
+
+  constructor(private readonly opts: CandidateHostOptions) {
+    this.log = opts.logger ?? silentLogger;
+    this.facts =
+      opts.machineFacts ??
+      (() => gatherMachineFacts(opts.core.clientVersion, dirname(opts.core.journalPath)));
+    this.core = createCandidateCore({ ...opts.core, logger: this.log });
+    this.alerts = new AlertQueue((alert) => this.core.reportAlert(alert));
+    // A session in the journal at start means this process died or was closed mid-sitting:
+    // resume where the candidate was, and tell the proctor (a person decides why).
+    this.resumed = this.core.candidate() !== null;
+    this.progress = this.resumed ? RESUMED : NOT_STARTED;
+    if (this.resumed) this.alerts.add({ kind: 'restarted', detail: 'resumed from the local journal' });
+
+    this.core.on('change', () => this.pushState());
+    this.core.on('connection', ({ connected }) => {
+      if (connected) this.onConnected();
+      this.pushState();
+    });
+    this.core.on('reminder', (r) => this.push('reminder', r));
+    this.core.on('revoked', ({ reason }) => {
+      this.revokedReason = reason;
+      this.progress = NOT_STARTED;
+      this.pushState();
+    });
+    this.core.on('handedIn', (h) => {
+      this.handedInAs = h.kind;
+      this.handInFailure = null;
+      this.pushState();
+    });
+    this.ticker = setInterval(() => this.pushState(), opts.pushEveryMs ?? 1_000);
+    this.ticker.unref();
+  }
+
+  /** Subscribes to state and reminder pushes; returns the unsubscribe function. */
+  subscribe(listener: Push): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The screen as Electron's `screen` module (or the browser) reports it. */
+  setScreen(screen: ScreenInfo): void {
+    this.screen = screen;
+    void this.sendMachineCheck();
+  }
+
+  getState(): CandidateState {
+    const core = this.core;
+    const status = core.status();
+    const sitting = core.sitting();
+    const serverNow = core.serverNow();
+    const handedIn =
+      sitting?.handedInAt != null ? { at: sitting.handedInAt, kind: this.handedInKind() } : null;
+    const { serverNow: _drop, ...view } = sitting ?? { serverNow: 0 };
+    return {
+      connection: status.connected ? 'online' : this.everConnected ? 'offline' : 'connecting',
+      machine: {
+        roomId: this.opts.core.roomId,
+        seatNo: this.opts.core.seatNo,
+        clientVersion: this.opts.core.clientVersion,
+      },
+      phase: status.phase,
+      candidate: core.candidate(),
+      sitting: sitting ? (view as CandidateState['sitting']) : null,
+      progress: this.progress,
+      paperOpen: core.paper() !== null,
+      serverNow,
+      remainingMs: status.remainingMs,
+      startsInMs: sitting && serverNow !== null ? sitting.scheduledStart - serverNow : null,
+      canHandIn: core.canHandIn(),
+      pending: status.pending,
+      handedIn,
+      handInFailure: this.handInFailure,
+      revokedReason: status.phase === 'revoked' ? this.revokedReason : null,
+      resumed: this.resumed,
+      machineShortfalls: this.shortfalls,
+    };
+  }
+
+  getPaper(): Paper | null {
+    return this.core.paper();
+  }
+
+  getAnswers(): AnswerEntry[] {
+    return this.core.answers().map((a) => ({ itemId: a.itemId, value: a.value, flagged: a.flagged }));
+  }
+
+  async login(ticketNo: string, idNumber: string): Promise<BridgeResult<null>> {
+    try {
+      await this.core.login(ticketNo.trim(), idNumber.trim().toUpperCase());
+      this.progress = NOT_STARTED;
+      this.revokedReason = null;
+      this.handInFailure = null;
+      this.pushState();
+      return ok(null);
+    } catch (e) {
+      return failFrom(e);
+    }
+  }
+
+  confirmLogin(): BridgeResult<null> {
+    return this.advance({ confirmed: true });
+  }
+
+  finishTypingTest(): BridgeResult<null> {
+    return this.advance({ typingTestDone: true });
+  }
+
+  setNoticeRead(read: boolean): BridgeResult<null> {
+    return this.advance({ noticeRead: read });
+  }
+
+  enterExam(): BridgeResult<null> {
+    if (!this.progress.noticeRead) return fail('NOTICE_NOT_READ', 'Tick "I have read" first.');
+    if (!this.core.paper()) return fail('SITTING_NOT_STARTED', 'The sitting has not started.');
+    return this.advance({ entered: true });
+  }
+
+  saveAnswer(itemId: string, value: AnswerValue, flagged: boolean): BridgeResult<{ seq: number }> {
+    try {
+      return ok({ seq: this.core.saveAnswer(itemId, value, flagged).seq });
+    } catch (e) {
+      return failFrom(e);
+    }
+  }
+
+  async handIn(): Promise<BridgeResult<{ at: number; kind: 'manual' | 'auto' }>> {
+    try {
+      const h = await this.core.handIn();
+      this.handInFailure = null;
+      this.pushState();
+      return ok({ at: h.handedInAt, kind: h.kind });
+    } catch (e) {
+      const err = asCoreError(e);
+      // Too early is an answer, not a failure: the candidate goes back to the paper.
+      if (err.code !== 'TOO_EARLY') {
+        this.handInFailure = err.code;
+        this.pushState();
+      }
+      return failFrom(err);
+    }
+  }
+
+  reportAlert(kind: AlertKind, detail: string): BridgeResult<null> {
+    this.queueAlert({ kind, detail });
+    return ok(null);
+  }
+
+  reportScreen(screen: ScreenInfo): BridgeResult<null> {
+    this.setScreen(screen);
+    return ok(null);
+  }
+
+  /** Queues an alert for the proctor and sends it now if connected. */
+  queueAlert(alert: ClientAlert): void {
+    this.alerts.add(alert);
+    if (this.core.status().connected) void this.alerts.flush();
+  }
+
+  /** True while a sitting runs on this machine: closing the window is refused then. */
+  sittingInProgress(): boolean {
+    const phase = this.core.status().phase;
+    return phase === 'waiting' || phase === 'answering' || phase === 'time-up';
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.listeners.clear();
+    this.core.close();
+  }
+
+  private advance(change: Partial<ScreenProgress>): BridgeResult<null> {
+    if (!this.core.candidate()) return fail('NOT_LOGGED_IN', 'Log in first.');
+    this.progress = { ...this.progress, ...change };
+    this.pushState();
+    return ok(null);
+  }
+
+  private handedInKind(): 'manual' | 'auto' {
+    if (this.handedInAs) return this.handedInAs;
+    // After a restart only the view is left, which has the time but not the kind: a hand-in
+    // at the end time was automatic.
+    const s = this.core.sitting();
+    return s && s.handedInAt !== null && s.endsAt !== null && s.handedInAt >= s.endsAt ? 'auto' : 'manual';
+  }
+
+  private onConnected(): void {
+    this.everConnected = true;
+    void this.sendMachineCheck();
+    void this.alerts.flush();
+  }
+
+  private async sendMachineCheck(): Promise<void> {
+    if (!this.screen || !this.core.status().connected) return;
+    try {
+      const { shortfalls } = await this.core.reportMachineCheck(machineCheckOf(this.facts(), this.screen));
+      this.shortfalls = shortfalls;
+      this.pushState();
+    } catch (e) {
+      // Sent again on the next connection.
+      this.log.warn({ code: asCoreError(e).code }, 'machine check not delivered');
+    }
+  }
+
+  /**
+   * Coalesced: a burst of changes (an answer click, its journal write, its ack) becomes one
+   * push, sent after the call that caused it has replied.
+   */
+  private pushState(): void {
+    if (this.closed || this.listeners.size === 0 || this.pushQueued) return;
+    this.pushQueued = true;
+    setImmediate(() => {
+      this.pushQueued = false;
+      if (!this.closed && this.listeners.size > 0) this.push('state', this.getState());
+    });
+  }
+
+  private push<E extends keyof BridgePushes>(event: E, payload: BridgePushes[E]): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(event, payload);
+      } catch (e) {
+        this.log.error({ err: e, event }, 'push listener failed');
+      }
+    }
+  }
+}

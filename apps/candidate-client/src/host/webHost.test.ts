@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { CandidateHost } from './candidateHost.js';
+import { startWebHost, type WebHost } from './webHost.js';
+
+let dir = '';
+let host: CandidateHost | null = null;
+let web: WebHost | null = null;
+
+afterEach(async () => {
+  await web?.close();
+  host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(url: string, origin: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+describe('web host', () => {
+  it('serves the bridge to its own page only, on loopback', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'web-host-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    host = new CandidateHost({
+      // Nothing listens there: the bridge works while the core keeps trying to connect.
+      core: {
+        serverUrl: 'http://127.0.0.1:9',
+        journalPath: join(dir, 'journal.db'),
+        roomId: 'R1',
+        seatNo: 2,
+        machineId: 'machine-R1-2',
+        clientVersion: '0.1.0',
+      },
+    });
+    web = await startWebHost({ host, rendererDir: dir });
+    expect(new URL(web.url).hostname).toBe('127.0.0.1');
+    const page = await fetch(web.url);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+
+    await expect(open(`${web.url.replace('http', 'ws')}/bridge`, 'http://evil.test')).rejects.toThrow('401');
+    const ws = await open(`${web.url.replace('http', 'ws')}/bridge`, web.url);
+    const reply = new Promise<unknown>((resolve) =>
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d)) as { type: string };
+        if (m.type === 'reply') resolve(m);
+      }),
+    );
+    ws.send(JSON.stringify({ type: 'call', id: 7, method: 'getState', args: [] }));
+    expect(await reply).toMatchObject({
+      id: 7,
+      value: { connection: 'connecting', phase: 'signed-out', machine: { seatNo: 2 } },
+    });
+    ws.close();
+  });
+});

@@ -1,0 +1,34 @@
+import type { CandidateState } from '../../shared/state.js';
+import { useI18n } from '../i18n/i18n.js';
+
+export function LanguageToggle() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <button
+      type="button"
+      class="lang"
+      title={t('lang.switchLabel')}
+      lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
+      onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}
+    >
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+/** The band above every screen before the exam: the system's name, this seat, the language. */
+export function TopBar({ state }: { state: CandidateState }) {
+  const { t } = useI18n();
+  return (
+    <header class="topbar">
+      <span class="topbar-title">{t('app.title')}</span>
+      <span class="topbar-seat">
+        {t('seat.label', {
+          room: state.candidate?.roomName ?? state.machine.roomId,
+          seat: state.machine.seatNo,
+        })}
+      </span>
+      <LanguageToggle />
+    </header>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'preact/hooks';
+import type { CandidateBridge } from '../../shared/bridge.js';
+import type { CandidateState } from '../../shared/state.js';
+import { useFocusOnMount } from '../components/useFocusOnMount.js';
+import { useI18n } from '../i18n/i18n.js';
+import { formatClock } from '../model/time.js';
+
+export function EndScreen({ state, bridge }: { state: CandidateState; bridge: CandidateBridge }) {
+  const { t } = useI18n();
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const [busy, setBusy] = useState(false);
+  if (state.handedIn) {
+    return (
+      <main class="screen screen-center" data-screen="end">
+        <section class="card end end-success" aria-labelledby="end-title">
+          <div class="end-mark" aria-hidden="true">
+            ✓
+          </div>
+          <h1 id="end-title" ref={heading} tabIndex={-1}>
+            {state.handedIn.kind === 'auto' ? t('end.auto') : t('end.success')}
+          </h1>
+          <p>{t('end.successBody', { time: formatClock(state.handedIn.at) })}</p>
+        </section>
+      </main>
+    );
+  }
+  if (state.handInFailure) {
+    return (
+      <main class="screen screen-center" data-screen="end">
+        <section class="card end end-failure" aria-labelledby="end-title">
+          <div class="end-mark" aria-hidden="true">
+            !
+          </div>
+          <h1 id="end-title" ref={heading} tabIndex={-1}>
+            {t('end.failure')}
+          </h1>
+          <p role="alert">{t('end.failureBody')}</p>
+          <p class="hint">{state.handInFailure}</p>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy || state.connection !== 'online'}
+            onClick={async () => {
+              setBusy(true);
+              await bridge.handIn();
+              setBusy(false);
+            }}
+          >
+            {t('end.retry')}
+          </button>
+        </section>
+      </main>
+    );
+  }
+  return (
+    <main class="screen screen-center" data-screen="end">
+      <section class="card end" aria-labelledby="end-title">
+        <h1 id="end-title" ref={heading} tabIndex={-1}>
+          {t('end.ended')}
+        </h1>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Paper } from '@exam/protocol';
+import type { BridgeResult } from './result.js';
+import type { AlertKind, AnswerEntry, CandidateState, Reminder, ScreenInfo } from './state.js';
+
+/**
+ * The requests the renderer can make of the host, and their results. The host implements
+ * these (some synchronously); Electron's preload and the web bridge forward them unchanged.
+ */
+export interface BridgeCalls {
+  getState(): CandidateState;
+  /** The opened paper, or null before the start command. */
+  getPaper(): Paper | null;
+  getAnswers(): AnswerEntry[];
+  login(ticketNo: string, idNumber: string): Promise<BridgeResult<null>>;
+  confirmLogin(): BridgeResult<null>;
+  finishTypingTest(): BridgeResult<null>;
+  setNoticeRead(read: boolean): BridgeResult<null>;
+  enterExam(): BridgeResult<null>;
+  /** Resolves once the change is durable (fsync'd) on this machine, not when the server has it. */
+  saveAnswer(itemId: string, value: AnswerEntry['value'], flagged: boolean): BridgeResult<{ seq: number }>;
+  handIn(): Promise<BridgeResult<{ at: number; kind: 'manual' | 'auto' }>>;
+  reportAlert(kind: AlertKind, detail: string): BridgeResult<null>;
+  /** Web mode only: the screen as the browser sees it, for the machine check. */
+  reportScreen(screen: ScreenInfo): BridgeResult<null>;
+}
+
+export type BridgeMethod = keyof BridgeCalls;
+
+/** The names, for the places that forward calls by name (IPC handlers, the web host). */
+export const BRIDGE_METHODS = Object.freeze([
+  'getState',
+  'getPaper',
+  'getAnswers',
+  'login',
+  'confirmLogin',
+  'finishTypingTest',
+  'setNoticeRead',
+  'enterExam',
+  'saveAnswer',
+  'handIn',
+  'reportAlert',
+  'reportScreen',
+] as const satisfies readonly BridgeMethod[]);
+
+type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+
+/** What the renderer sees as `window.candidate`: every call async, plus two subscriptions. */
+export type CandidateBridge = { [K in BridgeMethod]: Async<BridgeCalls[K]> } & {
+  /** Pushed on every change and once a second; returns an unsubscribe function. */
+  onState(listener: (state: CandidateState) => void): () => void;
+  onReminder(listener: (reminder: Reminder) => void): () => void;
+};
+
+/** Push events from host to renderer. */
+export interface BridgePushes {
+  state: CandidateState;
+  reminder: Reminder;
+}

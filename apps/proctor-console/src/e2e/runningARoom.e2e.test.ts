@@ -1,0 +1,268 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CandidateCore, createCandidateCore } from '@exam/candidate-client/core';
+import { idNumberFor, ticketFor } from '@exam/centre';
+import { startTestSite, type TestSite } from '@exam/site-server/testing';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from '../testing/browser.js';
+import { approvalCode, type ConsoleUnderTest, openConsole, waitFor } from '../testing/consoleHarness.js';
+import { eventually } from '../testing/eventually.js';
+
+/**
+ * One room run through a sitting from the console, against a real site server and real
+ * candidate clients (their cores, journals on disk). The tests share the room and run in order.
+ */
+const MIN = 60_000;
+const SITTING = 'S-J-ECON';
+const tail = (seat: number) => ticketFor(1, seat).slice(-3);
+let site: TestSite;
+let browser: TestBrowser;
+let room: ConsoleUnderTest;
+let dir: string;
+const cores: CandidateCore[] = [];
+let c1: CandidateCore;
+let c1Moved: CandidateCore;
+let c2: CandidateCore;
+let c3: CandidateCore;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'proctor-room-'));
+  [site, browser] = await Promise.all([startTestSite({ rooms: 1, perRoom: 4 }), launchBrowser()]);
+  room = await openConsole(site, 'R1', browser);
+  await room.page.getByTestId('phase').waitFor();
+});
+
+afterAll(async () => {
+  for (const c of cores) c.close();
+  await room?.close();
+  await browser?.close();
+  await site?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function machine(seatNo: number, name: string): CandidateCore {
+  const core = createCandidateCore({
+    serverUrl: site.url,
+    journalPath: join(dir, `${name}.db`),
+    roomId: 'R1',
+    seatNo,
+    machineId: `machine-${name}`,
+    clientVersion: '0.1.0',
+    monotonicNow: () => site.clock.now(),
+    ackTimeoutMs: 2_000,
+    backoff: { minMs: 20, baseMs: 50, maxMs: 200 },
+  });
+  cores.push(core);
+  return core;
+}
+
+async function loggedIn(core: CandidateCore, seat: number): Promise<CandidateCore> {
+  await waitFor('connection', () => core.status().connected);
+  await core.login(ticketFor(1, seat), idNumberFor(seat));
+  return core;
+}
+
+async function clock(offsetMs: number) {
+  site.clock.set(site.juniorStart + offsetMs);
+  await room.host.resync();
+}
+
+const page = () => room.page;
+const tile = (seat: number) => page().getByTestId(`tile-${tail(seat)}`);
+const state = (seat: number) => tile(seat).getAttribute('data-state');
+
+async function select(seat: number): Promise<Locator> {
+  const name = await tile(seat).locator('.name').textContent();
+  await tile(seat).click();
+  const detail = page().getByTestId('detail');
+  await eventually(() => detail.getByTestId('detail-name').textContent()).toBe(name);
+  return detail;
+}
+
+async function dialog(testId: string): Promise<Locator> {
+  const d = page().getByTestId(testId);
+  await d.waitFor();
+  return d;
+}
+
+describe('running a room from the console', () => {
+  it('marks a candidate who has not arrived absent, and undoes it', async () => {
+    const detail = await select(4);
+    await detail.getByTestId('act-absent').click();
+    await eventually(() => state(4)).toBe('absent');
+    await detail.getByTestId('act-unabsent').click();
+    await eventually(() => state(4)).toBe('not-arrived');
+    await detail.getByTestId('act-absent').click();
+    await eventually(() => state(4)).toBe('absent');
+  });
+
+  it('opens login, shows candidates logging in, and starts on time', async () => {
+    await page().getByTestId('open-login').click();
+    await eventually(() => page().getByTestId('phase').textContent()).toBe('已开放登录');
+    [c1, c2, c3] = await Promise.all([
+      loggedIn(machine(1, 'seat-1'), 1),
+      loggedIn(machine(2, 'seat-2'), 2),
+      loggedIn(machine(3, 'seat-3'), 3),
+    ]);
+    await eventually(() => state(1)).toBe('logged-in');
+    await clock(0);
+    await page().getByTestId('start').click();
+    await (await dialog('start-dialog')).getByTestId('dialog-submit').click();
+    await eventually(() => state(1)).toBe('answering');
+    await waitFor('papers', () => [c1, c2, c3].every((c) => c.paper() !== null));
+  });
+
+  it('resets a candidate onto another machine with every answer and the same end time', async () => {
+    c1.saveAnswer('J-001', 'A');
+    c1.saveAnswer('J-002', ['B', 'C'], true);
+    c1.saveAnswer('J-003', true);
+    await waitFor('acks', () => c1.status().pending === 0 && c1.status().ackSeq === 3);
+    const endsAt = c1.sitting()?.endsAt;
+    await eventually(() => tile(1).locator('.facts').textContent()).toContain('3/10');
+
+    await clock(5 * MIN);
+    const detail = await select(1);
+    await detail.getByTestId('act-reset').click();
+    const d = await dialog('reset-dialog');
+    await d.getByTestId('reason').fill('考试机蓝屏');
+    await d.getByTestId('dialog-submit').click();
+    await waitFor('the old machine to lock', () => c1.status().phase === 'revoked');
+    await eventually(() => state(1)).toBe('reset-pending');
+
+    // The candidate moves to the spare machine at seat 4 (its candidate is absent).
+    await clock(12 * MIN);
+    c1Moved = await loggedIn(machine(4, 'spare-4'), 1);
+    await waitFor('the paper on the spare', () => c1Moved.paper() !== null);
+    expect(c1Moved.answers().map((a) => [a.itemId, a.value, a.flagged])).toEqual([
+      ['J-001', 'A', false],
+      ['J-002', ['B', 'C'], true],
+      ['J-003', true, false],
+    ]);
+    expect(c1Moved.sitting()?.endsAt).toBe(endsAt);
+    await eventually(() => state(1)).toBe('answering');
+    await eventually(() => tile(1).locator('.seat').textContent()).toBe('4');
+    const history = await detail.getByTestId('history').textContent();
+    expect(history).toContain('被重置（考试机蓝屏）');
+    expect(history).toContain('在 4 号机位重新登录');
+    // Downtime from the last sync (minute 0) to the new login (minute 12) is offered.
+    await eventually(() => detail.getByTestId('suggested').textContent()).toContain('12 分钟');
+  });
+
+  it('extends one candidate within 10 minutes directly, and their clock moves at once', async () => {
+    const before = c1Moved.sitting()!.endsAt!;
+    const detail = await select(1);
+    await detail.getByTestId('act-extend').click();
+    const d = await dialog('extend-dialog');
+    expect(await d.getByTestId('minutes').inputValue()).toBe('12');
+    await d.getByTestId('minutes').fill('8');
+    expect(await d.getByTestId('extend-rule').getAttribute('data-authority')).toBe('proctor');
+    expect(await d.getByTestId('code').count()).toBe(0);
+    await d.getByTestId('reason').fill('考试机故障');
+    await d.getByTestId('dialog-submit').click();
+    await waitFor('the candidate’s clock', () => c1Moved.sitting()?.endsAt === before + 8 * MIN);
+    await eventually(() => page().getByTestId('flash').textContent()).toContain('+8′');
+  });
+
+  it('extends several candidates beyond 10 minutes only with the province’s code, and past 60 with the centre’s', async () => {
+    await page().getByTestId('view-list').click();
+    await page()
+      .getByTestId(`mark-${tail(1)}`)
+      .check();
+    await page()
+      .getByTestId(`mark-${tail(2)}`)
+      .check();
+    await page().getByTestId('extend-marked').click();
+    let d = await dialog('extend-dialog');
+    await d.getByTestId('minutes').fill('5');
+    await d.getByTestId('reason').fill('网络故障');
+    // Candidate 1 would reach 13 minutes cumulative: the proctor alone may not.
+    expect(await d.getByTestId('extend-rule').getAttribute('data-authority')).toBe('province-code');
+    expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
+    const tickets = [ticketFor(1, 1), ticketFor(1, 2)];
+    await d.getByTestId('code').fill(
+      approvalCode(site, {
+        kind: 'extension',
+        authority: 'province',
+        roomId: 'R1',
+        sittingId: SITTING,
+        tickets,
+        minutes: 5,
+      }),
+    );
+    await d.getByTestId('dialog-submit').click();
+    await eventually(() => page().getByTestId('flash').textContent()).toContain('+13′');
+    await waitFor('candidate 2’s clock', () => c2.sitting()?.endsAt === site.juniorStart + 95 * MIN);
+
+    await page()
+      .getByTestId(`mark-${tail(1)}`)
+      .uncheck();
+    await page().getByTestId('extend-marked').click();
+    d = await dialog('extend-dialog');
+    await d.getByTestId('minutes').fill('56');
+    await d.getByTestId('reason').fill('长时间停电');
+    // The cumulative total comes from the live tiles, which arrive batched: wait for them.
+    await eventually(() => d.getByTestId('code').getAttribute('data-authority')).toBe('centre');
+    const centre = {
+      kind: 'extension' as const,
+      roomId: 'R1',
+      sittingId: SITTING,
+      tickets: [ticketFor(1, 2)],
+      minutes: 56,
+    };
+    await d.getByTestId('code').fill(approvalCode(site, { ...centre, authority: 'province' }));
+    await d.getByTestId('dialog-submit').click();
+    await eventually(() => d.getByTestId('dialog-error').textContent()).toContain('授权码无效');
+    await d.getByTestId('code').fill(approvalCode(site, { ...centre, authority: 'centre' }));
+    await d.getByTestId('dialog-submit').click();
+    await waitFor('candidate 2’s clock', () => c2.sitting()?.endsAt === site.juniorStart + 151 * MIN);
+    await page().getByText('座位图').click();
+  });
+
+  it('records a violation only after the notification step', async () => {
+    const detail = await select(2);
+    await detail.getByTestId('act-violation').click();
+    const d = await dialog('violation-dialog');
+    await d.getByTestId('category').selectOption('external-device');
+    expect(await d.getByTestId('consequence').textContent()).toContain('按严重违纪违规行为处理');
+    await d.getByTestId('description').fill('使用自带U盘');
+    expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
+    await d.getByTestId('notified').check();
+    await d.getByTestId('dialog-submit').click();
+    await eventually(() => tile(2).locator('.viol').textContent()).toContain('1');
+    expect(await detail.getByTestId('history').textContent()).toContain('违纪：使用自带外接设备');
+  });
+
+  it('sends a notice to one candidate', async () => {
+    const detail = await select(3);
+    await detail.getByTestId('act-notice').click();
+    const d = await dialog('notice-dialog');
+    await d.getByTestId('notice-text').fill('请保持安静');
+    await d.getByTestId('dialog-submit').click();
+    await eventually(() => page().getByTestId('flash').textContent()).toBe('通知已送达 1 台考试机。×');
+  });
+
+  it('blocks the end while candidates are answering, then ends once all are handed in', async () => {
+    await clock(80 * MIN);
+    await c3.handIn();
+    await page().getByTestId('end').click();
+    const d = await dialog('end-dialog');
+    await eventually(() => d.getByTestId('checklist-verdict').textContent()).toBe(
+      '检查未通过，暂不能结束考试。',
+    );
+    const blocked = await d.locator('[data-key="all-accounted"]').textContent();
+    expect(blocked).toContain(tail(1));
+    expect(blocked).toContain(tail(2));
+    expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
+
+    await clock(91 * MIN);
+    await c1Moved.handIn();
+    await clock(140 * MIN);
+    await c2.handIn();
+    await eventually(() => d.getByTestId('checklist-verdict').textContent()).toBe('检查通过，可以结束考试。');
+    await d.getByTestId('dialog-submit').click();
+    await eventually(() => page().getByTestId('phase').textContent()).toBe('已结束');
+    expect(await page().getByTestId('flash').textContent()).toContain('交卷 3 人，缺考 1 人');
+  });
+});

@@ -1,0 +1,71 @@
+import {
+  extendSchema,
+  markAbsentSchema,
+  noticeSchema,
+  resetSchema,
+  sittingCommandSchema,
+  startSchema,
+  violationSchema,
+} from '@exam/protocol';
+import { z } from 'zod';
+import type { ProctorCore } from '../core/index.js';
+import type { CommandName } from '../shared/api.js';
+
+/**
+ * The renderer is less trusted than the host: every command's arguments are parsed with the
+ * protocol's own schemas before the core sees them.
+ */
+export const signInSchema = z.strictObject({
+  serverUrl: z.url({ protocol: /^(https?|wss?)$/ }),
+  keyFile: z.string().min(1).max(4096),
+  pin: z.string().max(256),
+  roomId: z.string().min(1).max(64).optional(),
+});
+
+type RoomCommand = Exclude<CommandName, 'signIn' | 'chooseKeyFile'>;
+
+export const ROOM_COMMANDS: {
+  [K in RoomCommand]: { schema: z.ZodType; run: (core: ProctorCore, args: never) => Promise<unknown> };
+} = {
+  openLogin: {
+    schema: sittingCommandSchema,
+    run: (core, a: z.infer<typeof sittingCommandSchema>) => core.openLogin(a.sittingId),
+  },
+  start: {
+    schema: startSchema,
+    run: (core, a: z.infer<typeof startSchema>) =>
+      core.start(a.sittingId, {
+        ...(a.reason ? { reason: a.reason } : {}),
+        ...(a.code ? { code: a.code } : {}),
+      }),
+  },
+  checklist: {
+    schema: sittingCommandSchema,
+    run: (core, a: z.infer<typeof sittingCommandSchema>) => core.checklist(a.sittingId),
+  },
+  end: {
+    schema: sittingCommandSchema,
+    run: (core, a: z.infer<typeof sittingCommandSchema>) => core.end(a.sittingId),
+  },
+  reset: {
+    schema: resetSchema,
+    run: (core, a: z.infer<typeof resetSchema>) => core.reset(a.sittingId, a.ticketNo, a.reason),
+  },
+  extend: { schema: extendSchema, run: (core, a: z.infer<typeof extendSchema>) => core.extend(a) },
+  setAbsent: {
+    schema: markAbsentSchema,
+    run: (core, a: z.infer<typeof markAbsentSchema>) => core.setAbsent(a.sittingId, a.ticketNo, a.absent),
+  },
+  recordViolation: {
+    schema: violationSchema,
+    run: (core, a: z.infer<typeof violationSchema>) => core.recordViolation(a),
+  },
+  sendNotice: {
+    schema: noticeSchema,
+    run: (core, a: z.infer<typeof noticeSchema>) => core.sendNotice(a.sittingId, a.text, a.ticketNo),
+  },
+};
+
+export function isRoomCommand(name: string): name is RoomCommand {
+  return Object.hasOwn(ROOM_COMMANDS, name);
+}

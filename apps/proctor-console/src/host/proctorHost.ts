@@ -1,0 +1,220 @@
+import { readFile } from 'node:fs/promises';
+import type { ExtendRequest, ViolationRequest } from '@exam/protocol';
+import { ProctorCommandError, ProctorCore } from '../core/index.js';
+import type {
+  HostError,
+  HostPush,
+  HostResult,
+  SessionState,
+  SignedInAs,
+  SignInRequest,
+} from '../shared/api.js';
+import { isRoomCommand, ROOM_COMMANDS, signInSchema } from './commands.js';
+import { HistoryLog, type NewEntry } from './history.js';
+import { KeyFileError, openProctorKey, type ProctorKey } from './proctorKey.js';
+import { RoomFeed } from './roomFeed.js';
+
+export interface ProctorHostOptions {
+  /** The site server's address offered on the sign-in screen. */
+  serverUrl: string;
+  /** Electron's file dialog; absent in web mode. */
+  chooseKeyFile?: () => Promise<string | null>;
+  connectTimeoutMs?: number;
+}
+
+type Listener = (push: HostPush) => void;
+
+/**
+ * Owns the console's ProctorCore for one signed-in key and serves the renderer: commands
+ * in (parsed, then run), the session and the room picture out. Electron main and the web
+ * host both wrap one of these, so the two modes behave the same.
+ */
+export class ProctorHost {
+  private core: ProctorCore | null = null;
+  private feed: RoomFeed | null = null;
+  private history = new HistoryLog();
+  private session: SessionState;
+  private readonly listeners = new Set<Listener>();
+  private publishQueued = false;
+
+  constructor(private readonly opts: ProctorHostOptions) {
+    this.session = { phase: 'signed-out', serverUrl: opts.serverUrl };
+  }
+
+  subscribe(listener: Listener): () => void {
+    // Flush pending changes to the others first, so the full picture and the deltas agree.
+    this.publish();
+    this.listeners.add(listener);
+    listener({ type: 'session', session: this.session });
+    const full = this.feed?.full();
+    if (full) listener(full);
+    return () => this.listeners.delete(listener);
+  }
+
+  get signedInAs(): SignedInAs | null {
+    return this.session.phase === 'signed-in' ? this.session.as : null;
+  }
+
+  async invoke(name: string, args: unknown): Promise<HostResult<unknown>> {
+    try {
+      if (name === 'signIn') return { ok: true, value: await this.signIn(signInSchema.parse(args)) };
+      if (name === 'chooseKeyFile') {
+        return { ok: true, value: this.opts.chooseKeyFile ? await this.opts.chooseKeyFile() : null };
+      }
+      if (!isRoomCommand(name)) return fail('UNKNOWN_COMMAND', `No command ${name.slice(0, 40)}.`);
+      const core = this.core;
+      if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
+      const command = ROOM_COMMANDS[name];
+      const parsed = command.schema.safeParse(args);
+      if (!parsed.success)
+        return fail('INVALID_MESSAGE', parsed.error.issues[0]?.message ?? 'Invalid input.');
+      const value = await command.run(core, parsed.data as never);
+      this.logOwnAction(name, parsed.data, value);
+      return { ok: true, value };
+    } catch (e) {
+      return { ok: false, error: toHostError(e) };
+    }
+  }
+
+  async signIn(req: SignInRequest): Promise<SignedInAs> {
+    const key = openProctorKey(await readFile(req.keyFile), req.pin);
+    return this.connect(key, req.serverUrl, req.roomId);
+  }
+
+  /** Signs in with a key already opened (web mode starts with one). */
+  async connect(key: ProctorKey, serverUrl: string, roomIdForChief?: string): Promise<SignedInAs> {
+    const roomId = key.roomId ?? roomIdForChief;
+    if (!roomId) throw new KeyFileError('NOT_A_PROCTOR_KEY', 'The chief examiner key needs a room chosen.');
+    this.closeCore();
+    this.setSession({ phase: 'signing-in', serverUrl });
+    const core = new ProctorCore({ serverUrl, siteId: key.siteId, roomId, key: key.key });
+    try {
+      await core.ready(this.opts.connectTimeoutMs);
+    } catch (e) {
+      core.close();
+      this.setSession({ phase: 'signed-out', serverUrl, error: toHostError(e) });
+      throw e;
+    }
+    const as: SignedInAs = { holder: key.holder, role: key.role, siteId: key.siteId, roomId, serverUrl };
+    this.core = core;
+    this.history = new HistoryLog();
+    this.feed = new RoomFeed(core.state, this.history);
+    core.on('change', () => this.queuePublish());
+    core.on('connection', (connected) => this.setSession({ phase: 'signed-in', as, connected }));
+    this.setSession({ phase: 'signed-in', as, connected: core.connected });
+    const full = this.feed.full();
+    this.feed.delta();
+    if (full) this.broadcast(full);
+    return as;
+  }
+
+  /** Asks the server for a fresh snapshot (and its time); the renderer follows. */
+  async resync(): Promise<void> {
+    await this.core?.refresh();
+    this.publish();
+  }
+
+  close(): void {
+    this.closeCore();
+    this.listeners.clear();
+  }
+
+  private closeCore(): void {
+    this.core?.close();
+    this.core = null;
+    this.feed = null;
+  }
+
+  private setSession(session: SessionState): void {
+    this.session = session;
+    this.broadcast({ type: 'session', session });
+  }
+
+  /** Core changes arrive in bursts (one per socket message); one push per turn of the loop. */
+  private queuePublish(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    setImmediate(() => {
+      this.publishQueued = false;
+      this.publish();
+    });
+  }
+
+  private publish(): void {
+    const delta = this.feed?.delta();
+    if (delta) this.broadcast(delta);
+  }
+
+  private broadcast(push: HostPush): void {
+    for (const l of this.listeners) l(push);
+  }
+
+  /** The console's own actions go into the history with what only it knows: reasons and codes. */
+  private logOwnAction(name: string, args: unknown, result: unknown): void {
+    const core = this.core;
+    if (!core) return;
+    // The server's own time for the action when it says so; otherwise the console's estimate.
+    const stamped = (result as { resetAt?: unknown } | null)?.resetAt;
+    const at = typeof stamped === 'number' ? stamped : core.state.serverNow();
+    const entries: NewEntry[] = [];
+    if (name === 'reset') {
+      const a = args as { sittingId: string; ticketNo: string; reason: string };
+      entries.push({
+        at,
+        ticketNo: a.ticketNo,
+        sittingId: a.sittingId,
+        kind: 'reset',
+        params: { reason: a.reason },
+      });
+    } else if (name === 'extend') {
+      const a = args as ExtendRequest;
+      for (const ticketNo of a.tickets) {
+        entries.push({
+          at,
+          ticketNo,
+          sittingId: a.sittingId,
+          kind: 'extension',
+          params: { minutes: a.minutes, reason: a.reason, code: a.code ?? null },
+        });
+      }
+    } else if (name === 'recordViolation') {
+      const a = args as ViolationRequest;
+      entries.push({
+        at,
+        ticketNo: a.ticketNo,
+        sittingId: a.sittingId,
+        kind: 'violation',
+        params: { category: a.category, notified: a.notified, description: a.description },
+      });
+    } else if (name === 'sendNotice') {
+      const a = args as { sittingId: string; text: string; ticketNo?: string };
+      entries.push({
+        at,
+        ticketNo: a.ticketNo ?? null,
+        sittingId: a.sittingId,
+        kind: 'notice',
+        params: { text: a.text },
+      });
+    }
+    if (entries.length === 0) return;
+    for (const e of entries) if (e.ticketNo && e.kind !== 'notice') this.history.expect(e.ticketNo, e.kind);
+    const history = entries.map((e) => this.history.add(e));
+    this.broadcast({ type: 'delta', serverNow: at, history });
+  }
+}
+
+function fail(code: string, message: string): HostResult<never> {
+  return { ok: false, error: { code, message } };
+}
+
+export function toHostError(e: unknown): HostError {
+  if (e instanceof ProctorCommandError) {
+    return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+  }
+  if (e instanceof KeyFileError) return { code: e.code, message: e.message };
+  if (e && typeof e === 'object' && 'issues' in e) return { code: 'INVALID_MESSAGE', message: String(e) };
+  if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === 'ENOENT') {
+    return { code: 'BAD_KEY_FILE', message: 'The key file was not found.' };
+  }
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}

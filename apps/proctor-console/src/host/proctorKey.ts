@@ -1,0 +1,58 @@
+import { CryptoError, fromPkcs12, verifyCertificate } from '@exam/crypto';
+
+export interface ProctorKey {
+  /** Held in memory only; never logged (the private key signs each sign-in statement). */
+  key: { certPem: string; privateKeyPem: string };
+  holder: string;
+  role: 'proctor' | 'chief';
+  siteId: string;
+  /** Null for the chief examiner's key, which serves any room. */
+  roomId: string | null;
+}
+
+export class KeyFileError extends Error {
+  constructor(
+    readonly code: 'BAD_PIN' | 'BAD_KEY_FILE' | 'NOT_A_PROCTOR_KEY',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KeyFileError';
+  }
+}
+
+/**
+ * Opens a proctor key file (PKCS#12 with a PIN) and reads who it names. The certificate is
+ * checked against the chain in the file only to read its subject and validity here; the
+ * site server makes the real check against the centre root and the registered keys.
+ */
+export function openProctorKey(p12: Buffer, pin: string, at = new Date()): ProctorKey {
+  let opened: ReturnType<typeof fromPkcs12>;
+  try {
+    opened = fromPkcs12(p12, pin);
+  } catch (e) {
+    if (e instanceof CryptoError && e.code === 'BAD_PIN') throw new KeyFileError('BAD_PIN', e.message);
+    throw new KeyFileError('BAD_KEY_FILE', e instanceof Error ? e.message : String(e));
+  }
+  const root = opened.chainPem.at(-1);
+  if (!root) throw new KeyFileError('BAD_KEY_FILE', 'The key file holds no issuing certificate.');
+  let subject: ReturnType<typeof verifyCertificate>['subject'];
+  try {
+    subject = verifyCertificate(opened.certPem, {
+      trustedRootPem: root,
+      intermediatesPem: opened.chainPem.slice(0, -1),
+      at,
+    }).subject;
+  } catch (e) {
+    throw new KeyFileError('BAD_KEY_FILE', e instanceof Error ? e.message : String(e));
+  }
+  if ((subject.role !== 'proctor' && subject.role !== 'chief') || !subject.siteId) {
+    throw new KeyFileError('NOT_A_PROCTOR_KEY', 'This key is not a proctor or chief examiner key.');
+  }
+  return {
+    key: { certPem: opened.certPem, privateKeyPem: opened.privateKeyPem },
+    holder: subject.commonName,
+    role: subject.role,
+    siteId: subject.siteId,
+    roomId: subject.roomId ?? null,
+  };
+}

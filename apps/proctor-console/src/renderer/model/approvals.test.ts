@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { extensionRequirement, startRequirement, suggestedMinutes } from './approvals.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2021, 9, 23, 0, 30);
+
+describe('what the start prompt asks for', () => {
+  it('asks nothing on time, a reason up to 30 minutes late, then the province’s and the centre’s code', () => {
+    expect(startRequirement(T0, T0 + 30_000)).toEqual({
+      authority: 'on-time',
+      needsReason: false,
+      code: null,
+    });
+    expect(startRequirement(T0, T0 + 30 * MIN)).toMatchObject({ needsReason: true, code: null });
+    expect(startRequirement(T0, T0 + 30 * MIN + 1)).toMatchObject({ needsReason: true, code: 'province' });
+    expect(startRequirement(T0, T0 + 60 * MIN)).toMatchObject({ code: 'province' });
+    expect(startRequirement(T0, T0 + 60 * MIN + 1)).toMatchObject({ code: 'centre' });
+  });
+});
+
+describe('what the extension prompt asks for', () => {
+  it('judges the cumulative total of the most-extended candidate in the selection', () => {
+    expect(extensionRequirement([{ extensionMs: 0 }], 10).code).toBeNull();
+    expect(extensionRequirement([{ extensionMs: 0 }, { extensionMs: 8 * MIN }], 3).code).toBe('province');
+    expect(extensionRequirement([{ extensionMs: 50 * MIN }], 10).code).toBe('province');
+    expect(extensionRequirement([{ extensionMs: 50 * MIN }], 11).code).toBe('centre');
+  });
+
+  it('suggests the measured downtime not yet granted, rounded up to whole minutes', () => {
+    expect(suggestedMinutes([{ extensionMs: 0, suggestedExtensionMs: 7 * MIN + 1 }])).toBe(8);
+    expect(suggestedMinutes([{ extensionMs: 5 * MIN, suggestedExtensionMs: 7 * MIN }])).toBe(2);
+    expect(suggestedMinutes([{ extensionMs: 9 * MIN, suggestedExtensionMs: 7 * MIN }])).toBe(0);
+    expect(
+      suggestedMinutes([
+        { extensionMs: 0, suggestedExtensionMs: 3 * MIN },
+        { extensionMs: 0, suggestedExtensionMs: 6 * MIN },
+      ]),
+    ).toBe(6);
+  });
+});

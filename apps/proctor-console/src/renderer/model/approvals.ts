@@ -1,0 +1,64 @@
+import {
+  type DelayedStartAuthority,
+  delayedStartAuthority,
+  type ExtensionAuthority,
+  extensionAuthority,
+  MINUTE_MS,
+  RULES,
+} from '@exam/domain';
+import type { CandidateTile } from '@exam/protocol';
+
+/**
+ * What the console must ask for before a command, from the domain thresholds (never a
+ * number of its own). The server decides again; this only shapes the prompt.
+ */
+export interface Requirement<A extends string> {
+  authority: A;
+  needsReason: boolean;
+  /** Whose approval code: the province (30–60 min late, 10–60 min extension), the centre beyond. */
+  code: 'province' | 'centre' | null;
+}
+
+export function startRequirement(scheduledStart: number, now: number): Requirement<DelayedStartAuthority> {
+  const authority = delayedStartAuthority(scheduledStart, now);
+  return {
+    authority,
+    needsReason: authority !== 'on-time',
+    code: authority === 'province-code' ? 'province' : authority === 'centre-code' ? 'centre' : null,
+  };
+}
+
+const EXTENSION_ORDER: ExtensionAuthority[] = ['proctor', 'province-code', 'centre-code'];
+
+/** The strictest authority among the selected candidates' new cumulative totals. */
+export function extensionRequirement(
+  tiles: readonly Pick<CandidateTile, 'extensionMs'>[],
+  minutes: number,
+): Requirement<ExtensionAuthority> {
+  let authority: ExtensionAuthority = 'proctor';
+  for (const t of tiles) {
+    const a = extensionAuthority(t.extensionMs + minutes * MINUTE_MS);
+    if (EXTENSION_ORDER.indexOf(a) > EXTENSION_ORDER.indexOf(authority)) authority = a;
+  }
+  return {
+    authority,
+    needsReason: true,
+    code: authority === 'province-code' ? 'province' : authority === 'centre-code' ? 'centre' : null,
+  };
+}
+
+/**
+ * Suggested extension in whole minutes: the measured downtime not yet granted, the largest
+ * among the selection (so nobody gets less than they lost). Zero when nothing was lost.
+ */
+export function suggestedMinutes(
+  tiles: readonly Pick<CandidateTile, 'extensionMs' | 'suggestedExtensionMs'>[],
+): number {
+  let most = 0;
+  for (const t of tiles) most = Math.max(most, t.suggestedExtensionMs - t.extensionMs);
+  return Math.ceil(most / MINUTE_MS);
+}
+
+/** The minutes the proctor may grant alone, for the prompt's hint. */
+export const PROCTOR_EXTENSION_MINUTES = RULES.extension.proctorUpToMs / MINUTE_MS;
+export const PROVINCE_EXTENSION_MINUTES = RULES.extension.provinceCodeUpToMs / MINUTE_MS;

@@ -1,0 +1,68 @@
+import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
+import type { HistoryEntry, HostPush, RoomInfo, SessionState } from '../../shared/api.js';
+
+/**
+ * The renderer's picture of the room, rebuilt immutably from the host's pushes so Preact
+ * can compare by reference. Pure: the unit tests drive it without a browser.
+ */
+export interface RoomModel {
+  session: SessionState | null;
+  room: RoomInfo | null;
+  /** Server time minus this page's monotonic clock at the last push. */
+  offset: number;
+  tiles: ReadonlyMap<string, CandidateTile>;
+  machines: readonly MachineTile[];
+  alerts: readonly RoomAlert[];
+  history: readonly HistoryEntry[];
+  /** Bumped on every push that changed a tile; the benchmark reads it. */
+  version: number;
+}
+
+export const EMPTY_MODEL: RoomModel = Object.freeze({
+  session: null,
+  room: null,
+  offset: 0,
+  tiles: new Map(),
+  machines: [],
+  alerts: [],
+  history: [],
+  version: 0,
+});
+
+export const tileKey = (t: { ticketNo: string; sittingId: string }) => `${t.ticketNo}:${t.sittingId}`;
+
+export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): RoomModel {
+  if (push.type === 'session') {
+    const signedOut = push.session.phase !== 'signed-in';
+    return signedOut ? { ...EMPTY_MODEL, session: push.session } : { ...m, session: push.session };
+  }
+  const offset = push.serverNow - monotonicNow;
+  if (push.type === 'full') {
+    return {
+      ...m,
+      offset,
+      room: push.room,
+      tiles: new Map(push.tiles.map((t) => [tileKey(t), t])),
+      machines: push.machines,
+      alerts: push.alerts,
+      history: push.history,
+      version: m.version + 1,
+    };
+  }
+  const next: RoomModel = { ...m, offset };
+  if (push.room) next.room = push.room;
+  if (push.tiles && push.tiles.length > 0) {
+    const tiles = new Map(m.tiles);
+    for (const t of push.tiles) tiles.set(tileKey(t), t);
+    next.tiles = tiles;
+    next.version = m.version + 1;
+  }
+  if (push.machines) next.machines = push.machines;
+  if (push.alerts) next.alerts = push.alerts;
+  if (push.history && push.history.length > 0) {
+    const known = new Set(m.history.map((h) => h.id));
+    const fresh = push.history.filter((h) => !known.has(h.id));
+    if (fresh.length > 0) next.history = [...m.history, ...fresh].slice(-5000);
+  }
+  return next;
+}

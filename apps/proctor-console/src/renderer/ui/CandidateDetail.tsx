@@ -1,0 +1,151 @@
+import type { CandidateTile, MachineTile } from '@exam/protocol';
+import { useState } from 'preact/hooks';
+import { suggestedMinutes } from '../model/approvals.js';
+import { clockText, displayState, formatDuration, remainingMs, secondsSinceSync } from '../model/display.js';
+import { errorText, syncText } from '../model/i18n.js';
+import { run, useConsole } from './context.js';
+import type { DialogState } from './dialogs/Dialogs.js';
+import { historyText } from './historyText.js';
+import type { Flash } from './SittingBar.js';
+
+export function CandidateDetail(props: {
+  tile: CandidateTile;
+  machine: MachineTile | null;
+  now: number;
+  onClose(): void;
+  onDialog(d: DialogState): void;
+  onFlash(f: Flash): void;
+}) {
+  const { api, t, lang, model } = useConsole();
+  const c = props.tile;
+  const [idChecked, setIdChecked] = useState<ReadonlySet<string>>(new Set());
+  const state = displayState(c);
+  const remaining = remainingMs(c, props.now);
+  const quiet = secondsSinceSync(c, props.now);
+  const suggestion = suggestedMinutes([c]);
+  const history = model.history.filter((h) => h.ticketNo === c.ticketNo).reverse();
+  const canAbsent = state === 'not-arrived';
+  const running = c.endsAt !== null;
+
+  const absent = async (value: boolean) => {
+    const r = await run(api, 'setAbsent', { sittingId: c.sittingId, ticketNo: c.ticketNo, absent: value });
+    props.onFlash(r.ok ? null : { text: errorText(t, r.error), error: true });
+  };
+
+  return (
+    <section class="panel detail" data-testid="detail">
+      <header class="detail-head">
+        <h2>{t('detail.title')}</h2>
+        <button type="button" class="link" onClick={props.onClose} aria-label={t('action.close')}>
+          ×
+        </button>
+      </header>
+      <div class="identity">
+        <div class="photo">
+          <span>{c.name.slice(0, 1)}</span>
+          <small>{t('detail.noPhoto')}</small>
+        </div>
+        <dl>
+          <dt>{t('detail.name')}</dt>
+          <dd data-testid="detail-name">{c.name}</dd>
+          <dt>{t('detail.ticket')}</dt>
+          <dd>
+            {c.ticketNo.slice(0, -3)}
+            <strong>{c.ticketTail}</strong>
+          </dd>
+          <dt>{t('detail.seat')}</dt>
+          <dd>{c.seatNo ?? '---'}</dd>
+          <dt>{t('list.state')}</dt>
+          <dd data-testid="detail-state">{t(`state.${state}`)}</dd>
+          <dt>{t('list.answered')}</dt>
+          <dd>{c.total > 0 ? `${c.answered}/${c.total}` : '—'}</dd>
+          <dt>{t('list.remaining')}</dt>
+          <dd data-testid="detail-remaining">{remaining === null ? '—' : formatDuration(remaining)}</dd>
+          <dt>{t('list.sync')}</dt>
+          <dd>{syncText(t, quiet)}</dd>
+          <dt>{t('list.machine')}</dt>
+          <dd>
+            {props.machine
+              ? `${props.machine.machineId} · ${props.machine.online ? t('tile.machineOnline') : t('tile.machineOffline')}`
+              : t('tile.noMachine')}
+          </dd>
+        </dl>
+      </div>
+      <label class="check-line">
+        <input
+          type="checkbox"
+          checked={idChecked.has(c.ticketNo)}
+          onChange={() =>
+            setIdChecked((s) => {
+              const next = new Set(s);
+              if (!next.delete(c.ticketNo)) next.add(c.ticketNo);
+              return next;
+            })
+          }
+        />
+        {t('detail.idChecked')}
+      </label>
+      {c.extensionMs > 0 && (
+        <p class="muted">{t('tile.extended', { m: Math.round(c.extensionMs / 60_000) })}</p>
+      )}
+      {suggestion > 0 && (
+        <p class="suggest" data-testid="suggested">
+          {t('detail.suggested', { m: suggestion })}
+        </p>
+      )}
+      <div class="actions">
+        {running && (
+          <button
+            type="button"
+            data-testid="act-extend"
+            onClick={() => props.onDialog({ kind: 'extend', sittingId: c.sittingId, tickets: [c] })}
+          >
+            {t('action.extend')}
+          </button>
+        )}
+        {(state === 'answering' || state === 'logged-in') && (
+          <button
+            type="button"
+            data-testid="act-reset"
+            onClick={() => props.onDialog({ kind: 'reset', sittingId: c.sittingId, ticket: c })}
+          >
+            {t('action.reset')}
+          </button>
+        )}
+        {canAbsent && (
+          <button type="button" data-testid="act-absent" onClick={() => absent(true)}>
+            {t('action.absent')}
+          </button>
+        )}
+        {state === 'absent' && (
+          <button type="button" data-testid="act-unabsent" onClick={() => absent(false)}>
+            {t('action.undoAbsent')}
+          </button>
+        )}
+        <button
+          type="button"
+          data-testid="act-violation"
+          onClick={() => props.onDialog({ kind: 'violation', sittingId: c.sittingId, ticket: c })}
+        >
+          {t('action.violation')}
+        </button>
+        <button
+          type="button"
+          data-testid="act-notice"
+          onClick={() => props.onDialog({ kind: 'notice', sittingId: c.sittingId, ticket: c })}
+        >
+          {t('action.notice')}
+        </button>
+      </div>
+      <h3>{t('detail.history')}</h3>
+      <ul class="history" data-testid="history">
+        {history.length === 0 && <li class="muted">{t('detail.noHistory')}</li>}
+        {history.map((h) => (
+          <li key={h.id}>
+            <span class="time">{clockText(h.at)}</span> {historyText(t, lang, h)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import type { CandidateTile, MachineTile } from '@exam/protocol';
+import { memo } from 'preact/compat';
+import {
+  clockText,
+  displayState,
+  formatDuration,
+  machineCheckState,
+  needsAttention,
+  remainingMs,
+  secondsSinceSync,
+} from '../model/display.js';
+import { syncText } from '../model/i18n.js';
+import type { SeatCell } from '../model/seats.js';
+import { useConsole } from './context.js';
+
+interface TileProps {
+  seatNo: number | null;
+  candidate: CandidateTile | null;
+  machine: MachineTile | null;
+  /** Whole seconds of server time: tiles re-render once a second, not on every frame. */
+  nowS: number;
+  dim: boolean;
+  selected: boolean;
+  onSelect(ticketNo: string): void;
+}
+
+/** One seat. Memoised: a push re-renders only the tiles whose objects changed. */
+const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, selected, onSelect }: TileProps) {
+  const { t } = useConsole();
+  const now = nowS * 1000;
+  const check = machineCheckState(machine);
+  const state = c ? displayState(c) : 'empty';
+  const remaining = c ? remainingMs(c, now) : null;
+  const quiet = c ? secondsSinceSync(c, now) : null;
+  const classes = ['tile', `st-${state}`];
+  if (dim) classes.push('dim');
+  if (selected) classes.push('selected');
+  if (c && needsAttention(c, machine, now)) classes.push('attention');
+  const machineTitle = machine
+    ? machine.online
+      ? t('tile.machineOnline')
+      : t('tile.machineOffline')
+    : t('tile.noMachine');
+  const checkTitle =
+    check === 'ok'
+      ? t('tile.checkOk')
+      : check === 'fail'
+        ? `${t('tile.checkFail')}: ${machine?.check?.shortfalls.join(', ')}`
+        : t('tile.checkPending');
+  return (
+    <button
+      type="button"
+      class={classes.join(' ')}
+      disabled={!c}
+      onClick={() => c && onSelect(c.ticketNo)}
+      data-testid={c ? `tile-${c.ticketTail}` : `seat-${seatNo}`}
+      data-ticket={c?.ticketNo}
+      data-state={state}
+      data-ack={c?.ackSeq}
+    >
+      <span class="tile-head">
+        <span class="seat">{seatNo ?? '---'}</span>
+        <span class={`dot ${machine?.online ? 'on' : machine ? 'off' : 'none'}`} title={machineTitle} />
+        <span class={`check check-${check}`} title={checkTitle}>
+          {check === 'ok' ? '✓' : check === 'fail' ? '!' : '·'}
+        </span>
+      </span>
+      {c ? (
+        <>
+          <span class="who">
+            <span class="tail">{c.ticketTail}</span> <span class="name">{c.name}</span>
+          </span>
+          <span class="state">{t(`state.${displayState(c)}`)}</span>
+          <span class="facts">
+            {c.total > 0 ? `${c.answered}/${c.total}` : '—'}
+            {remaining !== null && <span class="remaining"> · {formatDuration(remaining)}</span>}
+          </span>
+          <span class={`sync ${quiet !== null && quiet > 60 && c.status === 'answering' ? 'late' : ''}`}>
+            {c.handedInAt !== null
+              ? t('tile.handedInAt', { time: clockText(c.handedInAt).slice(0, 5) })
+              : syncText(t, quiet)}
+            {c.extensionMs > 0 && <span class="ext"> +{Math.round(c.extensionMs / 60_000)}′</span>}
+            {c.violations > 0 && <span class="viol"> ⚑{c.violations}</span>}
+          </span>
+        </>
+      ) : (
+        <span class="empty">{t('tile.noCandidate')}</span>
+      )}
+    </button>
+  );
+});
+
+export function SeatMap(props: {
+  layout: { cells: SeatCell[]; unseated: CandidateTile[] };
+  now: number;
+  visible(t: CandidateTile): boolean;
+  selected: string | null;
+  onSelect(ticketNo: string): void;
+}) {
+  const { t } = useConsole();
+  const nowS = Math.floor(props.now / 1000);
+  return (
+    <div class="seat-map" data-testid="seat-map">
+      <div class="grid">
+        {props.layout.cells.map((cell) => (
+          <Tile
+            key={cell.seatNo}
+            seatNo={cell.seatNo}
+            candidate={cell.candidate}
+            machine={cell.machine}
+            nowS={nowS}
+            dim={cell.candidate ? !props.visible(cell.candidate) : false}
+            selected={!!cell.candidate && cell.candidate.ticketNo === props.selected}
+            onSelect={props.onSelect}
+          />
+        ))}
+      </div>
+      {props.layout.unseated.length > 0 && (
+        <>
+          <h3>{t('tile.unseated')}</h3>
+          <div class="grid">
+            {props.layout.unseated.map((c) => (
+              <Tile
+                key={c.ticketNo}
+                seatNo={null}
+                candidate={c}
+                machine={null}
+                nowS={nowS}
+                dim={!props.visible(c)}
+                selected={c.ticketNo === props.selected}
+                onSelect={props.onSelect}
+              />
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

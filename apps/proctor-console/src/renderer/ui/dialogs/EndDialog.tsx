@@ -1,0 +1,72 @@
+import type { EndChecklist } from '@exam/protocol';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { run, useConsole } from '../context.js';
+import type { DialogProps } from './Dialogs.js';
+import { Modal, useSubmit } from './Modal.js';
+
+/** The end checklist; the end command is offered only once it passes (the server checks again). */
+export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
+  const { api, t, model } = useConsole();
+  const [checklist, setChecklist] = useState<EndChecklist | null>(null);
+  const check = useSubmit();
+  const end = useSubmit();
+  const tails = new Map([...model.tiles.values()].map((c) => [c.ticketNo, `${c.ticketTail} ${c.name}`]));
+
+  const refresh = async () => {
+    const r = await check.submit(() => run(api, 'checklist', { sittingId: state.sittingId }));
+    if (r) setChecklist(r);
+  };
+  const latest = useRef(refresh);
+  latest.current = refresh;
+  // Re-checked whenever a tile changes, so the button unlocks as the last paper comes in.
+  useEffect(() => {
+    if (model.version >= 0) void latest.current();
+  }, [model.version]);
+
+  const go = async () => {
+    // The server counts only those it marks absent at the end; the proctor wants them all.
+    const markedBefore = [...model.tiles.values()].filter(
+      (c) => c.sittingId === state.sittingId && c.status === 'absent',
+    ).length;
+    const r = await end.submit(() => run(api, 'end', { sittingId: state.sittingId }));
+    if (r) {
+      onFlash({ text: t('end.done', { h: r.handedIn, a: markedBefore + r.absent }), error: false });
+      onClose();
+    }
+  };
+
+  return (
+    <Modal
+      title={t('end.title')}
+      testId="end-dialog"
+      onClose={onClose}
+      onSubmit={go}
+      submitLabel={t('action.end')}
+      busy={end.busy}
+      error={end.errorMessage ?? check.errorMessage}
+      canSubmit={checklist?.ready === true}
+    >
+      {checklist && (
+        <>
+          <p class={checklist.ready ? 'ok' : 'error'} data-testid="checklist-verdict">
+            {checklist.ready ? t('end.ready') : t('end.blocked')}
+          </p>
+          <ul class="checklist" data-testid="checklist">
+            {checklist.items.map((item) => (
+              <li key={item.key} class={item.ok ? 'ok' : 'fail'} data-key={item.key} data-ok={item.ok}>
+                <span class="mark">{item.ok ? '✓' : '✗'}</span> {t(`check.${item.key}`)}
+                {!item.ok && item.tickets && item.tickets.length > 0 && (
+                  <span class="tickets"> — {item.tickets.map((x) => tails.get(x) ?? x).join('、')}</span>
+                )}
+                {!item.ok && <small class="muted"> {item.detail}</small>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <button type="button" onClick={refresh} disabled={check.busy} data-testid="recheck">
+        {t('action.checklist')}
+      </button>
+    </Modal>
+  );
+}

@@ -1,0 +1,144 @@
+import type {
+  CandidateTile,
+  EndChecklist,
+  EndResult,
+  ExtendRequest,
+  ExtendResult,
+  MachineTile,
+  RoomAlert,
+  RoomSittingView,
+  StartResult,
+  ViolationRequest,
+} from '@exam/protocol';
+
+/**
+ * The one bridge between the console's host (Electron main, or the web host in tests) and
+ * its renderer. Types only, so the renderer can import it without pulling in Node code.
+ */
+export interface HostError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostError };
+
+export interface SignedInAs {
+  holder: string;
+  role: 'proctor' | 'chief';
+  siteId: string;
+  roomId: string;
+  serverUrl: string;
+}
+
+export type SessionState =
+  | { phase: 'signed-out'; serverUrl: string; error?: HostError }
+  | { phase: 'signing-in'; serverUrl: string }
+  | { phase: 'signed-in'; as: SignedInAs; connected: boolean };
+
+export interface RoomInfo {
+  roomId: string;
+  roomName: string;
+  seats: number;
+  sittings: RoomSittingView[];
+}
+
+export const HISTORY_KINDS = Object.freeze([
+  'status',
+  'online',
+  'offline',
+  'seat',
+  'relogin',
+  'reset',
+  'extension',
+  'absent',
+  'violation',
+  'notice',
+  'alert',
+] as const);
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** One line of a candidate's event history as this console saw it. */
+export interface HistoryEntry {
+  id: number;
+  at: number;
+  ticketNo: string | null;
+  sittingId: string | null;
+  kind: HistoryKind;
+  params: Record<string, string | number | boolean | null>;
+}
+
+/** Pushed by the host: the session, a full room picture once, then deltas. */
+export type HostPush =
+  | { type: 'session'; session: SessionState }
+  | {
+      type: 'full';
+      serverNow: number;
+      room: RoomInfo;
+      tiles: CandidateTile[];
+      machines: MachineTile[];
+      alerts: RoomAlert[];
+      history: HistoryEntry[];
+    }
+  | {
+      type: 'delta';
+      serverNow: number;
+      room?: RoomInfo;
+      tiles?: CandidateTile[];
+      machines?: MachineTile[];
+      alerts?: RoomAlert[];
+      history?: HistoryEntry[];
+    };
+
+export interface SignInRequest {
+  serverUrl: string;
+  keyFile: string;
+  pin: string;
+  /** Only for the chief examiner's key, which names no room. */
+  roomId?: string;
+}
+
+/** Every command the renderer may ask of the host: [arguments, result]. */
+export interface Commands {
+  signIn: [SignInRequest, SignedInAs];
+  chooseKeyFile: [Record<string, never>, string | null];
+  openLogin: [{ sittingId: string }, { loginOpenedAt: number }];
+  start: [{ sittingId: string; reason?: string; code?: string }, StartResult];
+  checklist: [{ sittingId: string }, EndChecklist];
+  end: [{ sittingId: string }, EndResult];
+  reset: [{ sittingId: string; ticketNo: string; reason: string }, { resetAt: number }];
+  extend: [ExtendRequest, ExtendResult];
+  setAbsent: [{ sittingId: string; ticketNo: string; absent: boolean }, { status: string }];
+  recordViolation: [ViolationRequest, { violationId: number }];
+  sendNotice: [
+    { sittingId: string; text: string; ticketNo?: string },
+    { noticeId: number; recipients: number },
+  ];
+}
+export type CommandName = keyof Commands;
+export type CommandArgs<K extends CommandName> = Commands[K][0];
+export type CommandResult<K extends CommandName> = Commands[K][1];
+
+export const COMMAND_NAMES = Object.freeze([
+  'signIn',
+  'chooseKeyFile',
+  'openLogin',
+  'start',
+  'checklist',
+  'end',
+  'reset',
+  'extend',
+  'setAbsent',
+  'recordViolation',
+  'sendNotice',
+] as const satisfies readonly CommandName[]);
+
+/** The object the preload exposes as `window.proctor` (and the web bridge imitates). */
+export interface ProctorApi {
+  readonly mode: 'electron' | 'web';
+  invoke<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<HostResult<CommandResult<K>>>;
+  /** The listener first receives the session and (when signed in) a full picture. */
+  subscribe(listener: (push: HostPush) => void): () => void;
+}
+
+/** IPC channel names, shared by main and preload. */
+export const IPC = Object.freeze({ invoke: 'proctor:invoke', push: 'proctor:push', hello: 'proctor:hello' });

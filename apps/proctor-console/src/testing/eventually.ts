@@ -1,0 +1,4 @@
+import { expect } from 'vitest';
+
+/** `expect.poll` with room for a loaded CI machine (its default gives up after a second). */
+export const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000, interval: 50 });

@@ -1,0 +1,4 @@
+export * from './browser.js';
+export * from './consoleHarness.js';
+export * from './renderer.js';
+export * from './simulatedCandidate.js';

@@ -1,0 +1,88 @@
+import { idNumberFor, ticketFor } from '@exam/centre';
+import type { Ack, LoginResult } from '@exam/protocol';
+import { call, connected, rawSocket, type TestSite } from '@exam/site-server/testing';
+import type { Socket } from 'socket.io-client';
+
+/** A test machine speaking the protocol over a real socket, light enough to run 130 of. */
+export class SimulatedCandidate {
+  private seq = 0;
+  private constructor(
+    readonly socket: Socket,
+    readonly ticketNo: string,
+    readonly seatNo: number,
+    private readonly n: number,
+  ) {}
+
+  /** Registers the machine at `seatNo` (room 1 by default) and reports a machine check. */
+  static async register(
+    site: TestSite,
+    seat: number,
+    opts: { room?: number; screen?: [number, number] } = {},
+  ): Promise<SimulatedCandidate> {
+    const room = opts.room ?? 1;
+    const socket = rawSocket(site.url, 'candidate');
+    await connected(socket);
+    await ok(
+      call(socket, 'machine:register', {
+        roomId: `R${room}`,
+        seatNo: seat,
+        machineId: `sim-machine-${room}-${seat}`,
+        clientVersion: '0.1.0',
+      }),
+    );
+    const [w, h] = opts.screen ?? [1366, 768];
+    await ok(
+      call(socket, 'machine:check', {
+        os: 'Windows 10',
+        cpuModel: 'Intel Core i5',
+        cpuCores: 4,
+        cpuMhz: 2400,
+        totalMemoryBytes: 8 * 2 ** 30,
+        freeMemoryBytes: 4 * 2 ** 30,
+        freeDiskBytes: 50 * 2 ** 30,
+        screenWidth: w,
+        screenHeight: h,
+        displays: 1,
+        ipAddress: `10.0.${room}.${seat}`,
+        clientVersion: '0.1.0',
+      }),
+    );
+    return new SimulatedCandidate(socket, ticketFor(room, seat), seat, seat);
+  }
+
+  async login(candidateSeat = this.n, room = 1): Promise<LoginResult> {
+    return ok(
+      call<Ack<LoginResult>>(this.socket, 'candidate:login', {
+        ticketNo: ticketFor(room, candidateSeat),
+        idNumber: idNumberFor(candidateSeat),
+      }),
+    );
+  }
+
+  /** Saves one answer; resolves with the acknowledged sequence once the server committed it. */
+  async save(sittingId: string, itemId: string, value: unknown): Promise<number> {
+    const seq = ++this.seq;
+    const r = await ok<{ ackSeq: number }>(
+      call(this.socket, 'answer:save', { sittingId, changes: [{ seq, itemId, value }] }),
+    );
+    return r.ackSeq;
+  }
+
+  handIn(sittingId: string) {
+    return ok(call(this.socket, 'exam:handIn', { sittingId }));
+  }
+
+  alert(kind: string, detail?: string) {
+    return ok(call(this.socket, 'client:alert', detail ? { kind, detail } : { kind }));
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+async function ok<T>(p: Promise<unknown>): Promise<T> {
+  const r = (await p) as Ack<T>;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}

@@ -1,0 +1,203 @@
+import { idNumberFor, ticketFor } from '@exam/centre';
+import type { Ack } from '@exam/protocol';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+
+/**
+ * Every event attempted by every role (ARCHITECTURE §5): only the allowed ones succeed.
+ * Payloads are valid, so a refusal comes from the role, not from the schema.
+ */
+let site: TestSite;
+const sockets: Socket[] = [];
+const R1_TICKET = ticketFor(1, 1);
+const R2_TICKET = ticketFor(2, 1);
+
+const CANDIDATE_EVENTS: Record<string, unknown> = {
+  'machine:register': { roomId: 'R1', seatNo: 1, machineId: 'machine-matrix-1', clientVersion: '1' },
+  'candidate:login': { ticketNo: R1_TICKET, idNumber: idNumberFor(1) },
+  'candidate:resume': { sessionToken: 'b'.repeat(43) },
+  'answer:save': { sittingId: 'S-J-ECON', changes: [{ seq: 1, itemId: 'J-001', value: 'A' }] },
+  'exam:handIn': { sittingId: 'S-J-ECON' },
+  'time:sync': {},
+  'machine:check': {
+    os: 'Windows 10',
+    cpuModel: 'x',
+    cpuCores: 4,
+    cpuMhz: 2000,
+    totalMemoryBytes: 8e9,
+    freeMemoryBytes: 4e9,
+    freeDiskBytes: 1e10,
+    screenWidth: 1920,
+    screenHeight: 1080,
+    displays: 1,
+    ipAddress: '10.0.0.2',
+    clientVersion: '1',
+  },
+  'client:alert': { kind: 'focus-lost' },
+  'notice:ack': { noticeId: 1 },
+};
+/** Proctor events aimed at room R1's sitting and candidate. */
+const PROCTOR_EVENTS: Record<string, unknown> = {
+  'room:subscribe': {},
+  'login:open': { sittingId: 'S-J-ECON' },
+  'sitting:checklist': { sittingId: 'S-J-ECON' },
+  'candidate:reset': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET, reason: 'test' },
+  'candidate:extend': { sittingId: 'S-J-ECON', tickets: [R1_TICKET], minutes: 5, reason: 'test' },
+  'candidate:absent': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET, absent: true },
+  'violation:record': {
+    sittingId: 'S-J-ECON',
+    ticketNo: R1_TICKET,
+    category: 'mark-or-sign',
+    description: 'wrote on the desk',
+    notified: true,
+  },
+  'notice:send': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET, text: 'hello' },
+  'replica:pull': { sittingId: 'S-J-ECON', have: {} },
+};
+
+beforeAll(async () => {
+  site = await startTestSite({ rooms: 2, perRoom: 2 });
+  const p1 = await proctorSocket(site, 'R1');
+  const p2 = await proctorSocket(site, 'R2');
+  sockets.push(p1, p2);
+  for (const p of [p1, p2]) await call(p, 'login:open', { sittingId: 'S-J-ECON' });
+  await call(p1, 'sitting:start', { sittingId: 'S-J-ECON' });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await site.stop();
+});
+
+async function candidate(): Promise<Socket> {
+  const s = rawSocket(site.url, 'candidate');
+  sockets.push(s);
+  await connected(s);
+  return s;
+}
+
+const codeOf = (r: Ack<unknown>) => (r.ok ? 'ok' : r.error.code);
+
+describe('role matrix', () => {
+  it('lets an unregistered candidate socket only register and sync time', async () => {
+    const s = await candidate();
+    const got: Record<string, string> = {};
+    for (const [event, payload] of Object.entries(CANDIDATE_EVENTS)) {
+      if (event === 'machine:register') continue;
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
+    }
+    for (const [event, payload] of Object.entries(PROCTOR_EVENTS))
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
+    expect(got).toEqual({
+      'candidate:login': 'NOT_REGISTERED',
+      'candidate:resume': 'NOT_REGISTERED',
+      'answer:save': 'NOT_LOGGED_IN',
+      'exam:handIn': 'NOT_LOGGED_IN',
+      'time:sync': 'ok',
+      'machine:check': 'NOT_REGISTERED',
+      'client:alert': 'NOT_REGISTERED',
+      'notice:ack': 'NOT_LOGGED_IN',
+      ...Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'FORBIDDEN'])),
+    });
+  });
+
+  it('lets a registered candidate log in but not act on a sitting before login', async () => {
+    const s = await candidate();
+    expect(
+      await call(s, 'machine:register', {
+        roomId: 'R1',
+        seatNo: 2,
+        machineId: 'machine-matrix-2',
+        clientVersion: '1',
+      }),
+    ).toMatchObject({ ok: true });
+    const got: Record<string, string> = {};
+    for (const event of [
+      'answer:save',
+      'exam:handIn',
+      'notice:ack',
+      'candidate:resume',
+      'machine:check',
+      'client:alert',
+    ])
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, CANDIDATE_EVENTS[event]));
+    for (const [event, payload] of Object.entries(PROCTOR_EVENTS))
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
+    expect(got).toEqual({
+      'answer:save': 'NOT_LOGGED_IN',
+      'exam:handIn': 'NOT_LOGGED_IN',
+      'notice:ack': 'NOT_LOGGED_IN',
+      'candidate:resume': 'SESSION_INVALID',
+      'machine:check': 'ok',
+      'client:alert': 'ok',
+      ...Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'FORBIDDEN'])),
+    });
+    expect(
+      await call(s, 'candidate:login', { ticketNo: ticketFor(1, 2), idNumber: idNumberFor(2) }),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('lets a logged-in candidate save and sync, and nothing of a proctor’s', async () => {
+    const s = await candidate();
+    await call(s, 'machine:register', CANDIDATE_EVENTS['machine:register']);
+    expect(await call(s, 'candidate:login', CANDIDATE_EVENTS['candidate:login'])).toMatchObject({ ok: true });
+    const got: Record<string, string> = {};
+    for (const event of ['answer:save', 'exam:handIn', 'time:sync'])
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, CANDIDATE_EVENTS[event]));
+    for (const [event, payload] of Object.entries(PROCTOR_EVENTS))
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
+    // exam:handIn is authorised but refused by the rule: not before the earliest hand-in time.
+    expect(got).toEqual({
+      'answer:save': 'ok',
+      'exam:handIn': 'TOO_EARLY',
+      'time:sync': 'ok',
+      ...Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'FORBIDDEN'])),
+    });
+  });
+
+  it('lets room R1’s console act on R1, and room R2’s console not act on R1’s candidates', async () => {
+    const own = await proctorSocket(site, 'R1');
+    const other = await proctorSocket(site, 'R2');
+    sockets.push(own, other);
+    const ownGot: Record<string, string> = {};
+    const otherGot: Record<string, string> = {};
+    for (const [event, payload] of Object.entries(PROCTOR_EVENTS)) {
+      otherGot[event] = codeOf(await call<Ack<unknown>>(other, event, payload));
+      ownGot[event] = codeOf(await call<Ack<unknown>>(own, event, payload));
+    }
+    for (const [event, payload] of Object.entries(CANDIDATE_EVENTS)) {
+      expect(codeOf(await call<Ack<unknown>>(own, event, payload)), event).toBe('FORBIDDEN');
+      expect(codeOf(await call<Ack<unknown>>(other, event, payload)), event).toBe('FORBIDDEN');
+    }
+    // Authorised for the own room; marking absent a candidate who logged in is refused by the rule.
+    expect(ownGot).toEqual({
+      ...Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'ok'])),
+      'candidate:absent': 'NOT_ALLOWED_NOW',
+    });
+    // R2's console works on R2 only: room-wide reads answer for R2; R1's candidate is not found there.
+    for (const event of [
+      'candidate:reset',
+      'candidate:extend',
+      'candidate:absent',
+      'violation:record',
+      'notice:send',
+    ]) {
+      expect(otherGot[event], event).not.toBe('ok');
+    }
+    const r1Violations = site.server.ctx.db
+      .prepare('SELECT count(*) FROM violations WHERE ticket_no = ?')
+      .pluck()
+      .get(R1_TICKET);
+    expect(r1Violations).toBe(1); // the one R1's own console recorded
+    expect(
+      await call(other, 'candidate:absent', { sittingId: 'S-J-ECON', ticketNo: R2_TICKET, absent: true }),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('refuses a proctor console with no credential at the handshake', async () => {
+    const s = rawSocket(site.url, 'proctor', { roomId: 'R1' });
+    sockets.push(s);
+    await expect(connected(s)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+});
