@@ -1,3 +1,4 @@
+import { runMigrations } from '@exam/sqlite';
 import type Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
 
@@ -10,16 +11,7 @@ export class DatabaseFromTheFutureError extends Error {
   }
 }
 
-/** Append-only migrations, each in its own transaction, tracked in user_version. */
+/** The site database's migrations, through the shared runner. */
 export function migrate(db: Database.Database): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) throw new DatabaseFromTheFutureError(current, migrations.length);
-  for (let v = current; v < migrations.length; v++) {
-    const step = migrations[v]!;
-    db.transaction(() => {
-      step(db);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return migrations.length;
+  return runMigrations(db, migrations, (found, known) => new DatabaseFromTheFutureError(found, known));
 }
