@@ -198,12 +198,22 @@ describe('running a room from the console', () => {
     await page()
       .getByTestId(`mark-${tail(1)}`)
       .uncheck();
-    await page().getByTestId('extend-marked').click();
-    d = await dialog('extend-dialog');
-    await d.getByTestId('minutes').fill('56');
+    // The dialog reads each candidate's cumulative extension from the live tiles, which
+    // arrive batched: reopen it until the console holds candidate 2's first extension.
+    await expect
+      .poll(
+        async () => {
+          await page().getByTestId('extend-marked').click();
+          d = await dialog('extend-dialog');
+          await d.getByTestId('minutes').fill('56');
+          const authority = await d.getByTestId('code').getAttribute('data-authority');
+          if (authority !== 'centre') await d.getByTestId('dialog-cancel').click();
+          return authority;
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toBe('centre');
     await d.getByTestId('reason').fill('长时间停电');
-    // The cumulative total comes from the live tiles, which arrive batched: wait for them.
-    await eventually(() => d.getByTestId('code').getAttribute('data-authority')).toBe('centre');
     const centre = {
       kind: 'extension' as const,
       roomId: 'R1',
