@@ -1,22 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExamPackages, idNumberFor, testExamSpec, ticketFor } from '@exam/centre';
+import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  type AnswerWriter,
   type ChildSite,
   call,
   connected,
   killHard,
   rawSocket,
-  registeredKeysOf,
   signInProofFor,
   spawnSiteServer,
-  testPki,
-  writeIdentity,
+  spawnSiteWithExam,
+  writerChange,
+  writeUntilDropped,
 } from './testing/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'site-crash-'));
@@ -31,68 +32,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function post(url: string, path: string, token: string, body: Buffer) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-    body,
-  });
-  return (await res.json()) as { ok: boolean };
-}
-
-interface Writer {
-  ticketNo: string;
+interface Writer extends AnswerWriter {
   machineId: string;
   token: string;
-  nextSeq: number;
-  acked: number;
-  socket: Socket;
-}
-
-const ITEMS = ['J-001', 'J-004', 'J-007', 'J-010'];
-
-/** Saves one answer after another until the socket drops, recording every ack received. */
-async function writeUntilDropped(w: Writer): Promise<void> {
-  while (w.socket.connected) {
-    const seq = w.nextSeq;
-    try {
-      const r = await call<Ack<SaveResult>>(w.socket, 'answer:save', {
-        sittingId: 'S-J-ECON',
-        changes: [{ seq, itemId: ITEMS[seq % ITEMS.length], value: 'ABCD'[seq % 4] }],
-      });
-      if (!r.ok) throw new Error(r.error.message);
-      w.acked = Math.max(w.acked, r.value.ackSeq);
-      w.nextSeq++;
-    } catch {
-      return;
-    }
-  }
 }
 
 describe('kill -9 of the site server mid-sitting', () => {
   it('keeps every acknowledged answer and lets clients resume without loss', async () => {
-    const pki = testPki();
-    writeIdentity(identityDir, pki);
-    const start = new Date(Date.now() + 10 * 60_000);
-    const built = buildExamPackages(
-      {
-        ...testExamSpec({ rooms: 1, perRoom: 6, juniorStart: start }),
-        registeredKeys: registeredKeysOf(pki),
-      },
-      pki.centre,
-      pki.site.certPem,
-      {
-        validFrom: new Date(Date.now() - 86_400_000),
-        validUntil: new Date(Date.now() + 86_400_000),
-      },
-    );
-    site = await spawnSiteServer(dataDir, identityDir);
+    const spawned = await spawnSiteWithExam(dir);
+    const pki = spawned.pki;
+    site = spawned.site;
     const port = Number(new URL(site.url).port);
-    const imported = await post(site.url, '/api/admin/exam-data', site.adminToken, built.examData);
-    expect(imported.ok).toBe(true);
-    expect((await post(site.url, '/api/admin/authorization', site.adminToken, built.authorization)).ok).toBe(
-      true,
-    );
 
     const proctor = rawSocket(site.url, 'proctor', {
       roomId: 'R1',
@@ -125,7 +75,7 @@ describe('kill -9 of the site server mid-sitting', () => {
     }
     expect((await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON' })).ok).toBe(true);
 
-    const running = writers.map((w) => writeUntilDropped(w));
+    const running = writers.map((w) => writeUntilDropped(w, 'S-J-ECON'));
     await new Promise((r) => setTimeout(r, 700));
     await killHard(site);
     await Promise.all(running);
@@ -165,11 +115,7 @@ describe('kill -9 of the site server mid-sitting', () => {
         { length: w.nextSeq - 1 - resumed.value.ackSeq },
         (_, i) => resumed.value.ackSeq + i + 1,
       );
-      const changes = [...missing, w.nextSeq].map((seq) => ({
-        seq,
-        itemId: ITEMS[seq % ITEMS.length],
-        value: 'ABCD'[seq % 4],
-      }));
+      const changes = [...missing, w.nextSeq].map(writerChange);
       const r = await call<Ack<SaveResult>>(socket, 'answer:save', { sittingId: 'S-J-ECON', changes });
       expect(r).toEqual({ ok: true, value: { ackSeq: w.nextSeq } });
     }

@@ -1,1 +1,3 @@
 export * from './migrations.js';
+export * from './openDurable.js';
+export * from './statements.js';

@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExamPackages, idNumberFor, testExamSpec, ticketFor } from '@exam/centre';
+import { idNumberFor, ticketFor } from '@exam/centre';
 import { readPackage } from '@exam/crypto';
-import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
+import type { Ack, LoginResult } from '@exam/protocol';
 import {
+  type AnswerWriter,
   type ChildSite,
   call,
   connected,
   killHard,
-  registeredKeysOf,
-  spawnSiteServer,
-  testPki,
-  writeIdentity,
+  spawnSiteWithExam,
+  writeUntilDropped,
 } from '@exam/site-server/testing';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
@@ -22,10 +21,7 @@ import { candidateSocket, until } from './replica/testSupport.js';
 import type { ReplicaBackup } from './replica.js';
 
 const SITTING = 'S-J-ECON';
-const ITEMS = ['J-001', 'J-004', 'J-007', 'J-010'];
 const dir = mkdtempSync(join(tmpdir(), 'replica-crash-'));
-const dataDir = join(dir, 'data');
-const identityDir = join(dir, 'identity');
 const replicaPath = join(dir, 'R1.replica.db');
 let site: ChildSite | null = null;
 let core: ProctorCore | null = null;
@@ -38,66 +34,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function post(url: string, path: string, token: string, body: Buffer) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-    body,
-  });
-  return (await res.json()) as { ok: boolean };
-}
-
-interface Writer {
-  ticketNo: string;
-  nextSeq: number;
-  acked: number;
-  socket: Socket;
-}
-
-/** Saves one answer after another until the socket drops, recording every ack received. */
-async function writeUntilDropped(w: Writer): Promise<void> {
-  while (w.socket.connected) {
-    const seq = w.nextSeq;
-    try {
-      const r = await call<Ack<SaveResult>>(w.socket, 'answer:save', {
-        sittingId: SITTING,
-        changes: [{ seq, itemId: ITEMS[seq % ITEMS.length], value: 'ABCD'[seq % 4] }],
-      });
-      if (!r.ok) throw new Error(r.error.message);
-      w.acked = Math.max(w.acked, r.value.ackSeq);
-      w.nextSeq++;
-    } catch {
-      return;
-    }
-  }
-}
-
 describe('kill -9 of the site server mid-sitting', () => {
   it('leaves every answer the candidates got an acknowledgement for in the console replica', async () => {
-    const pki = testPki();
-    writeIdentity(identityDir, pki);
-    const start = new Date(Date.now() + 10 * 60_000);
-    const built = buildExamPackages(
-      {
-        ...testExamSpec({ rooms: 1, perRoom: 6, juniorStart: start }),
-        registeredKeys: registeredKeysOf(pki),
-      },
-      pki.centre,
-      pki.site.certPem,
-      { validFrom: new Date(Date.now() - 86_400_000), validUntil: new Date(Date.now() + 86_400_000) },
-    );
-    site = await spawnSiteServer(dataDir, identityDir);
-    expect((await post(site.url, '/api/admin/exam-data', site.adminToken, built.examData)).ok).toBe(true);
-    expect((await post(site.url, '/api/admin/authorization', site.adminToken, built.authorization)).ok).toBe(
-      true,
-    );
+    const spawned = await spawnSiteWithExam(dir);
+    const pki = spawned.pki;
+    site = spawned.site;
 
     const key = pki.proctors.get('R1')!;
     core = new ProctorCore({ serverUrl: site.url, siteId: 'SITE-T', roomId: 'R1', key, replicaPath });
     await core.ready();
     await core.openLogin(SITTING);
 
-    const writers: Writer[] = [];
+    const writers: AnswerWriter[] = [];
     for (let seat = 1; seat <= 6; seat++) {
       const socket = candidateSocket(site.url);
       sockets.push(socket);
@@ -117,7 +65,7 @@ describe('kill -9 of the site server mid-sitting', () => {
     }
     await core.start(SITTING);
 
-    const running = writers.map((w) => writeUntilDropped(w));
+    const running = writers.map((w) => writeUntilDropped(w, SITTING));
     await new Promise((r) => setTimeout(r, 700));
     await killHard(site);
     site = null;
@@ -140,7 +88,7 @@ describe('kill -9 of the site server mid-sitting', () => {
     for (const w of writers) expect(held[w.ticketNo] ?? 0).toBeGreaterThanOrEqual(w.acked);
 
     // Nothing in the replica that the server did not commit: each change matches its disk.
-    const serverDb = new Database(join(dataDir, 'site.db'), { readonly: true });
+    const serverDb = new Database(join(dir, 'data', 'site.db'), { readonly: true });
     const stored = serverDb.prepare(
       'SELECT item_id, value FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? AND seq = ?',
     );

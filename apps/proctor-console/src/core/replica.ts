@@ -14,8 +14,7 @@ import { type Db, openReplicaDb } from './replica/openDb.js';
 import { loadSnapshot, saveSnapshot } from './replica/snapshotTable.js';
 import type { RoomState } from './roomState.js';
 
-export { ReplicaFromTheFutureError } from './replica/migrate.js';
-export { ReplicaCorruptError } from './replica/openDb.js';
+export { ReplicaCorruptError, ReplicaFromTheFutureError } from './replica/openDb.js';
 
 export class ReplicaRoomMismatchError extends Error {
   constructor(

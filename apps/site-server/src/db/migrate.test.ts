@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runMigrations } from '@exam/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseFromTheFutureError, migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
-import { openDatabase } from './open.js';
+import { DatabaseFromTheFutureError, openDatabase } from './open.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -35,7 +35,7 @@ describe('site database migrations', () => {
     db.prepare(
       "INSERT INTO machines (machine_id, room_id, seat_no, client_version, registered_at) VALUES ('m1', 'R1', 1, '1', 0)",
     ).run();
-    expect(migrate(db)).toBe(migrations.length);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
     expect(db.prepare('SELECT machine_id, shortfalls FROM machines').get()).toEqual({
       machine_id: 'm1',
       shortfalls: '[]',

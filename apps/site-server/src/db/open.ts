@@ -1,7 +1,17 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate.js';
+import { openDurableDatabase } from '@exam/sqlite';
+import type Database from 'better-sqlite3';
+import { migrations } from './migrations/index.js';
 
 export type Db = Database.Database;
+
+export class DatabaseFromTheFutureError extends Error {
+  constructor(found: number, known: number) {
+    super(
+      `The database is at schema version ${found}, newer than this server knows (${known}). Upgrade the server.`,
+    );
+    this.name = 'DatabaseFromTheFutureError';
+  }
+}
 
 export class DatabaseCorruptError extends Error {
   constructor(readonly report: string) {
@@ -11,20 +21,14 @@ export class DatabaseCorruptError extends Error {
 }
 
 /**
- * WAL for concurrent readers, and synchronous=FULL because an answer is acknowledged only
- * once its commit is fsync'd (ARCHITECTURE §9); group commit keeps the throughput.
+ * An answer is acknowledged only once its commit is fsync'd (ARCHITECTURE §9); group commit
+ * keeps the throughput. WAL also lets readers run beside the writer.
  */
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const check = db.pragma('quick_check', { simple: true });
-  if (check !== 'ok') {
-    db.close();
-    throw new DatabaseCorruptError(String(check));
-  }
-  migrate(db);
-  return db;
+  return openDurableDatabase(path, {
+    migrations,
+    foreignKeys: true,
+    corrupt: (report) => new DatabaseCorruptError(report),
+    fromTheFuture: (found, known) => new DatabaseFromTheFutureError(found, known),
+  });
 }

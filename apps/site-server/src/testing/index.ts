@@ -1,3 +1,4 @@
 export * from './childServer.js';
+export * from './childSiteWithExam.js';
 export * from './networkLink.js';
 export * from './testSite.js';

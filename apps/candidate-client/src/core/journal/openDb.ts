@@ -1,8 +1,21 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate.js';
+import { openDurableDatabase } from '@exam/sqlite';
+import type Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
 
 export type Db = Database.Database;
+
+export class JournalFromTheFutureError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `The answer journal is at schema version ${found}, newer than this client knows (${known}). ` +
+        'A newer client wrote it; do not downgrade the client on this machine.',
+    );
+    this.name = 'JournalFromTheFutureError';
+  }
+}
 
 export class JournalCorruptError extends Error {
   constructor(readonly report: string) {
@@ -11,23 +24,11 @@ export class JournalCorruptError extends Error {
   }
 }
 
-/**
- * WAL so a crash mid-write leaves the last commit intact, and synchronous=FULL because an
- * answer must be fsync'd on this machine before it is sent (ARCHITECTURE §9): better-sqlite3
- * defaults WAL databases to NORMAL, which can lose the last commits on power loss.
- */
+/** The answer journal: an answer is fsync'd here before it is sent (ARCHITECTURE §9). */
 export function openJournalDb(path: string): Db {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new JournalCorruptError(String(check));
-    migrate(db, migrations);
-    return db;
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+  return openDurableDatabase(path, {
+    migrations,
+    corrupt: (report) => new JournalCorruptError(report),
+    fromTheFuture: (found, known) => new JournalFromTheFutureError(found, known),
+  });
 }

@@ -1,8 +1,21 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate.js';
+import { openDurableDatabase } from '@exam/sqlite';
+import type Database from 'better-sqlite3';
 import { migrations } from './migrations/index.js';
 
 export type Db = Database.Database;
+
+export class ReplicaFromTheFutureError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `The room replica is at schema version ${found}, newer than this console knows (${known}). ` +
+        'A newer console wrote it; do not downgrade the console on this machine.',
+    );
+    this.name = 'ReplicaFromTheFutureError';
+  }
+}
 
 export class ReplicaCorruptError extends Error {
   constructor(readonly report: string) {
@@ -11,24 +24,11 @@ export class ReplicaCorruptError extends Error {
   }
 }
 
-/**
- * WAL so a crash mid-write leaves the last commit intact, and synchronous=FULL because the
- * replica is the room's copy of what the server acknowledged (ARCHITECTURE §9):
- * better-sqlite3 defaults WAL databases to NORMAL, which can lose the last commits on
- * power loss.
- */
+/** The room replica: the room's copy of what the server acknowledged (ARCHITECTURE §9). */
 export function openReplicaDb(path: string): Db {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new ReplicaCorruptError(String(check));
-    migrate(db, migrations);
-    return db;
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+  return openDurableDatabase(path, {
+    migrations,
+    corrupt: (report) => new ReplicaCorruptError(report),
+    fromTheFuture: (found, known) => new ReplicaFromTheFutureError(found, known),
+  });
 }

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from '@exam/sqlite';
 import { m0001Initial } from './0001_initial.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
