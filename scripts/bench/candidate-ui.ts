@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -22,7 +22,8 @@ import { syntheticPaper } from '../demo/papers.js';
  *    journal's fsync'd commit (websocket round trip included), and the core's journal
  *    append alone in the host process;
  *  - renderer memory: JSHeapUsedSize from CDP Performance.getMetrics after every item was shown.
- * Prints a table and writes JSON under bench-results/.
+ * Prints a table and writes JSON under bench-results/, with the load average (the machine
+ * is shared: other jobs' load moves the tails) and how many state pushes the saves caused.
  */
 const { values } = parseArgs({
   options: {
@@ -94,6 +95,10 @@ try {
   // has it on disk), then the journal append alone in the host process.
   const paper = machine.host.core.paper()!;
   const choice = paper.items.filter((i) => i.kind === 'single').map((i) => i.id);
+  let statePushes = 0;
+  const stopCounting = machine.host.subscribe((event) => {
+    if (event === 'state') statePushes++;
+  });
   const bridgeSaveMs = (await page.evaluate(`(async () => {
     const ids = ${JSON.stringify(choice)}, out = [];
     for (let k = 0; k < ${ITEMS} * ${ROUNDS}; k++) {
@@ -104,6 +109,7 @@ try {
     }
     return out;
   })()`)) as number[];
+  stopCounting();
   const journalSaveMs: number[] = [];
   for (let k = 0; k < ITEMS * ROUNDS; k++) {
     const t0 = performance.now();
@@ -126,7 +132,9 @@ try {
     itemSwitchMs: summary(switchMs),
     localSaveViaBridgeMs: summary(bridgeSaveMs),
     journalAppendMs: summary(journalSaveMs),
+    statePushesDuringBridgeSaves: statePushes,
     renderer: { jsHeapUsedMb: heapMb, domNodes: nodes },
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     targets: { itemSwitchP99Ms: 50, localSaveP99Ms: 10 },
   };
   const row = (name: string, s: ReturnType<typeof summary>) =>
@@ -140,6 +148,7 @@ try {
       row('local durable save via bridge', result.localSaveViaBridgeMs),
       row('journal append (fsync) in host', result.journalAppendMs),
       `renderer JS heap used: ${heapMb} MB, DOM nodes: ${nodes}`,
+      `state pushes during the bridge saves: ${statePushes}; load average: ${result.loadAverage.join(' ')}`,
       '',
     ].join('\n'),
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { answerValueSchema } from './paper.js';
+import type { Notice } from './proctorActions.js';
 
 /** Candidate namespace: events a test machine sends and what comes back. */
 const id = z.string().min(1).max(64);
@@ -121,6 +122,8 @@ export interface LoginResult {
   ackSeq: number;
   /** What the server holds, so a reset onto another machine restores every answer. */
   answers: ServerAnswer[];
+  /** Notices sent to this candidate (or the room) not yet acknowledged: shown until they are. */
+  notices: Notice[];
 }
 
 export interface SittingStarted {

@@ -22,10 +22,12 @@ import type {
   StartResult,
 } from './proctor.js';
 import type {
+  CandidateDetail,
   EndChecklist,
   ExtendRequest,
   ExtendResult,
   Notice,
+  NoticeAcknowledged,
   ViolationRequest,
 } from './proctorActions.js';
 import { signInProofSchema } from './proctorActions.js';
@@ -95,6 +97,7 @@ export interface ProctorClientEvents {
     p: { sittingId: string; ticketNo?: string; text: string },
     ack: AckFn<{ noticeId: number; recipients: number }>,
   ) => void;
+  'candidate:detail': (p: { sittingId: string; ticketNo: string }, ack: AckFn<CandidateDetail>) => void;
 }
 
 export interface ProctorServerEvents {
@@ -103,4 +106,5 @@ export interface ProctorServerEvents {
   'room:machines': (p: { machines: MachineTile[] }) => void;
   'room:alert': (alert: RoomAlert) => void;
   'room:answers': (p: { changes: ReplicaChange[] }) => void;
+  'room:noticeAck': (p: NoticeAcknowledged) => void;
 }

@@ -100,6 +100,44 @@ export interface Notice {
   at: number;
 }
 
+/** A candidate acknowledged a notice on their screen; pushed to the room's consoles. */
+export interface NoticeAcknowledged {
+  noticeId: number;
+  sittingId: string;
+  ticketNo: string;
+  acknowledgedAt: number;
+}
+
+export const candidateRefSchema = z.strictObject({ sittingId: id, ticketNo: ticket });
+
+/** One audit-trail event about a candidate, as the site recorded it. */
+export interface AuditLine {
+  seq: number;
+  at: number;
+  actorRole: string;
+  actorId: string;
+  action: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What a proctor needs to check a candidate's identity and to see what happened to them:
+ * the photo from the registration data, the ID number masked to what a check needs (the
+ * console is on a shared exam-room screen), and the candidate's audit trail.
+ */
+export interface CandidateDetail {
+  ticketNo: string;
+  sittingId: string;
+  name: string;
+  idNumberMasked: string;
+  /** PNG, base64. */
+  photoPng: string;
+  level: 'junior' | 'intermediate' | 'senior';
+  specialty: string;
+  seatNo: number | null;
+  history: AuditLine[];
+}
+
 export interface ChecklistItem {
   key: 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
   ok: boolean;

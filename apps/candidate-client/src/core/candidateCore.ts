@@ -12,6 +12,7 @@ import {
   loginSchema,
   type MachineCheck,
   machineCheckSchema,
+  type Notice,
   type Paper,
   type SittingView,
 } from '@exam/protocol';
@@ -28,6 +29,7 @@ import { TypedEmitter } from './emitter.js';
 import { asCoreError, CoreError, LOCAL_ERROR_CODES } from './errors.js';
 import {
   isHandedIn,
+  isNotice,
   isSittingStarted,
   isSittingView,
   parseHandedIn,
@@ -38,6 +40,7 @@ import {
 import type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
 import { AnswerJournal } from './journal.js';
 import { type CoreLogger, silentLogger } from './logger.js';
+import { NoticeBox } from './noticeBox.js';
 import { openPaper } from './openPaper.js';
 import { Reconnector } from './reconnector.js';
 import { type CandidateSocket, createCandidateSocket, request } from './request.js';
@@ -75,6 +78,7 @@ export class CandidateCore {
   private handedIn: HandedIn | null = null;
   private lastPhase: CorePhase;
   private closed = false;
+  private readonly noticeBox = new NoticeBox();
 
   constructor(private readonly opts: CandidateCoreOptions) {
     this.log = opts.logger ?? silentLogger;
@@ -176,6 +180,21 @@ export class CandidateCore {
     if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The alert is malformed.');
     this.requireReady();
     return request(this.socket, 'client:alert', parsed.data, this.ackTimeoutMs);
+  }
+
+  /** The proctor's notices still on screen, oldest first. */
+  notices(): Notice[] {
+    return this.noticeBox.list();
+  }
+
+  /**
+   * The candidate dismissed a notice ("知道了"). It leaves the screen now; the acknowledgement
+   * goes to the server now or, offline, after the next resume.
+   */
+  acknowledgeNotice(noticeId: number): void {
+    if (!this.noticeBox.dismiss(noticeId)) return;
+    this.events.emit('notices', this.noticeBox.list());
+    void this.sendNoticeAcks();
   }
 
   /** A hint for enabling the button; the server has the final word (TOO_EARLY). */
@@ -293,6 +312,11 @@ export class CandidateCore {
     s.on('exam:handedIn', (handedIn) => {
       if (isHandedIn(handedIn)) this.markHandedIn(handedIn);
     });
+    s.on('notice', (n) => {
+      if (isNotice(n) && this.session && this.noticeBox.receive(n)) {
+        this.events.emit('notices', this.noticeBox.list());
+      }
+    });
     s.on('session:revoked', (p) => {
       this.revoke(typeof p?.reason === 'string' ? p.reason : 'revoked');
     });
@@ -350,6 +374,22 @@ export class CandidateCore {
     this.events.emit('connection', { connected: true });
     this.changed();
     this.sender.onReady();
+    void this.sendNoticeAcks();
+  }
+
+  private async sendNoticeAcks(): Promise<void> {
+    for (const noticeId of this.noticeBox.toSend()) {
+      if (!this.ready || this.closed) return;
+      try {
+        await request(this.socket, 'notice:ack', { noticeId }, this.ackTimeoutMs);
+        this.noticeBox.sent(noticeId);
+      } catch (e) {
+        const err = asCoreError(e);
+        // Refused for good (not this candidate's notice, e.g. after a reset): stop retrying it.
+        if (err.code === ERROR_CODES.FORBIDDEN) this.noticeBox.sent(noticeId);
+        else return;
+      }
+    }
   }
 
   private applyLoginResult(result: LoginResult, sentAt: number): void {
@@ -363,8 +403,10 @@ export class CandidateCore {
       sealedPaper: result.sealedPaper,
     };
     const prev = this.session;
-    if (!prev || prev.ticketNo !== session.ticketNo || prev.sittingId !== session.sittingId)
+    if (!prev || prev.ticketNo !== session.ticketNo || prev.sittingId !== session.sittingId) {
       this.forgetPaper();
+      this.noticeBox.clear();
+    }
     this.journal.saveSession(session);
     // The server's word on what it holds: restores answers after a reset and settles acks
     // lost with a dropped connection; local changes above it stay queued.
@@ -375,6 +417,8 @@ export class CandidateCore {
     );
     this.session = session;
     this.revoked = false;
+    this.noticeBox.replace(result.notices);
+    this.events.emit('notices', this.noticeBox.list());
     this.clock.sync(result.sitting.serverNow, sentAt);
     this.clock.setTiming(result.sitting);
     if (result.sittingKey && !this.openedPaper) this.openWithKey(result.sittingKey);
@@ -433,6 +477,8 @@ export class CandidateCore {
     this.journal.clearSession();
     this.session = null;
     this.revoked = true;
+    this.noticeBox.clear();
+    this.events.emit('notices', []);
     this.forgetPaper();
     this.clock.setTiming({ endsAt: null, earliestHandInAt: null });
     this.events.emit('revoked', { reason });

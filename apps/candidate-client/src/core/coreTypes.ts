@@ -1,4 +1,4 @@
-import type { HandedIn, Paper, SittingPhase } from '@exam/protocol';
+import type { HandedIn, Notice, Paper, SittingPhase } from '@exam/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { MonotonicSource } from './clock.js';
 import type { CoreError } from './errors.js';
@@ -57,6 +57,8 @@ export interface CoreEvents extends Record<string, unknown[]> {
   connection: [{ connected: boolean }];
   revoked: [{ reason: string }];
   reminder: [{ beforeEndMs: number }];
+  /** A proctor's notice arrived (or the list changed at resume); read `notices()`. */
+  notices: [Notice[]];
   problem: [CoreError];
 }
 

@@ -2,6 +2,7 @@ import {
   answerValueSchema,
   type HandedIn,
   type LoginResult,
+  type Notice,
   type SaveResult,
   type ServerAnswer,
   type SittingStarted,
@@ -62,11 +63,23 @@ export function parseLoginResult(x: unknown): LoginResult {
     !(x.sittingKey === null || isStr(x.sittingKey)) ||
     !isSeq(x.ackSeq) ||
     !Array.isArray(x.answers) ||
-    !x.answers.every(isServerAnswer)
+    !x.answers.every(isServerAnswer) ||
+    !(Array.isArray(x.notices) && x.notices.every(isNotice))
   ) {
     throw bad('login result');
   }
   return x as unknown as LoginResult;
+}
+
+export function isNotice(x: unknown): x is Notice {
+  return (
+    isObj(x) &&
+    typeof x.noticeId === 'number' &&
+    Number.isInteger(x.noticeId) &&
+    isStr(x.text) &&
+    x.text.length <= 2000 &&
+    isTime(x.at)
+  );
 }
 
 export function isSittingStarted(x: unknown): x is SittingStarted {

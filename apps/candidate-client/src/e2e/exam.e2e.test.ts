@@ -5,6 +5,7 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import { NetworkLink } from '@exam/site-server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a11yViolations, describeViolations } from './support/a11y.js';
 import { candidatePage, launchChromium } from './support/browser.js';
 import { type CandidateSite, JUNIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
 import { startTestMachine, type TestMachine } from './support/machine.js';
@@ -37,6 +38,12 @@ function serverAnswers(): Map<string, { value: unknown; flagged: boolean }> {
   const latest = new Map<string, { value: unknown; flagged: boolean }>();
   for (const c of site.storedChanges(TICKET)) latest.set(c.itemId, { value: c.value, flagged: c.flagged });
   return latest;
+}
+
+/** WCAG 2 A/AA (colour contrast included) as axe-core measures the screen shown now. */
+async function expectAccessible(screen: string): Promise<void> {
+  const violations = await a11yViolations(page);
+  expect(violations, `${screen}:\n${describeViolations(violations)}`).toEqual([]);
 }
 
 const synced = () => {
@@ -73,6 +80,7 @@ describe('candidate client in Chromium against a real site server', () => {
     await page.getByLabel('身份证号').fill(idNumberFor(1));
     await page.getByRole('button', { name: '登录' }).click();
     await expect.poll(() => page.getByRole('alert').filter({ hasText: '尚未开放登录' }).count()).toBe(1);
+    await expectAccessible('login, refused');
 
     await site.proctorCall('login:open', { sittingId: JUNIOR_SITTING });
     await page.getByRole('button', { name: '登录' }).click();
@@ -95,6 +103,7 @@ describe('candidate client in Chromium against a real site server', () => {
       clientVersion: '0.1.0',
     });
     expect(JSON.parse(check.shortfalls)).toEqual([]);
+    await expectAccessible('confirmation');
     await page.getByRole('button', { name: '确认登录' }).click();
   });
 
@@ -102,6 +111,7 @@ describe('candidate client in Chromium against a real site server', () => {
     await expect.poll(() => page.getByTestId('notice-countdown').textContent()).toBe('距开考还有 0:30:00');
     const enter = page.getByRole('button', { name: '开始答题' });
     expect(await enter.isDisabled()).toBe(true);
+    await expectAccessible('notice');
     await page.getByLabel('我已阅读并遵守以上规定').check();
     site.clock.set(site.juniorStart);
     await site.proctorCall('sitting:start', { sittingId: JUNIOR_SITTING });
@@ -109,6 +119,7 @@ describe('candidate client in Chromium against a real site server', () => {
     await enter.click();
     await page.locator('[data-screen="exam"]').waitFor();
     expect(await page.getByTestId('remaining').textContent()).toBe('1:30:00');
+    await expectAccessible('exam screen');
   });
 
   it('answers every objective item type, flags one, and shows a case beside its questions', async () => {
@@ -125,6 +136,7 @@ describe('candidate client in Chromium against a real site server', () => {
     await page.getByRole('button', { name: '跳转', exact: true }).click();
     const caseText = page.getByRole('complementary');
     expect(await caseText.textContent()).toContain('资本净额 96 亿元');
+    await expectAccessible('exam screen, case beside its question');
     await page.getByRole('radio', { name: 'C. 12%' }).check();
     await page.getByRole('button', { name: '第 6 题，未作答' }).click();
     await page.getByRole('checkbox', { name: 'A. 负债业务' }).check();
@@ -156,6 +168,7 @@ describe('candidate client in Chromium against a real site server', () => {
     // Focus is on the MR key now, where Enter would press it again: '=' is always equals.
     await page.keyboard.press('=');
     expect(await display.textContent()).toBe('M1.12');
+    await expectAccessible('exam screen, calculator open');
     await page.getByRole('button', { name: '关闭计算器' }).click();
   });
 
@@ -165,6 +178,7 @@ describe('candidate client in Chromium against a real site server', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toContain('连接已断开，答案已安全保存在本机');
     expect(await page.getByTestId('handin-why').textContent()).toBe('网络断开，恢复连接后可交卷');
+    await expectAccessible('exam screen, offline banner');
 
     await page.getByRole('button', { name: '第 1 题，已作答' }).click();
     await page.getByRole('radio', { name: 'A. 需求曲线向左移动' }).check();
@@ -181,6 +195,54 @@ describe('candidate client in Chromium against a real site server', () => {
     expect(serverAnswers().get('J-006')?.value).toEqual(['A']);
     const seqs = site.storedChanges(TICKET).map((c) => c.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('shows the proctor’s notices over the exam, even one sent while offline, until acknowledged', async () => {
+    const acks = () =>
+      site.server.ctx.db.prepare('SELECT count(*) FROM notice_acks WHERE ticket_no = ?').pluck().get(TICKET);
+    await site.proctorCall('notice:send', {
+      sittingId: JUNIOR_SITTING,
+      ticketNo: TICKET,
+      text: '请调整坐姿',
+    });
+    const dialog = page.getByRole('alertdialog', { name: '监考老师通知' });
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('proctor-notice').textContent()).toBe('请调整坐姿');
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: '知道了' }).press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await until('the acknowledgement to reach the server', () => acks() === 1);
+
+    link.sever();
+    await page.getByTestId('offline-banner').waitFor();
+    await site.proctorCall('notice:send', { sittingId: JUNIOR_SITTING, text: '全场：还有 30 分钟可交卷' });
+    expect(await dialog.count()).toBe(0);
+    link.heal();
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('proctor-notice').textContent()).toBe('全场：还有 30 分钟可交卷');
+    await dialog.getByRole('button', { name: '知道了' }).click();
+    await until('the second acknowledgement', () => acks() === 2);
+    expect(await page.locator('[data-current-screen="exam"]').count()).toBe(1);
+  });
+
+  it('fits the English toolbar and legend on their rows at 1024×768', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    const toolbar = page.getByRole('toolbar', { name: 'Tools' });
+    const go = toolbar.getByRole('button', { name: 'Go', exact: true });
+    await go.waitFor();
+    // The jump box sits on the row of the first tool, not wrapped below it.
+    const [first, last] = await Promise.all([
+      toolbar.getByRole('button').first().boundingBox(),
+      go.boundingBox(),
+    ]);
+    expect(Math.abs(last!.y - first!.y)).toBeLessThan(2);
+    // Each legend entry is one line: "Unanswered" does not wrap under its swatch.
+    const legend = await page.locator('.legend li').all();
+    const heights = await Promise.all(legend.map(async (li) => Math.round((await li.boundingBox())!.height)));
+    expect(new Set(heights).size).toBe(1);
+    await expectAccessible('exam screen in English');
+    await page.getByRole('button', { name: '中文' }).click();
   });
 
   it('refuses hand-in before the earliest time with the reason shown, then hands in', async () => {
@@ -200,9 +262,24 @@ describe('candidate client in Chromium against a real site server', () => {
     const dialog = page.getByRole('dialog', { name: '确认交卷' });
     expect(await dialog.getByTestId('handin-unanswered').textContent()).toBe('4');
     expect(await dialog.getByTestId('handin-flagged').textContent()).toBe('4');
+    await expectAccessible('hand-in dialog');
+
+    // The network drops with the dialog open: the hand-in fails and says why, in words.
+    link.sever();
+    await page.getByTestId('offline-banner').waitFor();
     await dialog.getByRole('button', { name: '确认交卷' }).click();
     await page.locator('[data-screen="end"]').waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('交卷成功');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('交卷未成功');
+    expect(await page.getByTestId('handin-failure-reason').textContent()).toBe(
+      '网络连接已断开，试卷暂时无法提交，恢复连接后可重新交卷。',
+    );
+    expect(await page.getByTestId('handin-failure-code').textContent()).toBe('供监考老师参考：OFFLINE');
+    await expectAccessible('end screen, hand-in failed');
+    link.heal();
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '重新交卷' }).click();
+    await page.getByRole('heading', { name: '交卷成功' }).waitFor();
+    await expectAccessible('end screen, handed in');
     const row = site.server.ctx.db
       .prepare('SELECT handed_in_at FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?')
       .get(TICKET, JUNIOR_SITTING) as { handed_in_at: number };

@@ -94,13 +94,22 @@ try {
   await page.getByRole('button', { name: 'English' }).click();
   await shot(page, '08-exam-english');
   await page.getByRole('button', { name: '中文' }).click();
+  await site.proctorCall('notice:send', {
+    sittingId: JUNIOR_SITTING,
+    text: '请各位考生注意：考试机出现异常请举手示意，不要自行重启。',
+  });
+  const notice = page.getByRole('alertdialog', { name: '监考老师通知' });
+  await notice.waitFor();
+  await shot(page, '08b-proctor-notice');
+  await notice.getByRole('button', { name: '知道了' }).click();
+  await notice.waitFor({ state: 'detached' });
   site.clock.set(site.juniorStart + 76 * MIN);
   await page.getByRole('button', { name: '交卷', exact: true }).click();
   await page.getByRole('dialog').waitFor();
   await shot(page, '09-hand-in-confirm');
   // A hand-in that cannot reach the server: the candidate is told to call the proctor.
   link.sever();
-  await page.waitForFunction('document.querySelector("[data-testid=offline-banner]")');
+  await page.getByTestId('offline-banner').waitFor();
   await page.getByRole('dialog').getByRole('button', { name: '确认交卷' }).click();
   await page.locator('[data-screen="end"]').waitFor();
   await shot(page, '10-end-failure-call-proctor');

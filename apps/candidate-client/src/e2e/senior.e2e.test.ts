@@ -5,6 +5,7 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_SAVE_DEBOUNCE_MS } from '../renderer/model/timing.js';
+import { a11yViolations, describeViolations } from './support/a11y.js';
 import { candidatePage, launchChromium } from './support/browser.js';
 import { type CandidateSite, SENIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
 import { startTestMachine, type TestMachine } from './support/machine.js';
@@ -29,6 +30,12 @@ let rendererDir: string;
 
 const journalled = (itemId: string) => machine.host.core.answers().find((a) => a.itemId === itemId)?.value;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** WCAG 2 A/AA (colour contrast included) as axe-core measures the screen shown now. */
+async function expectAccessible(screen: string): Promise<void> {
+  const violations = await a11yViolations(page);
+  expect(violations, `${screen}:\n${describeViolations(violations)}`).toEqual([]);
+}
 
 /** Types through an IME as a candidate does: pinyin composes, then a choice commits. */
 async function imeType(pinyin: string, chosen: string, pauseMs = 0): Promise<void> {
@@ -68,6 +75,7 @@ describe('senior sitting in Chromium', () => {
     await page.getByLabel('在此输入测试文字').click();
     await imeType('jingji', '经济');
     expect(await page.getByText('已输入 2 字').count()).toBe(1);
+    await expectAccessible('typing test');
     await page.getByRole('button', { name: '测试完成' }).click();
     await page.getByLabel('我已阅读并遵守以上规定').check();
     site.clock.set(site.seniorStart);
@@ -92,6 +100,7 @@ describe('senior sitting in Chromium', () => {
     await imeType('tisheng', '提升竞争力。');
     await expect.poll(() => journalled('S-001'), { timeout: 5_000 }).toBe('加强创新，提升竞争力。');
     expect(await page.getByTestId('char-count').textContent()).toBe('已输入 11 / 2000 字');
+    await expectAccessible('exam screen, written answer');
     await expect
       .poll(() => site.storedChanges(TICKET).at(-1)?.value, { timeout: 5_000 })
       .toBe('加强创新，提升竞争力。');
@@ -129,6 +138,7 @@ describe('senior sitting in Chromium', () => {
     const reminder = page.getByRole('alertdialog', { name: '时间提醒' });
     await reminder.waitFor();
     expect(await reminder.textContent()).toContain('距离考试结束还有 10 分钟');
+    await expectAccessible('time reminder');
     await reminder.getByRole('button', { name: '知道了' }).click();
     site.clock.set(endsAt - 5 * MIN);
     await reminder.waitFor();
@@ -139,5 +149,6 @@ describe('senior sitting in Chromium', () => {
     site.server.tick();
     await page.locator('[data-screen="end"]').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('考试时间到，系统已自动交卷');
+    await expectAccessible('end screen, handed in automatically');
   });
 });

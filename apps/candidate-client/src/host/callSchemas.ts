@@ -29,6 +29,7 @@ export const CALL_ARGS = Object.freeze({
     z.enum(['focus-lost', 'display-added', 'close-attempt', 'shortcut-blocked']),
     z.string().max(500),
   ]),
+  acknowledgeNotice: z.tuple([z.number().int().positive()]),
   reportScreen: z.tuple([screen]),
 } satisfies { [K in BridgeMethod]: z.ZodType<Parameters<BridgeCalls[K]>> });
 

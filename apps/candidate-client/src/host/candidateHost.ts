@@ -24,6 +24,14 @@ export interface CandidateHostOptions {
   logger?: CoreLogger;
 }
 
+/**
+ * State pushes are at least this far apart; the first after a quiet spell goes at once.
+ * Each push makes the host build and serialise the whole state and the renderer re-render:
+ * one per answer click (and again per acknowledgement) made those costs land on the next
+ * save's round trip. A tenth of a second is below what a candidate notices in a counter.
+ */
+const STATE_PUSH_MIN_GAP_MS = 100;
+
 type Push = <E extends keyof BridgePushes>(event: E, payload: BridgePushes[E]) => void;
 
 const NOT_STARTED: ScreenProgress = Object.freeze({
@@ -61,6 +69,7 @@ export class CandidateHost implements BridgeCalls {
   private readonly resumed: boolean;
   private closed = false;
   private pushQueued = false;
+  private lastPushAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: CandidateHostOptions) {
     this.log = opts.logger ?? silentLogger;
@@ -81,6 +90,7 @@ export class CandidateHost implements BridgeCalls {
       this.pushState();
     });
     this.core.on('reminder', (r) => this.push('reminder', r));
+    this.core.on('notices', () => this.pushState());
     this.core.on('revoked', ({ reason }) => {
       this.revokedReason = reason;
       this.progress = NOT_STARTED;
@@ -137,6 +147,7 @@ export class CandidateHost implements BridgeCalls {
       revokedReason: status.phase === 'revoked' ? this.revokedReason : null,
       resumed: this.resumed,
       machineShortfalls: this.shortfalls,
+      notices: core.notices(),
     };
   }
 
@@ -209,6 +220,11 @@ export class CandidateHost implements BridgeCalls {
     return ok(null);
   }
 
+  acknowledgeNotice(noticeId: number): BridgeResult<null> {
+    this.core.acknowledgeNotice(noticeId);
+    return ok(null);
+  }
+
   reportScreen(screen: ScreenInfo): BridgeResult<null> {
     this.setScreen(screen);
     return ok(null);
@@ -269,15 +285,21 @@ export class CandidateHost implements BridgeCalls {
 
   /**
    * Coalesced: a burst of changes (an answer click, its journal write, its ack) becomes one
-   * push, sent after the call that caused it has replied.
+   * push, sent after the call that caused it has replied, and pushes are spaced by
+   * STATE_PUSH_MIN_GAP_MS so a run of saves is not slowed by a push per save.
    */
   private pushState(): void {
     if (this.closed || this.listeners.size === 0 || this.pushQueued) return;
     this.pushQueued = true;
-    setImmediate(() => {
+    const flush = () => {
       this.pushQueued = false;
-      if (!this.closed && this.listeners.size > 0) this.push('state', this.getState());
-    });
+      if (this.closed || this.listeners.size === 0) return;
+      this.lastPushAt = performance.now();
+      this.push('state', this.getState());
+    };
+    const wait = this.lastPushAt + STATE_PUSH_MIN_GAP_MS - performance.now();
+    if (wait <= 0) setImmediate(flush);
+    else setTimeout(flush, wait);
   }
 
   private push<E extends keyof BridgePushes>(event: E, payload: BridgePushes[E]): void {

@@ -29,6 +29,7 @@ const candidate: CandidateBridge = {
     ipcRenderer.invoke(callChannel('saveAnswer'), itemId, value, flagged),
   handIn: () => ipcRenderer.invoke(callChannel('handIn')),
   reportAlert: (kind, detail) => ipcRenderer.invoke(callChannel('reportAlert'), kind, detail),
+  acknowledgeNotice: (noticeId) => ipcRenderer.invoke(callChannel('acknowledgeNotice'), noticeId),
   // Main measures the screen itself (Electron's screen module); nothing to send.
   reportScreen: async () => ({ ok: true, value: null }),
   onState: (listener) => subscribe('state', listener),

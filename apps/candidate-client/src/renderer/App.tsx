@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CandidateBridge } from '../shared/bridge.js';
 import type { CandidateState, Reminder } from '../shared/state.js';
 import { OfflineBanner, ShortfallBanner } from './components/Banners.js';
+import { NoticeDialog } from './components/NoticeDialog.js';
 import { TopBar } from './components/TopBar.js';
 import { ExamScreen } from './exam/ExamScreen.js';
 import { ReminderDialog } from './exam/ReminderDialog.js';
@@ -61,6 +62,7 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
         {reminder && (screen === 'exam' || screen === 'notice') && (
           <ReminderDialog beforeEndMs={reminder.beforeEndMs} onClose={() => setReminder(null)} />
         )}
+        <NoticeDialog notices={state.notices} onAcknowledge={(id) => void bridge.acknowledgeNotice(id)} />
       </div>
     </I18nContext.Provider>
   );

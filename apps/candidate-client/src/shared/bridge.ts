@@ -20,6 +20,8 @@ export interface BridgeCalls {
   saveAnswer(itemId: string, value: AnswerEntry['value'], flagged: boolean): BridgeResult<{ seq: number }>;
   handIn(): Promise<BridgeResult<{ at: number; kind: 'manual' | 'auto' }>>;
   reportAlert(kind: AlertKind, detail: string): BridgeResult<null>;
+  /** "知道了" on a proctor's notice: it leaves the screen; the proctor sees the acknowledgement. */
+  acknowledgeNotice(noticeId: number): BridgeResult<null>;
   /** Web mode only: the screen as the browser sees it, for the machine check. */
   reportScreen(screen: ScreenInfo): BridgeResult<null>;
 }
@@ -39,6 +41,7 @@ export const BRIDGE_METHODS = Object.freeze([
   'saveAnswer',
   'handIn',
   'reportAlert',
+  'acknowledgeNotice',
   'reportScreen',
 ] as const satisfies readonly BridgeMethod[]);
 

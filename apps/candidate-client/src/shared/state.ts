@@ -1,4 +1,4 @@
-import type { AnswerValue, CandidateProfile, ClientAlertKind, SittingView } from '@exam/protocol';
+import type { AnswerValue, CandidateProfile, ClientAlertKind, Notice, SittingView } from '@exam/protocol';
 
 /**
  * What the renderer shows, as the host sees it. Plain data only: it crosses Electron's IPC
@@ -50,6 +50,8 @@ export interface CandidateState {
   resumed: boolean;
   /** Shortfalls the server found in the machine check (e.g. SCREEN_TOO_SMALL). */
   machineShortfalls: string[];
+  /** The proctor's notices not dismissed yet, oldest first; shown over every screen. */
+  notices: Notice[];
 }
 
 export interface AnswerEntry {

@@ -4,11 +4,13 @@ import { sign } from '@exam/crypto';
 import {
   type Ack,
   buildSignInProof,
+  type CandidateDetail,
   type EndChecklist,
   type EndResult,
   type ExtendRequest,
   type ExtendResult,
   NAMESPACES,
+  type NoticeAcknowledged,
   PROTOCOL_VERSION,
   type ProctorClientEvents,
   type ProctorServerEvents,
@@ -49,6 +51,8 @@ type Events = {
   change: [];
   connection: [connected: boolean];
   alert: [RoomAlert];
+  /** A candidate pressed "知道了" on a notice. */
+  noticeAck: [NoticeAcknowledged];
   /** The replica could not store or fetch something; it is retried at the next (re)connect. */
   replicaError: [Error];
 };
@@ -119,6 +123,7 @@ export class ProctorCore extends EventEmitter<Events> {
       this.emit('alert', alert);
       this.emit('change');
     });
+    this.socket.on('room:noticeAck', (ack) => this.emit('noticeAck', ack));
     // Pushed straight after the server's commit; stored before anything else sees them.
     this.socket.on('room:answers', ({ changes }) => {
       try {
@@ -248,6 +253,16 @@ export class ProctorCore extends EventEmitter<Events> {
     ticketNo?: string,
   ): Promise<{ noticeId: number; recipients: number }> {
     return this.command('notice:send', ticketNo ? { sittingId, ticketNo, text } : { sittingId, text });
+  }
+
+  /** Photo, masked ID and audit trail, for the identity check and the candidate's history. */
+  candidateDetail(sittingId: string, ticketNo: string): Promise<CandidateDetail> {
+    return this.command('candidate:detail', { sittingId, ticketNo });
+  }
+
+  /** The room report (考场情况记录单) as the site prints it, after the end. */
+  roomReport(sittingId: string): Promise<{ fileName: string; pdfBase64: string }> {
+    return this.command('report:room', { sittingId });
   }
 
   close(): void {

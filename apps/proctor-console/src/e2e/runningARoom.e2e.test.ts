@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CandidateCore, createCandidateCore } from '@exam/candidate-client/core';
+import { a11yViolations, describeViolations } from '@exam/candidate-client/testing';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { startTestSite, type TestSite } from '@exam/site-server/testing';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../testing/browser.js';
 import { approvalCode, type ConsoleUnderTest, openConsole, waitFor } from '../testing/consoleHarness.js';
@@ -81,6 +82,12 @@ async function select(seat: number): Promise<Locator> {
   return detail;
 }
 
+/** WCAG 2 A/AA (colour contrast included) as axe-core measures the screen shown now. */
+async function expectAccessible(screen: string, on: Page = page()): Promise<void> {
+  const violations = await a11yViolations(on);
+  expect(violations, `${screen}:\n${describeViolations(violations)}`).toEqual([]);
+}
+
 async function dialog(testId: string): Promise<Locator> {
   const d = page().getByTestId(testId);
   await d.waitFor();
@@ -88,6 +95,16 @@ async function dialog(testId: string): Promise<Locator> {
 }
 
 describe('running a room from the console', () => {
+  it('asks for the key file and PIN on a sign-in screen that meets WCAG AA', async () => {
+    const signedOut = await openConsole(site, 'R1', browser, { signIn: false });
+    try {
+      await signedOut.page.getByTestId('signin').waitFor();
+      await expectAccessible('sign-in', signedOut.page);
+    } finally {
+      await signedOut.close();
+    }
+  });
+
   it('marks a candidate who has not arrived absent, and undoes it', async () => {
     const detail = await select(4);
     await detail.getByTestId('act-absent').click();
@@ -107,9 +124,12 @@ describe('running a room from the console', () => {
       loggedIn(machine(3, 'seat-3'), 3),
     ]);
     await eventually(() => state(1)).toBe('logged-in');
+    await expectAccessible('dashboard, login open');
     await clock(0);
     await page().getByTestId('start').click();
-    await (await dialog('start-dialog')).getByTestId('dialog-submit').click();
+    const start = await dialog('start-dialog');
+    await expectAccessible('start dialog');
+    await start.getByTestId('dialog-submit').click();
     await eventually(() => state(1)).toBe('answering');
     await waitFor('papers', () => [c1, c2, c3].every((c) => c.paper() !== null));
   });
@@ -148,6 +168,7 @@ describe('running a room from the console', () => {
     expect(history).toContain('在 4 号机位重新登录');
     // Downtime from the last sync (minute 0) to the new login (minute 12) is offered.
     await eventually(() => detail.getByTestId('suggested').textContent()).toContain('12 分钟');
+    await expectAccessible('dashboard running, candidate detail');
   });
 
   it('extends one candidate within 10 minutes directly, and their clock moves at once', async () => {
@@ -163,6 +184,8 @@ describe('running a room from the console', () => {
     await d.getByTestId('dialog-submit').click();
     await waitFor('the candidate’s clock', () => c1Moved.sitting()?.endsAt === before + 8 * MIN);
     await eventually(() => page().getByTestId('flash').textContent()).toContain('+8′');
+    // The tile pushes come batched: the next dialog reads the cumulative extension from them.
+    await eventually(() => tile(1).locator('.ext').textContent()).toContain('+8′');
   });
 
   it('extends several candidates beyond 10 minutes only with the province’s code, and past 60 with the centre’s', async () => {
@@ -180,6 +203,7 @@ describe('running a room from the console', () => {
     // Candidate 1 would reach 13 minutes cumulative: the proctor alone may not.
     expect(await d.getByTestId('extend-rule').getAttribute('data-authority')).toBe('province-code');
     expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
+    await expectAccessible('extend dialog, code required');
     const tickets = [ticketFor(1, 1), ticketFor(1, 2)];
     await d.getByTestId('code').fill(
       approvalCode(site, {
@@ -238,6 +262,7 @@ describe('running a room from the console', () => {
     expect(await d.getByTestId('consequence').textContent()).toContain('按严重违纪违规行为处理');
     await d.getByTestId('description').fill('使用自带U盘');
     expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
+    await expectAccessible('violation dialog');
     await d.getByTestId('notified').check();
     await d.getByTestId('dialog-submit').click();
     await eventually(() => tile(2).locator('.viol').textContent()).toContain('1');
@@ -251,6 +276,25 @@ describe('running a room from the console', () => {
     await d.getByTestId('notice-text').fill('请保持安静');
     await d.getByTestId('dialog-submit').click();
     await eventually(() => page().getByTestId('flash').textContent()).toBe('通知已送达 1 台考试机。×');
+    // The candidate reads it; the proctor sees that in the candidate's history.
+    await waitFor('the notice on candidate 3’s machine', () => c3.notices().length === 1);
+    c3.acknowledgeNotice(c3.notices()[0]!.noticeId);
+    await eventually(() => detail.getByTestId('history').textContent()).toContain('已确认通知：请保持安静');
+  });
+
+  it('shows the photo, the masked ID and the site’s audit trail for the identity check', async () => {
+    const detail = await select(3);
+    await eventually(() =>
+      detail.getByTestId('detail-photo').evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(0);
+    const id = idNumberFor(3);
+    expect(await detail.getByTestId('detail-id').textContent()).toBe(
+      `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`,
+    );
+    const history = await detail.getByTestId('history').textContent();
+    for (const line of ['考场开放登录', '在 3 号机位登录', '考场开考', '通知：请保持安静'])
+      expect(history).toContain(line);
+    expect(await detail.getByTestId('history-source').textContent()).toContain('审计记录');
   });
 
   it('blocks the end while candidates are answering, then ends once all are handed in', async () => {
@@ -264,6 +308,7 @@ describe('running a room from the console', () => {
     const blocked = await d.locator('[data-key="all-accounted"]').textContent();
     expect(blocked).toContain(tail(1));
     expect(blocked).toContain(tail(2));
+    await expectAccessible('end dialog, checklist failing');
     expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
 
     await clock(91 * MIN);
@@ -274,5 +319,17 @@ describe('running a room from the console', () => {
     await d.getByTestId('dialog-submit').click();
     await eventually(() => page().getByTestId('phase').textContent()).toBe('已结束');
     expect(await page().getByTestId('flash').textContent()).toContain('交卷 3 人，缺考 1 人');
+  });
+
+  it('prints the room report after the end, downloaded and kept in the console’s folder', async () => {
+    const [download] = await Promise.all([
+      page().waitForEvent('download'),
+      page().getByTestId('report').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const saved = await download.path();
+    expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
+    await eventually(() => page().getByTestId('flash').textContent()).toContain('考场情况记录单已生成');
+    expect(readdirSync(join(room.dataDir, 'reports'))).toEqual([download.suggestedFilename()]);
   });
 });

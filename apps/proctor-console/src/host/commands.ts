@@ -1,4 +1,5 @@
 import {
+  candidateRefSchema,
   extendSchema,
   markAbsentSchema,
   noticeSchema,
@@ -10,6 +11,7 @@ import {
 import { z } from 'zod';
 import type { ProctorCore } from '../core/index.js';
 import type { CommandName } from '../shared/api.js';
+import { auditHistory } from './auditHistory.js';
 
 /**
  * The renderer is less trusted than the host: every command's arguments are parsed with the
@@ -22,7 +24,14 @@ export const signInSchema = z.strictObject({
   roomId: z.string().min(1).max(64).optional(),
 });
 
-type RoomCommand = Exclude<CommandName, 'signIn' | 'chooseKeyFile'>;
+/** Commands the host runs itself (they need its key, files or dialogs), not the core. */
+export const HOST_COMMANDS = Object.freeze([
+  'signIn',
+  'chooseKeyFile',
+  'roomReport',
+  'exportBackup',
+] as const);
+type RoomCommand = Exclude<CommandName, (typeof HOST_COMMANDS)[number]>;
 
 export const ROOM_COMMANDS: {
   [K in RoomCommand]: { schema: z.ZodType; run: (core: ProctorCore, args: never) => Promise<unknown> };
@@ -63,6 +72,13 @@ export const ROOM_COMMANDS: {
   sendNotice: {
     schema: noticeSchema,
     run: (core, a: z.infer<typeof noticeSchema>) => core.sendNotice(a.sittingId, a.text, a.ticketNo),
+  },
+  candidateDetail: {
+    schema: candidateRefSchema,
+    run: async (core, a: z.infer<typeof candidateRefSchema>) => {
+      const { history, ...detail } = await core.candidateDetail(a.sittingId, a.ticketNo);
+      return { ...detail, history: auditHistory(history, a.ticketNo, a.sittingId) };
+    },
   },
 };
 

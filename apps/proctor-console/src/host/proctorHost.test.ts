@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { toPkcs12 } from '@exam/crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readPackage, toPkcs12 } from '@exam/crypto';
+import type { Notice } from '@exam/protocol';
 import { startTestSite, type TestSite } from '@exam/site-server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HostPush } from '../shared/api.js';
+import type { CommandResult, HostPush, HostResult } from '../shared/api.js';
 import { proctorKeyFile, TEST_PIN, waitFor } from '../testing/consoleHarness.js';
+import { SimulatedCandidate } from '../testing/simulatedCandidate.js';
 import { ProctorHost } from './proctorHost.js';
 
 let site: TestSite;
@@ -31,8 +35,12 @@ afterAll(async () => {
   await site.stop();
 });
 
-function host(): { host: ProctorHost; pushes: HostPush[] } {
-  const h = new ProctorHost({ serverUrl: site.url, connectTimeoutMs: 5_000 });
+function host(dataDir?: string): { host: ProctorHost; pushes: HostPush[] } {
+  const h = new ProctorHost({
+    serverUrl: site.url,
+    connectTimeoutMs: 5_000,
+    ...(dataDir ? { dataDir } : {}),
+  });
   hosts.push(h);
   const pushes: HostPush[] = [];
   h.subscribe((p) => pushes.push(p));
@@ -103,4 +111,76 @@ describe('the console host', () => {
       pushes.some((p) => p.type === 'delta' && p.room?.sittings.some((s) => s.loginOpenedAt !== null)),
     );
   });
+
+  it('keeps the replica in its data folder, exports a backup the centre opens, and logs notice acknowledgements', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'proctor-host-data-'));
+    const { host: h, pushes } = host(dataDir);
+    await h.invoke('signIn', { serverUrl: site.url, keyFile: keyPath, pin: TEST_PIN });
+    site.clock.set(site.juniorStart - 10 * 60_000);
+    await h.invoke('openLogin', { sittingId: 'S-J-ECON' });
+    const candidate = await SimulatedCandidate.register(site, 1);
+    try {
+      await candidate.login();
+      site.clock.set(site.juniorStart);
+      expect(await h.invoke('start', { sittingId: 'S-J-ECON' })).toMatchObject({ ok: true });
+      await candidate.save('S-J-ECON', 'J-001', 'B');
+      expect(existsSync(join(dataDir, 'replica-SITE-T-R1.sqlite'))).toBe(true);
+
+      const delivered = new Promise<Notice>((resolve) => candidate.socket.once('notice', resolve));
+      const sent = await h.invoke('sendNotice', {
+        sittingId: 'S-J-ECON',
+        ticketNo: candidate.ticketNo,
+        text: '请关闭手机',
+      });
+      expect(sent).toMatchObject({ ok: true, value: { recipients: 1 } });
+      await candidate.socket.emitWithAck('notice:ack', { noticeId: (await delivered).noticeId });
+      await waitFor('the acknowledgement in the history', () =>
+        pushes.some(
+          (p) =>
+            p.type === 'delta' &&
+            p.history?.some(
+              (e) =>
+                e.kind === 'noticeAck' && e.params.text === '请关闭手机' && e.ticketNo === candidate.ticketNo,
+            ),
+        ),
+      );
+
+      // The answer reaches the replica straight after the server's commit (pushed, or pulled).
+      let backup = await exportBackup(h);
+      for (let i = 0; i < 50 && backup.changes < 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        backup = await exportBackup(h);
+      }
+      expect(backup.changes).toBe(1);
+      const opened = readPackage(readFileSync(backup.savedTo), {
+        trustedRootPem: site.pki.centre.certPem,
+        recipientCertPem: site.pki.centre.certPem,
+        recipientPrivateKeyPem: site.pki.centre.privateKeyPem,
+        expectedKind: 'backup',
+        allowedSignerRoles: ['proctor'],
+      });
+      const payload = JSON.parse(opened.payload.toString('utf8')) as {
+        changes: { itemId: string; value: unknown }[];
+      };
+      expect(payload.changes).toMatchObject([{ itemId: 'J-001', value: 'B' }]);
+
+      // The candidate's trail from the site, as history lines the console can print.
+      const detail = (await h.invoke('candidateDetail', {
+        sittingId: 'S-J-ECON',
+        ticketNo: candidate.ticketNo,
+      })) as HostResult<CommandResult<'candidateDetail'>>;
+      if (!detail.ok) throw new Error(detail.error.message);
+      expect(detail.value.history.map((e) => e.kind)).toEqual(
+        expect.arrayContaining(['loginOpened', 'login', 'started', 'notice', 'noticeAck']),
+      );
+    } finally {
+      candidate.close();
+    }
+  });
 });
+
+async function exportBackup(h: ProctorHost): Promise<CommandResult<'exportBackup'>> {
+  const r = (await h.invoke('exportBackup', {})) as HostResult<CommandResult<'exportBackup'>>;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}

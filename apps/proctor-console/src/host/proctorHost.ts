@@ -1,5 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import type { ExtendRequest, ViolationRequest } from '@exam/protocol';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  type ExtendRequest,
+  type NoticeAcknowledged,
+  sittingCommandSchema,
+  type ViolationRequest,
+} from '@exam/protocol';
 import { ProctorCommandError, ProctorCore } from '../core/index.js';
 import type {
   HostError,
@@ -20,6 +26,11 @@ export interface ProctorHostOptions {
   /** Electron's file dialog; absent in web mode. */
   chooseKeyFile?: () => Promise<string | null>;
   connectTimeoutMs?: number;
+  /**
+   * The console's own folder: the room replica (its SQLite file), printed reports and
+   * backups. Without one (some tests) the console keeps no replica.
+   */
+  dataDir?: string;
 }
 
 type Listener = (push: HostPush) => void;
@@ -31,6 +42,8 @@ type Listener = (push: HostPush) => void;
  */
 export class ProctorHost {
   private core: ProctorCore | null = null;
+  /** Kept for signing backups; the private key never leaves this process. */
+  private key: ProctorKey | null = null;
   private feed: RoomFeed | null = null;
   private history = new HistoryLog();
   private session: SessionState;
@@ -61,8 +74,15 @@ export class ProctorHost {
       if (name === 'chooseKeyFile') {
         return { ok: true, value: this.opts.chooseKeyFile ? await this.opts.chooseKeyFile() : null };
       }
-      if (!isRoomCommand(name)) return fail('UNKNOWN_COMMAND', `No command ${name.slice(0, 40)}.`);
       const core = this.core;
+      if (name === 'roomReport' || name === 'exportBackup') {
+        if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
+        return {
+          ok: true,
+          value: name === 'roomReport' ? await this.roomReport(core, args) : await this.exportBackup(core),
+        };
+      }
+      if (!isRoomCommand(name)) return fail('UNKNOWN_COMMAND', `No command ${name.slice(0, 40)}.`);
       if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
       const command = ROOM_COMMANDS[name];
       const parsed = command.schema.safeParse(args);
@@ -87,7 +107,15 @@ export class ProctorHost {
     if (!roomId) throw new KeyFileError('NOT_A_PROCTOR_KEY', 'The chief examiner key needs a room chosen.');
     this.closeCore();
     this.setSession({ phase: 'signing-in', serverUrl });
-    const core = new ProctorCore({ serverUrl, siteId: key.siteId, roomId, key: key.key });
+    const dataDir = this.opts.dataDir;
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const core = new ProctorCore({
+      serverUrl,
+      siteId: key.siteId,
+      roomId,
+      key: key.key,
+      ...(dataDir ? { replicaPath: join(dataDir, `replica-${key.siteId}-${roomId}.sqlite`) } : {}),
+    });
     try {
       await core.ready(this.opts.connectTimeoutMs);
     } catch (e) {
@@ -97,9 +125,11 @@ export class ProctorHost {
     }
     const as: SignedInAs = { holder: key.holder, role: key.role, siteId: key.siteId, roomId, serverUrl };
     this.core = core;
+    this.key = key;
     this.history = new HistoryLog();
     this.feed = new RoomFeed(core.state, this.history);
     core.on('change', () => this.queuePublish());
+    core.on('noticeAck', (ack) => this.logNoticeAck(ack));
     core.on('connection', (connected) => this.setSession({ phase: 'signed-in', as, connected }));
     this.setSession({ phase: 'signed-in', as, connected: core.connected });
     const full = this.feed.full();
@@ -122,6 +152,7 @@ export class ProctorHost {
   private closeCore(): void {
     this.core?.close();
     this.core = null;
+    this.key = null;
     this.feed = null;
   }
 
@@ -147,6 +178,56 @@ export class ProctorHost {
 
   private broadcast(push: HostPush): void {
     for (const l of this.listeners) l(push);
+  }
+
+  private async roomReport(core: ProctorCore, args: unknown) {
+    const { sittingId } = sittingCommandSchema.parse(args);
+    const report = await core.roomReport(sittingId);
+    // The site names the file; only its last part is used, so it cannot point elsewhere.
+    const savedTo = await this.saveFile(
+      'reports',
+      basename(report.fileName),
+      Buffer.from(report.pdfBase64, 'base64'),
+    );
+    return { ...report, savedTo };
+  }
+
+  private async exportBackup(core: ProctorCore) {
+    const key = this.key;
+    if (!core.replica || !key || !this.opts.dataDir) {
+      throw new ProctorCommandError('NO_REPLICA', 'This console keeps no replica (no data folder).');
+    }
+    const bytes = core.replica.exportBackup({
+      signerCertPem: key.key.certPem,
+      signerPrivateKeyPem: key.key.privateKeyPem,
+      recipientCertPem: key.rootPem,
+    });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const roomId = this.signedInAs?.roomId ?? 'room';
+    const savedTo = await this.saveFile('backups', `backup-${roomId}-${stamp}.pkg`, bytes);
+    return { savedTo: savedTo as string, changes: core.replica.countChanges() };
+  }
+
+  private async saveFile(folder: string, name: string, bytes: Buffer): Promise<string | null> {
+    if (!this.opts.dataDir) return null;
+    const dir = join(this.opts.dataDir, folder);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, name);
+    await writeFile(path, bytes, { flush: true });
+    return path;
+  }
+
+  /** The proctor sees who has read a notice, by its text (kept from when it was sent). */
+  private logNoticeAck(ack: NoticeAcknowledged): void {
+    const sent = this.history.all().find((h) => h.kind === 'notice' && h.params.noticeId === ack.noticeId);
+    const entry = this.history.add({
+      at: ack.acknowledgedAt,
+      ticketNo: ack.ticketNo,
+      sittingId: ack.sittingId,
+      kind: 'noticeAck',
+      params: { text: sent ? String(sent.params.text) : null, noticeId: ack.noticeId },
+    });
+    this.broadcast({ type: 'delta', serverNow: ack.acknowledgedAt, history: [entry] });
   }
 
   /** The console's own actions go into the history with what only it knows: reasons and codes. */
@@ -193,7 +274,7 @@ export class ProctorHost {
         ticketNo: a.ticketNo ?? null,
         sittingId: a.sittingId,
         kind: 'notice',
-        params: { text: a.text },
+        params: { text: a.text, noticeId: (result as { noticeId?: number } | null)?.noticeId ?? null },
       });
     }
     if (entries.length === 0) return;

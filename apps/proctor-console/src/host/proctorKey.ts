@@ -8,6 +8,8 @@ export interface ProctorKey {
   siteId: string;
   /** Null for the chief examiner's key, which serves any room. */
   roomId: string | null;
+  /** The centre root the key chains to: backups are encrypted for it. */
+  rootPem: string;
 }
 
 export class KeyFileError extends Error {
@@ -54,5 +56,6 @@ export function openProctorKey(p12: Buffer, pin: string, at = new Date()): Proct
     role: subject.role,
     siteId: subject.siteId,
     roomId: subject.roomId ?? null,
+    rootPem: root,
   };
 }

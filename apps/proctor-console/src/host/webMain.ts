@@ -9,7 +9,8 @@ import { startWebHost } from './webHost.js';
  * Web mode from the command line: the host signs in with the key file (PIN from
  * EXAM_PROCTOR_PIN), serves the built renderer on loopback and prints its address as JSON.
  *
- *   tsx src/host/webMain.ts --server http://127.0.0.1:8443 --key-file keys/proctor-R01.p12 [--port 0]
+ *   tsx src/host/webMain.ts --server http://127.0.0.1:8443 --key-file keys/proctor-R01.p12
+ *     [--data-dir proctor-data] [--port 0]
  */
 const { values } = parseArgs({
   options: {
@@ -18,13 +19,14 @@ const { values } = parseArgs({
     room: { type: 'string' },
     port: { type: 'string', default: '0' },
     'renderer-dir': { type: 'string' },
+    'data-dir': { type: 'string', default: 'proctor-data' },
   },
 });
 if (!values.server || !values['key-file']) {
   process.stderr.write('usage: webMain.ts --server URL --key-file FILE.p12 [--room R] [--port N]\n');
   process.exit(2);
 }
-const host = new ProctorHost({ serverUrl: values.server });
+const host = new ProctorHost({ serverUrl: values.server, dataDir: values['data-dir'] });
 try {
   const key = openProctorKey(readFileSync(values['key-file']), process.env.EXAM_PROCTOR_PIN ?? '');
   await host.connect(key, values.server, values.room);

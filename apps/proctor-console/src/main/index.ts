@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { ProctorHost } from '../host/proctorHost.js';
@@ -14,6 +15,8 @@ let window: BrowserWindow | null = null;
 
 const host = new ProctorHost({
   serverUrl: serverArg ?? 'http://127.0.0.1:8443',
+  // The replica, reports and backups stay on this machine, outside the app bundle.
+  dataDir: join(app.getPath('userData'), 'room-data'),
   chooseKeyFile: async () => {
     const options = {
       title: '选择监考锁文件',

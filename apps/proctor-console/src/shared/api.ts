@@ -1,4 +1,5 @@
 import type {
+  CandidateDetail,
   CandidateTile,
   EndChecklist,
   EndResult,
@@ -54,10 +55,19 @@ export const HISTORY_KINDS = Object.freeze([
   'violation',
   'notice',
   'alert',
+  // From the site's audit trail (candidate detail): what this console may not have seen.
+  'login',
+  'unabsent',
+  'noticeAck',
+  'handedIn',
+  'loginOpened',
+  'started',
+  'ended',
+  'audit',
 ] as const);
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
-/** One line of a candidate's event history as this console saw it. */
+/** One line of a candidate's event history: as this console saw it, or from the site's audit trail. */
 export interface HistoryEntry {
   id: number;
   at: number;
@@ -66,6 +76,9 @@ export interface HistoryEntry {
   kind: HistoryKind;
   params: Record<string, string | number | boolean | null>;
 }
+
+/** A candidate as the identity check needs them, with their audit trail as history lines. */
+export type CandidateDetailView = Omit<CandidateDetail, 'history'> & { history: HistoryEntry[] };
 
 /** Pushed by the host: the session, a full room picture once, then deltas. */
 export type HostPush =
@@ -113,6 +126,11 @@ export interface Commands {
     { sittingId: string; text: string; ticketNo?: string },
     { noticeId: number; recipients: number },
   ];
+  candidateDetail: [{ sittingId: string; ticketNo: string }, CandidateDetailView];
+  /** The room report PDF; kept in the console's data folder too when it has one. */
+  roomReport: [{ sittingId: string }, { fileName: string; pdfBase64: string; savedTo: string | null }];
+  /** The replica as a signed, encrypted backup package, written to the console's data folder. */
+  exportBackup: [Record<string, never>, { savedTo: string; changes: number }];
 }
 export type CommandName = keyof Commands;
 export type CommandArgs<K extends CommandName> = Commands[K][0];
@@ -130,6 +148,9 @@ export const COMMAND_NAMES = Object.freeze([
   'setAbsent',
   'recordViolation',
   'sendNotice',
+  'candidateDetail',
+  'roomReport',
+  'exportBackup',
 ] as const satisfies readonly CommandName[]);
 
 /** The object the preload exposes as `window.proctor` (and the web bridge imitates). */

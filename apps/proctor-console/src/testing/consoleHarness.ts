@@ -14,6 +14,8 @@ export const TEST_PIN = '246810';
 
 export interface ConsoleUnderTest {
   host: ProctorHost;
+  /** The console's data folder: replica, reports, backups. */
+  dataDir: string;
   web: WebHost;
   page: Page;
   close(): Promise<void>;
@@ -41,7 +43,8 @@ export async function openConsole(
   browser: TestBrowser,
   opts: { signIn?: boolean } = {},
 ): Promise<ConsoleUnderTest> {
-  const host = new ProctorHost({ serverUrl: site.url });
+  const dataDir = mkdtempSync(join(tmpdir(), 'proctor-data-'));
+  const host = new ProctorHost({ serverUrl: site.url, dataDir });
   if (opts.signIn !== false)
     await host.connect(openProctorKey(proctorKeyFile(site, roomId).p12, TEST_PIN), site.url);
   const web = await startWebHost({ host, rendererDir: await buildRenderer() });
@@ -49,6 +52,7 @@ export async function openConsole(
   await page.goto(web.url);
   return {
     host,
+    dataDir,
     web,
     page,
     async close() {

@@ -12,3 +12,9 @@ export function errorText(
   const key = `error.${e.code}`;
   return key in zhCN ? t(key as MessageKey, params) : t('error.generic', { code: e.code });
 }
+
+/** Why a hand-in failed, in one sentence; the code itself stays on screen for the proctor. */
+export function handInFailureText(t: Translate, code: string): string {
+  const key = `end.failureReason.${code}`;
+  return key in zhCN ? t(key as MessageKey) : t('end.failureReason.other');
+}

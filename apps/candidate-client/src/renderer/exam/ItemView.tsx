@@ -75,7 +75,9 @@ export function ItemView(props: ItemViewProps) {
     <article class="item" data-item-id={item.id} aria-labelledby={`item-title-${item.id}`}>
       <h2 id={`item-title-${item.id}`} class="item-title">
         {t('exam.question', { n })} <span class="item-kind">{t(`exam.kind.${item.kind}`)}</span>{' '}
-        <span class="item-points">{t('exam.points', { points: item.points })}</span>
+        <span class="item-points">
+          {item.points === 1 ? t('exam.onePoint') : t('exam.points', { points: item.points })}
+        </span>
         {props.flagged && (
           <>
             <span class="flag-mark" aria-hidden="true">

@@ -100,6 +100,7 @@ export const en: Record<MessageKey, string> = {
   'exam.toolbar': 'Tools',
   'exam.question': 'Question {n}',
   'exam.points': '({points} points)',
+  'exam.onePoint': '(1 point)',
   'exam.kind.single': 'Single choice',
   'exam.kind.multiple': 'Multiple choice',
   'exam.kind.truefalse': 'True or false',
@@ -116,6 +117,10 @@ export const en: Record<MessageKey, string> = {
   'reminder.title': 'Time reminder',
   'reminder.body': '{minutes} minutes left. Please check your answers.',
   'reminder.ok': 'OK',
+  'proctorNotice.title': 'Notice from the proctor',
+  'proctorNotice.sentAt': 'Sent at {time}',
+  'proctorNotice.more': '{count} more notice(s) waiting',
+  'proctorNotice.ok': 'Got it',
   'handin.title': 'Hand in?',
   'handin.summary': '{total} questions: {answered} answered, {unanswered} unanswered, {flagged} flagged.',
   'handin.unanswered': 'Unanswered',
@@ -134,6 +139,19 @@ export const en: Record<MessageKey, string> = {
   'end.failureBody':
     'Your answers are saved on this machine. Raise your hand for the proctor; do not close or restart the machine.',
   'end.retry': 'Try again',
+  'end.failureReason.OFFLINE':
+    'The connection to the site server is down, so the paper could not be handed in; try again once it is back.',
+  'end.failureReason.TIMEOUT':
+    'The site server did not confirm the hand-in in time; it may not have arrived.',
+  'end.failureReason.SITTING_NOT_STARTED': 'The site server has this sitting as not started yet.',
+  'end.failureReason.SITTING_ENDED': 'This sitting has ended; the site server no longer accepts a hand-in.',
+  'end.failureReason.SESSION_INVALID':
+    'This machine’s login is no longer valid; the proctor may have moved you to another machine.',
+  'end.failureReason.NOT_LOGGED_IN':
+    'This machine’s login is no longer valid; the proctor needs to see to it.',
+  'end.failureReason.RATE_LIMITED': 'Too many hand-in attempts; please wait a moment and try again.',
+  'end.failureReason.other': 'Something unexpected went wrong with the hand-in.',
+  'end.failureCode': 'For the proctor: {code}',
   'calc.title': 'Calculator',
   'calc.close': 'Close calculator',
   'calc.display': 'Result',

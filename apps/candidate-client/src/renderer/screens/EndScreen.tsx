@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CandidateBridge } from '../../shared/bridge.js';
 import type { CandidateState } from '../../shared/state.js';
+import { handInFailureText } from '../components/errors.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatClock } from '../model/time.js';
@@ -34,8 +35,13 @@ export function EndScreen({ state, bridge }: { state: CandidateState; bridge: Ca
           <h1 id="end-title" ref={heading} tabIndex={-1}>
             {t('end.failure')}
           </h1>
-          <p role="alert">{t('end.failureBody')}</p>
-          <p class="hint">{state.handInFailure}</p>
+          <div role="alert">
+            <p data-testid="handin-failure-reason">{handInFailureText(t, state.handInFailure)}</p>
+            <p>{t('end.failureBody')}</p>
+          </div>
+          <p class="hint failure-code" data-testid="handin-failure-code">
+            {t('end.failureCode', { code: state.handInFailure })}
+          </p>
           <button
             type="button"
             class="primary"

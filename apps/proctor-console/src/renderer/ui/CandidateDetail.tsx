@@ -1,6 +1,8 @@
 import type { CandidateTile, MachineTile } from '@exam/protocol';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import type { CandidateDetailView } from '../../shared/api.js';
 import { suggestedMinutes } from '../model/approvals.js';
+import { detailHistory } from '../model/detailHistory.js';
 import { clockText, displayState, formatDuration, remainingMs, secondsSinceSync } from '../model/display.js';
 import { errorText, syncText } from '../model/i18n.js';
 import { run, useConsole } from './context.js';
@@ -23,7 +25,10 @@ export function CandidateDetail(props: {
   const remaining = remainingMs(c, props.now);
   const quiet = secondsSinceSync(c, props.now);
   const suggestion = suggestedMinutes([c]);
-  const history = model.history.filter((h) => h.ticketNo === c.ticketNo).reverse();
+  const local = model.history.filter((h) => h.ticketNo === c.ticketNo);
+  const detail = useCandidateDetail(c, model.history.length);
+  const view = detail?.view ?? null;
+  const history = detailHistory(view?.history ?? null, local);
   const canAbsent = state === 'not-arrived';
   const running = c.endsAt !== null;
 
@@ -42,12 +47,32 @@ export function CandidateDetail(props: {
       </header>
       <div class="identity">
         <div class="photo">
-          <span>{c.name.slice(0, 1)}</span>
-          <small>{t('detail.noPhoto')}</small>
+          {view ? (
+            <img
+              src={`data:image/png;base64,${view.photoPng}`}
+              alt={t('detail.photo')}
+              data-testid="detail-photo"
+            />
+          ) : (
+            <>
+              <span>{c.name.slice(0, 1)}</span>
+              <small>{detail === null ? t('detail.loading') : t('detail.noPhoto')}</small>
+            </>
+          )}
         </div>
         <dl>
           <dt>{t('detail.name')}</dt>
           <dd data-testid="detail-name">{c.name}</dd>
+          <dt>{t('detail.idNumber')}</dt>
+          <dd data-testid="detail-id">{view?.idNumberMasked ?? '—'}</dd>
+          {view && (
+            <>
+              <dt>{t('detail.specialty')}</dt>
+              <dd>
+                {t(`level.${view.level}`)} / {view.specialty}
+              </dd>
+            </>
+          )}
           <dt>{t('detail.ticket')}</dt>
           <dd>
             {c.ticketNo.slice(0, -3)}
@@ -138,6 +163,11 @@ export function CandidateDetail(props: {
         </button>
       </div>
       <h3>{t('detail.history')}</h3>
+      {detail && (
+        <p class="muted small" data-testid="history-source">
+          {view ? t('history.fromAudit') : t('history.localOnly')}
+        </p>
+      )}
       <ul class="history" data-testid="history">
         {history.length === 0 && <li class="muted">{t('detail.noHistory')}</li>}
         {history.map((h) => (
@@ -148,4 +178,26 @@ export function CandidateDetail(props: {
       </ul>
     </section>
   );
+}
+
+/**
+ * The candidate's photo, ID and audit trail from the site server; fetched again when the
+ * tile or the room's history moves, so new events show while the panel is open. Null while
+ * the first answer is on its way; `view: null` when the server could not give one.
+ */
+function useCandidateDetail(c: CandidateTile, historyLength: number) {
+  const { api } = useConsole();
+  const [detail, setDetail] = useState<{ key: string; view: CandidateDetailView | null } | null>(null);
+  const key = `${c.sittingId}/${c.ticketNo}`;
+  const moved = `${c.status}|${c.resetPending}|${c.extensionMs}|${c.violations}|${c.seatNo}|${historyLength}`;
+  useEffect(() => {
+    let live = true;
+    void run(api, 'candidateDetail', { sittingId: c.sittingId, ticketNo: c.ticketNo }).then((r) => {
+      if (live) setDetail({ key, view: r.ok ? r.value : null });
+    });
+    return () => {
+      live = false;
+    };
+  }, [key, moved]);
+  return detail?.key === key ? detail : null;
 }

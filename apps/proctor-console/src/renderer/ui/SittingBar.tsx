@@ -29,6 +29,22 @@ export function SittingBar(props: {
   for (const tile of tiles) counts.set(displayState(tile), (counts.get(displayState(tile)) ?? 0) + 1);
   const offline = tiles.filter((tile) => matchesFilter(tile, null, 'offline', props.now)).length;
 
+  const report = async () => {
+    const r = await run(api, 'roomReport', { sittingId: sitting.sittingId });
+    if (!r.ok) return props.onFlash({ text: errorText(t, r.error), error: true });
+    // Web mode has no folder of its own to show: the browser downloads the file as well.
+    if (api.mode === 'web') downloadPdf(r.value.fileName, r.value.pdfBase64);
+    props.onFlash({ text: t('report.saved', { path: r.value.savedTo ?? r.value.fileName }), error: false });
+  };
+  const backup = async () => {
+    const r = await run(api, 'exportBackup', {});
+    props.onFlash(
+      r.ok
+        ? { text: t('backup.saved', { n: r.value.changes, path: r.value.savedTo }), error: false }
+        : { text: errorText(t, r.error), error: true },
+    );
+  };
+
   const openLogin = async () => {
     const r = await run(api, 'openLogin', { sittingId: sitting.sittingId });
     props.onFlash(r.ok ? null : { text: errorText(t, r.error), error: true });
@@ -95,6 +111,16 @@ export function SittingBar(props: {
           {t('action.noticeAll')}
         </button>
       )}
+      {(phase === 'running' || phase === 'ended') && (
+        <button type="button" data-testid="backup" onClick={backup}>
+          {t('action.backup')}
+        </button>
+      )}
+      {phase === 'ended' && (
+        <button type="button" class="primary" data-testid="report" onClick={report}>
+          {t('action.report')}
+        </button>
+      )}
       {phase === 'running' && (
         <button
           type="button"
@@ -107,4 +133,14 @@ export function SittingBar(props: {
       )}
     </section>
   );
+}
+
+function downloadPdf(fileName: string, base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

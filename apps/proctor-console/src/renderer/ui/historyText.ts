@@ -29,6 +29,8 @@ export function historyText(t: Translate, lang: Lang, e: HistoryEntry): string {
       const known = (VIOLATION_CATEGORY_KEYS as readonly string[]).includes(c);
       return t('history.violation', { category: known ? violationName(lang, c as ViolationCategory) : null });
     }
+    case 'handedIn':
+      return t(p.how === 'auto' ? 'history.autoHandedIn' : 'history.handedIn');
     case 'alert':
       return t('history.alert', { alert: alertKindText(t, String(p.alert)), detail: String(p.detail ?? '') });
     default:

@@ -1,0 +1,64 @@
+import type { AuditLine } from '@exam/protocol';
+import type { HistoryEntry } from '../shared/api.js';
+
+type Params = HistoryEntry['params'];
+
+const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/** The history line for one audit action, or null for actions a proctor need not read here. */
+function lineOf(a: AuditLine): { kind: HistoryEntry['kind']; params: Params } | null {
+  const d = a.data;
+  switch (a.action) {
+    case 'candidate.login':
+      return { kind: d.returning === true ? 'relogin' : 'login', params: { seatNo: num(d.seatNo) } };
+    case 'candidate.reset':
+      return { kind: 'reset', params: { reason: str(d.reason) } };
+    case 'time.extended':
+      return {
+        kind: 'extension',
+        params: { minutes: num(d.minutes), reason: str(d.reason), code: str(d.code) },
+      };
+    case 'candidate.marked-absent':
+      return { kind: 'absent', params: {} };
+    case 'candidate.absence-undone':
+      return { kind: 'unabsent', params: {} };
+    case 'violation.recorded':
+      return { kind: 'violation', params: { category: str(d.category), description: str(d.description) } };
+    case 'notice.sent':
+      return { kind: 'notice', params: { text: str(d.text) } };
+    case 'notice.acknowledged':
+      return { kind: 'noticeAck', params: { text: str(d.text) } };
+    case 'candidate.handed-in':
+      return { kind: 'handedIn', params: { how: 'manual' } };
+    case 'candidate.auto-handed-in':
+      return { kind: 'handedIn', params: { how: 'auto' } };
+    case 'client.alert':
+      return { kind: 'alert', params: { alert: str(d.kind), detail: str(d.detail) } };
+    case 'login.opened':
+      return { kind: 'loginOpened', params: {} };
+    case 'sitting.started':
+      return { kind: 'started', params: {} };
+    case 'sitting.ended':
+      return { kind: 'ended', params: {} };
+    case 'machine.checked':
+      return null;
+    default:
+      return { kind: 'audit', params: { action: a.action } };
+  }
+}
+
+/**
+ * A candidate's audit trail as history lines. Ids are negative (minus the audit sequence)
+ * so they never collide with the console's own lines, which count up from 1.
+ */
+export function auditHistory(
+  lines: readonly AuditLine[],
+  ticketNo: string,
+  sittingId: string,
+): HistoryEntry[] {
+  return lines.flatMap((a) => {
+    const line = lineOf(a);
+    return line ? [{ id: -a.seq, at: a.at, ticketNo, sittingId, ...line }] : [];
+  });
+}
