@@ -22,7 +22,8 @@ io.of('/candidate').on('connection', (socket) => {
     ack({ ok: true, value: { ackSeq: Math.max(0, ...seqs) } });
   });
 });
-http.listen(0, '127.0.0.1', () => {
+// The same accept backlog as the site server, so a connect storm is compared like for like.
+http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const a = http.address();
   const port = typeof a === 'object' && a ? a.port : 0;
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);

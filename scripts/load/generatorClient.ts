@@ -34,10 +34,11 @@ export class GeneratorProcess {
     });
   }
 
-  static async start(cfg: GeneratorConfig): Promise<GeneratorProcess> {
+  /** `nodeArgs` go to node before the script, e.g. `--cpu-prof` to profile the generator. */
+  static async start(cfg: GeneratorConfig, nodeArgs: readonly string[] = []): Promise<GeneratorProcess> {
     const child = fork(GENERATOR, [JSON.stringify(cfg)], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...nodeArgs, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {

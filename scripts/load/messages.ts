@@ -55,6 +55,8 @@ export interface SavesResult {
   p99: number;
   max: number;
   errors: Record<string, number>;
+  /** The generator's own event-loop delay in the window (ms): large means it, not the server, was late. */
+  generatorLoopMs: { p99: number; max: number };
 }
 
 export interface StopResult {

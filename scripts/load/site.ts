@@ -101,7 +101,15 @@ export function freePort(): Promise<number> {
  */
 export async function startSiteProcess(
   site: PreparedSite,
-  opts: { port?: number; clock?: { startAt: number; scale: number }; nodeArgs?: string[] } = {},
+  opts: {
+    port?: number;
+    clock?: { startAt: number; scale: number };
+    nodeArgs?: string[];
+    /** Has the server log its event-loop delay every so often (`--loop-stats-ms`). */
+    loopStatsMs?: number;
+    /** Every JSON log line the server writes after it is up. */
+    onLog?: (entry: Record<string, unknown>) => void;
+  } = {},
 ): Promise<SiteProcess> {
   const port = opts.port ?? (await freePort());
   const args = [
@@ -119,6 +127,7 @@ export async function startSiteProcess(
     args.push('--clock-start', new Date(opts.clock.startAt).toISOString());
     args.push('--clock-scale', String(opts.clock.scale));
   }
+  if (opts.loopStatsMs) args.push('--loop-stats-ms', String(opts.loopStatsMs));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, EXAM_SITE_PIN: TEST_PIN, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -145,7 +154,15 @@ export async function startSiteProcess(
     });
   });
   // Keep reading stdout so a chatty log never blocks the server on a full pipe.
-  lines.on('line', () => {});
+  const onLog = opts.onLog;
+  lines.on('line', (line) => {
+    if (!onLog || !line.startsWith('{')) return;
+    try {
+      onLog(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // not a log line
+    }
+  });
   return {
     child,
     pid: child.pid!,

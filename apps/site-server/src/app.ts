@@ -21,6 +21,8 @@ import {
   RoomBroadcaster,
 } from './sockets/proctorNamespace.js';
 
+const LISTEN_BACKLOG = 4096;
+
 export interface SiteServerOptions {
   dataDir: string;
   identity: SiteIdentity;
@@ -123,7 +125,11 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     committer,
     tick,
     async listen(l = {}) {
-      await app.listen({ host: l.host ?? '127.0.0.1', port: l.port ?? 0 });
+      // Node's default accept backlog (511) overflows when a whole site connects at once
+      // (the morning's login, every machine reconnecting after a restart): the kernel then
+      // drops SYNs and those machines wait for TCP's 1 s, 3 s, 7 s retries. The kernel caps
+      // this at net.core.somaxconn.
+      await app.listen({ host: l.host ?? '127.0.0.1', port: l.port ?? 0, backlog: LISTEN_BACKLOG });
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') throw new Error('server has no TCP address');
       return `http://${l.host ?? '127.0.0.1'}:${addr.port}`;

@@ -201,4 +201,33 @@ describe('hostile input', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'BAD_PACKAGE' } });
   });
+
+  it('answers a malformed admin body, an unknown content type and an unknown route in the typed form', async () => {
+    const post = (path: string, contentType: string, body: string) =>
+      fetch(`${site.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${site.server.adminToken}`, 'content-type': contentType },
+        body,
+      });
+    const badJson = await post('/api/admin/exam-data', 'application/json', '{"not json');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toEqual({
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', message: expect.any(String), details: expect.any(Object) },
+    });
+    const emptyJson = await post('/api/admin/authorization', 'application/json', '');
+    expect(emptyJson.status).toBe(400);
+    expect(await emptyJson.json()).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    const unknownType = await post('/api/admin/exam-data', 'application/x-made-up', 'x');
+    expect(unknownType.status).toBe(415);
+    expect(await unknownType.json()).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    const noRoute = await fetch(`${site.url}/api/admin/no-such-thing`);
+    expect(noRoute.status).toBe(404);
+    expect(await noRoute.json()).toEqual({
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', message: 'There is no such route on this server.' },
+    });
+    const health = await fetch(`${site.url}/api/health`);
+    expect(await health.json()).toMatchObject({ ok: true });
+  });
 });

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createSiteServer } from './app.js';
 import { type Clock, ScaledClock, systemClock } from './clock.js';
 import { loadSiteIdentity } from './identity.js';
+import { startLoopStats } from './loopStats.js';
 
 /**
  * Starts a site server: `tsx src/main.ts --data-dir DIR --identity-dir DIR [--port 8443]`.
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'clock-start': { type: 'string' },
     'clock-scale': { type: 'string' },
+    // Logs event-loop delay every N ms (the benchmark reads it per phase).
+    'loop-stats-ms': { type: 'string' },
   },
 });
 
@@ -44,6 +47,8 @@ const server = createSiteServer({
 const url = await server.listen({ host: values.host, port: Number(values.port) });
 // The first line on stdout is machine-readable, for the scripts that start a server.
 log.info({ url, dataDir }, 'site server listening');
+const loopStatsMs = Number(values['loop-stats-ms'] ?? 0);
+if (loopStatsMs > 0) startLoopStats(log, loopStatsMs);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -54,6 +54,7 @@ const PROCTOR_EVENTS: Record<string, unknown> = {
   },
   'notice:send': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET, text: 'hello' },
   'replica:pull': { sittingId: 'S-J-ECON', have: {} },
+  'candidate:detail': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET },
 };
 
 beforeAll(async () => {
@@ -182,6 +183,7 @@ describe('role matrix', () => {
       'candidate:absent',
       'violation:record',
       'notice:send',
+      'candidate:detail',
     ]) {
       expect(otherGot[event], event).not.toBe('ok');
     }

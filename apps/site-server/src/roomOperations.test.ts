@@ -2,11 +2,13 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import { issueApprovalCode } from '@exam/crypto';
 import type {
   Ack,
+  CandidateDetail,
   CandidateTile,
   EndChecklist,
   ExtendResult,
   LoginResult,
   Notice,
+  NoticeAcknowledged,
   RoomSnapshot,
   SittingView,
 } from '@exam/protocol';
@@ -302,6 +304,69 @@ describe('absence, violations, notices and the end checklist', () => {
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
+  });
+
+  it('shows a notice missed while offline at the next resume, until it is acknowledged', async () => {
+    const s = await machine(1, 'machine-notice-away');
+    const first = await login(s, 1);
+    await start();
+    s.disconnect();
+    const sent = await call<Ack<{ noticeId: number; recipients: number }>>(proctor, 'notice:send', {
+      sittingId: SITTING,
+      ticketNo: ticketFor(1, 1),
+      text: '请检查耳机',
+    });
+    expect(sent).toMatchObject({ ok: true, value: { recipients: 0 } });
+    const back = await machine(1, 'machine-notice-away');
+    const resumed = await call<Ack<LoginResult>>(back, 'candidate:resume', {
+      sessionToken: first.sessionToken,
+    });
+    expect(resumed.ok && resumed.value.notices.map((n) => n.text)).toEqual(['请检查耳机']);
+    const seen = new Promise<NoticeAcknowledged>((resolve) => proctor.once('room:noticeAck', resolve));
+    const noticeId = sent.ok ? sent.value.noticeId : 0;
+    expect(await call(back, 'notice:ack', { noticeId })).toMatchObject({ ok: true });
+    expect(await seen).toMatchObject({ noticeId, ticketNo: ticketFor(1, 1), sittingId: SITTING });
+    const again = await call<Ack<LoginResult>>(back, 'candidate:resume', {
+      sessionToken: first.sessionToken,
+    });
+    expect(again.ok && again.value.notices).toEqual([]);
+  });
+
+  it("gives the proctor a candidate's photo, masked ID and audit trail, for its own room only", async () => {
+    const s = await machine(2, 'machine-detail-2');
+    await login(s, 2);
+    await start();
+    expect(
+      await call(proctor, 'candidate:extend', {
+        sittingId: SITTING,
+        tickets: [ticketFor(1, 2), ticketFor(1, 3)],
+        minutes: 5,
+        reason: '停电',
+      }),
+    ).toMatchObject({ ok: true });
+    await call(proctor, 'notice:send', { sittingId: SITTING, ticketNo: ticketFor(1, 1), text: '只给一号' });
+    await call(proctor, 'notice:send', { sittingId: SITTING, text: '全场通知' });
+    const r = await call<Ack<CandidateDetail>>(proctor, 'candidate:detail', {
+      sittingId: SITTING,
+      ticketNo: ticketFor(1, 2),
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    const id = idNumberFor(2);
+    expect(r.value.idNumberMasked).toBe(`${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`);
+    expect(Buffer.from(r.value.photoPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const actions = r.value.history.map((h) => h.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['candidate.login', 'sitting.started', 'time.extended', 'notice.sent']),
+    );
+    // The notice to candidate 1 is not part of candidate 2's trail; the room's is.
+    expect(r.value.history.filter((h) => h.action === 'notice.sent').map((h) => h.data.text)).toEqual([
+      '全场通知',
+    ]);
+    const other = await proctorSocket(site, 'R2');
+    sockets.push(other);
+    expect(
+      await call(other, 'candidate:detail', { sittingId: SITTING, ticketNo: ticketFor(1, 2) }),
+    ).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TICKET' } });
   });
 
   it('blocks the end while someone is answering, then allows it', async () => {

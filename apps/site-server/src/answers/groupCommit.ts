@@ -20,6 +20,14 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** The highest n such that from+1..n are all among `changes`. */
+function contiguousAmong(changes: readonly NewChange[], from: number): number {
+  const seqs = new Set(changes.map((c) => c.seq));
+  let ack = from;
+  while (seqs.has(ack + 1)) ack++;
+  return ack;
+}
+
 /**
  * Group commit (ARCHITECTURE §9): saves arriving within `windowMs` share one
  * synchronous=FULL transaction, so one fsync covers many answers. Each save is resolved
@@ -84,7 +92,13 @@ export class GroupCommitter {
       applyChange(this.db, req.ticketNo, req.sittingId, c, at, afterHandIn);
       if (c.seq > max) max = c.seq;
     }
-    const ackSeq = contiguousFrom(this.db, req.ticketNo, req.sittingId, cs.ack_seq);
+    // The usual save: nothing was stored above the acknowledgement, so what is stored above
+    // it now is exactly this request's changes, and the new acknowledgement follows from
+    // them without reading the rows back.
+    const ackSeq =
+      cs.max_seq <= cs.ack_seq
+        ? contiguousAmong(req.changes, cs.ack_seq)
+        : contiguousFrom(this.db, req.ticketNo, req.sittingId, cs.ack_seq);
     updateSyncState(this.db, req.ticketNo, req.sittingId, ackSeq, max, at);
     return { ackSeq, afterHandIn };
   }

@@ -8,6 +8,7 @@ import { writeAnswerPackage } from '../services/answerExport.js';
 import type { SiteContext } from '../services/context.js';
 import { importAuthorization, importExamData } from '../services/examImport.js';
 import { toFailure } from '../sockets/handler.js';
+import { registerErrorReplies } from './errorReplies.js';
 
 const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
 
@@ -16,6 +17,7 @@ const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
  * first start, readable only by the server's user) guards every route but the health check.
  */
 export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, adminToken: string): void {
+  registerErrorReplies(app, ctx.log);
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer', bodyLimit: MAX_PACKAGE_BYTES },

@@ -9,7 +9,7 @@ import { listCandidateSittingsOf } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
 import { recordExport } from '../db/tables/exports.js';
 import { getMeta } from '../db/tables/meta.js';
-import { getSitting } from '../db/tables/sittings.js';
+import { getSittingMeta } from '../db/tables/sittings.js';
 import type { SiteContext } from './context.js';
 
 /** Writes a file so that a crash leaves either the old file or the whole new one. */
@@ -26,7 +26,7 @@ function writeFileDurably(path: string, bytes: Buffer): void {
 }
 
 export function buildAnswerPackage(ctx: SiteContext, sittingId: string): AnswerPackage {
-  const sitting = getSitting(ctx.db, sittingId);
+  const sitting = getSittingMeta(ctx.db, sittingId);
   if (!sitting) throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Unknown sitting ${sittingId}.`);
   return {
     examId: getMeta(ctx.db, 'examId')!,

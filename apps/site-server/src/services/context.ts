@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { RoomAlert } from '@exam/protocol';
+import type { NoticeAcknowledged, RoomAlert } from '@exam/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
@@ -31,6 +31,7 @@ export interface SiteEventMap {
       at: number;
     },
   ];
+  'notice-acknowledged': [{ roomId: string } & NoticeAcknowledged];
   'client-alert': [{ roomId: string; alert: RoomAlert }];
 }
 

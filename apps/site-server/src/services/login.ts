@@ -14,8 +14,9 @@ import {
 import { getCandidate } from '../db/tables/candidates.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
-import { getSitting } from '../db/tables/sittings.js';
+import { getSitting, getSittingMeta } from '../db/tables/sittings.js';
 import type { SiteContext } from './context.js';
+import { unacknowledgedNotices } from './notices.js';
 import type { FailureLimiter } from './rateLimit.js';
 import { sittingView } from './views.js';
 
@@ -86,7 +87,7 @@ export function login(
   }
   const cs = currentSitting(ctx, candidate.ticket_no, machine.roomId);
   if (!cs) throw new ProtocolError(ERROR_CODES.NO_SITTING, 'This candidate has no sitting left today.');
-  const sitting = getSitting(ctx.db, cs.sitting_id)!;
+  const sitting = getSittingMeta(ctx.db, cs.sitting_id)!;
   const rs = getRoomSitting(ctx.db, machine.roomId, cs.sitting_id)!;
   const decision = decideLogin(
     {
@@ -221,5 +222,6 @@ function loginResult(
       flagged: a.flagged === 1,
       seq: a.seq,
     })),
+    notices: unacknowledgedNotices(ctx, roomId, sittingId, ticketNo),
   };
 }

@@ -20,14 +20,7 @@ import {
 } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
 import { getMeta } from '../db/tables/meta.js';
-import {
-  getNotice,
-  insertExtension,
-  insertNotice,
-  insertNoticeAck,
-  insertReset,
-  insertViolation,
-} from '../db/tables/roomRecords.js';
+import { insertExtension, insertReset, insertViolation } from '../db/tables/roomRecords.js';
 import { getRoomSitting, type RoomSittingRow } from '../db/tables/roomSittings.js';
 import { getSitting, type SittingRow } from '../db/tables/sittings.js';
 import { type ApprovalGate, localDate } from './approvals.js';
@@ -35,9 +28,9 @@ import type { SiteContext } from './context.js';
 import type { Actor } from './sittingControl.js';
 import { candidateTiming } from './views.js';
 
-const actorName = (a: Actor) => `${a.role}:${a.id}`;
+export const actorName = (a: Actor) => `${a.role}:${a.id}`;
 
-function roomCandidate(ctx: SiteContext, roomId: string, sittingId: string, ticketNo: string) {
+export function roomCandidate(ctx: SiteContext, roomId: string, sittingId: string, ticketNo: string) {
   const candidate = getCandidate(ctx.db, ticketNo);
   const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
   // A console acts on its own room only: another room's candidate is simply not found here.
@@ -50,7 +43,7 @@ function roomCandidate(ctx: SiteContext, roomId: string, sittingId: string, tick
   return { candidate, cs };
 }
 
-function runningSitting(
+export function runningSitting(
   ctx: SiteContext,
   roomId: string,
   sittingId: string,
@@ -276,76 +269,6 @@ export function recordViolation(
   })();
   ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
   return id;
-}
-
-export function sendNotice(
-  ctx: SiteContext,
-  actor: Actor,
-  roomId: string,
-  req: { sittingId: string; ticketNo?: string; text: string },
-): number {
-  runningSitting(ctx, roomId, req.sittingId);
-  if (req.ticketNo) roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
-  const now = ctx.clock.now();
-  let id = 0;
-  ctx.db.transaction(() => {
-    id = insertNotice(ctx.db, {
-      at: now,
-      room_id: roomId,
-      sitting_id: req.sittingId,
-      ticket_no: req.ticketNo ?? null,
-      text: req.text,
-      actor: actorName(actor),
-    });
-    appendAudit(ctx.db, now, {
-      actorRole: actor.role,
-      actorId: actor.id,
-      action: 'notice.sent',
-      subject: `${roomId}/${req.sittingId}`,
-      data: { noticeId: id, to: req.ticketNo ?? 'room', text: req.text },
-    });
-  })();
-  ctx.events.emit('notice', {
-    roomId,
-    sittingId: req.sittingId,
-    ticketNo: req.ticketNo ?? null,
-    noticeId: id,
-    text: req.text,
-    at: now,
-  });
-  return id;
-}
-
-export function acknowledgeNotice(
-  ctx: SiteContext,
-  ticketNo: string,
-  sittingId: string,
-  noticeId: number,
-): number {
-  const notice = getNotice(ctx.db, noticeId);
-  const candidate = getCandidate(ctx.db, ticketNo);
-  if (
-    !notice ||
-    !candidate ||
-    notice.sitting_id !== sittingId ||
-    notice.room_id !== candidate.room_id ||
-    (notice.ticket_no !== null && notice.ticket_no !== ticketNo)
-  ) {
-    throw new ProtocolError(ERROR_CODES.FORBIDDEN, 'This notice was not sent to you.');
-  }
-  const now = ctx.clock.now();
-  ctx.db.transaction(() => {
-    if (insertNoticeAck(ctx.db, noticeId, ticketNo, now)) {
-      appendAudit(ctx.db, now, {
-        actorRole: 'candidate',
-        actorId: ticketNo,
-        action: 'notice.acknowledged',
-        subject: `${ticketNo}/${sittingId}`,
-        data: { noticeId },
-      });
-    }
-  })();
-  return now;
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   markStarted,
   type RoomSittingRow,
 } from '../db/tables/roomSittings.js';
-import { getSitting, type SittingRow } from '../db/tables/sittings.js';
+import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
 import { writeAnswerPackage } from './answerExport.js';
 import { type ApprovalGate, localDate } from './approvals.js';
 import type { SiteContext } from './context.js';
@@ -48,8 +48,8 @@ function roomSitting(
   ctx: SiteContext,
   roomId: string,
   sittingId: string,
-): { s: SittingRow; rs: RoomSittingRow } {
-  const s = getSitting(ctx.db, sittingId);
+): { s: SittingMeta; rs: RoomSittingRow } {
+  const s = getSittingMeta(ctx.db, sittingId);
   const rs = getRoomSitting(ctx.db, roomId, sittingId);
   if (!s || !rs)
     throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Room ${roomId} has no sitting ${sittingId}.`);
@@ -211,8 +211,14 @@ export function handIn(ctx: SiteContext, ticketNo: string, sittingId: string): H
 export function autoHandInDue(ctx: SiteContext): number {
   const now = ctx.clock.now();
   let count = 0;
+  // Every room of a sitting shares its row: read it once per tick, not once per room.
+  const sittings = new Map<string, SittingMeta>();
   for (const rs of listRunningRoomSittings(ctx.db)) {
-    const s = getSitting(ctx.db, rs.sitting_id)!;
+    let s = sittings.get(rs.sitting_id);
+    if (!s) {
+      s = getSittingMeta(ctx.db, rs.sitting_id)!;
+      sittings.set(rs.sitting_id, s);
+    }
     // Extensions only add time: before the room's base end nobody can be due.
     if (rs.started_at !== null && now < endsAt(timingFor(s.level, rs.started_at, 0))) continue;
     const due = listActiveInRoom(ctx.db, rs.room_id, rs.sitting_id).flatMap((cs) => {

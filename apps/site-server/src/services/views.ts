@@ -2,7 +2,7 @@ import { type CandidateTiming, earliestHandInAt, endsAt, timingFor } from '@exam
 import type { CandidateTile, RoomSittingView, SittingPhase, SittingView } from '@exam/protocol';
 import type { CandidateSittingRow, RoomCandidateRow } from '../db/tables/candidateSittings.js';
 import type { RoomSittingRow } from '../db/tables/roomSittings.js';
-import type { SittingRow } from '../db/tables/sittings.js';
+import type { SittingMeta } from '../db/tables/sittings.js';
 
 export function phaseOf(rs: RoomSittingRow): SittingPhase {
   if (rs.ended_at !== null) return 'ended';
@@ -13,7 +13,7 @@ export function phaseOf(rs: RoomSittingRow): SittingPhase {
 
 /** A candidate's own clock: the room's start plus the level's duration plus their extensions. */
 export function candidateTiming(
-  sitting: SittingRow,
+  sitting: SittingMeta,
   rs: RoomSittingRow,
   cs: Pick<CandidateSittingRow, 'extension_ms'>,
 ): CandidateTiming | null {
@@ -22,7 +22,7 @@ export function candidateTiming(
 }
 
 export function sittingView(
-  sitting: SittingRow,
+  sitting: SittingMeta,
   rs: RoomSittingRow,
   cs: CandidateSittingRow,
   serverNow: number,
@@ -43,7 +43,7 @@ export function sittingView(
   };
 }
 
-export function roomSittingView(sitting: SittingRow, rs: RoomSittingRow): RoomSittingView {
+export function roomSittingView(sitting: SittingMeta, rs: RoomSittingRow): RoomSittingView {
   return {
     sittingId: sitting.sitting_id,
     subjectName: sitting.subject_name,
@@ -56,7 +56,7 @@ export function roomSittingView(sitting: SittingRow, rs: RoomSittingRow): RoomSi
 
 export function candidateTile(
   row: RoomCandidateRow,
-  sitting: SittingRow,
+  sitting: SittingMeta,
   rs: RoomSittingRow,
   online: boolean,
   totalItems: number,

@@ -16,18 +16,19 @@ import {
 } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { GroupCommitter } from '../answers/groupCommit.js';
+import { StartedSittings } from '../answers/startedSittings.js';
 import { appendAudit } from '../audit/auditLog.js';
 import { getCandidateSitting } from '../db/tables/candidateSittings.js';
 import { upsertMachine } from '../db/tables/machines.js';
 import { getMeta } from '../db/tables/meta.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
-import { getSitting } from '../db/tables/sittings.js';
+import { getSittingMeta } from '../db/tables/sittings.js';
 import type { SiteContext } from '../services/context.js';
 import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
 import { recordAlert, recordCheck } from '../services/machines.js';
+import { acknowledgeNotice } from '../services/notices.js';
 import type { FailureLimiter } from '../services/rateLimit.js';
-import { acknowledgeNotice } from '../services/roomOperations.js';
 import { handIn, noteDowntime } from '../services/sittingControl.js';
 import { sittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
@@ -93,6 +94,9 @@ export function attachCandidateNamespace(
       next(e as Error);
     }
   });
+
+  // Saves check the start on every message: remembered once seen, not queried each time.
+  const started = new StartedSittings(ctx.db);
 
   nsp.on('connection', (socket: CandidateSocket) => {
     const log = ctx.log.child({ ns: 'candidate', sid: socket.id });
@@ -163,8 +167,7 @@ export function attachCandidateNamespace(
 
     handle(socket, 'answer:save', answerSaveSchema, log, async (p) => {
       const s = requireSession(socket, p.sittingId);
-      const rs = getRoomSitting(ctx.db, s.roomId, s.sittingId);
-      if (!rs?.started_at)
+      if (!started.has(s.roomId, s.sittingId))
         throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
       const items = ctx.papers.items(s.sittingId);
       for (const c of p.changes) {
@@ -213,7 +216,7 @@ export function attachCandidateNamespace(
   const pushView = (socket: CandidateSocket, withKey: boolean) => {
     const s = socket.data.session;
     if (!s) return;
-    const sitting = getSitting(ctx.db, s.sittingId);
+    const sitting = getSittingMeta(ctx.db, s.sittingId);
     const rs = getRoomSitting(ctx.db, s.roomId, s.sittingId);
     const cs = getCandidateSitting(ctx.db, s.ticketNo, s.sittingId);
     if (!sitting || !rs || !cs) return;

@@ -1,5 +1,6 @@
 import {
   type CandidateTile,
+  candidateRefSchema,
   emptySchema,
   extendSchema,
   markAbsentSchema,
@@ -20,18 +21,19 @@ import { type AnswerChangeRow, listRoomChangesSince } from '../db/tables/answers
 import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSittings.js';
 import { listRoomSittings } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
-import { getSitting } from '../db/tables/sittings.js';
+import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
 import { printRoomReport } from '../report/printRoomReport.js';
 import { ApprovalGate } from '../services/approvals.js';
+import { candidateDetail } from '../services/candidateDetail.js';
 import type { SiteContext } from '../services/context.js';
 import { machineTiles, roomAlerts } from '../services/machines.js';
+import { sendNotice } from '../services/notices.js';
 import { ProctorAuthenticator, type ProctorIdentity } from '../services/proctorAuth.js';
 import {
   endChecklist,
   extendTime,
   recordViolation,
   resetCandidate,
-  sendNotice,
   setAbsent,
 } from '../services/roomOperations.js';
 import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
@@ -70,6 +72,7 @@ const PROCTOR_EVENTS = Object.freeze([
   'notice:send',
   'replica:pull',
   'report:room',
+  'candidate:detail',
 ] as const satisfies readonly (keyof ProctorClientEvents)[]);
 
 const proctorRoom = (roomId: string) => `proctor:${roomId}`;
@@ -79,6 +82,8 @@ export class RoomBroadcaster {
   private readonly dirty = new Map<string, Set<string>>();
   private readonly machinesDirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  private spreading = false;
+  private closed = false;
 
   constructor(
     private readonly nsp: ProctorNamespace,
@@ -87,7 +92,7 @@ export class RoomBroadcaster {
     private readonly machines: MachinePresence,
     intervalMs = 250,
   ) {
-    this.timer = setInterval(() => this.flush(), intervalMs);
+    this.timer = setInterval(() => this.flushSpread(), intervalMs);
     this.timer.unref();
   }
 
@@ -104,8 +109,10 @@ export class RoomBroadcaster {
     const room = getRoom(this.ctx.db, roomId)!;
     const sittings = listRoomSittings(this.ctx.db, roomId);
     const bySitting = new Map(sittings.map((rs) => [rs.sitting_id, rs]));
+    const metas = new Map<string, SittingMeta | undefined>();
     const candidates = listRoomCandidates(this.ctx.db, roomId).flatMap((row) => {
-      const tile = this.tile(row.ticket_no, row.sitting_id, bySitting.get(row.sitting_id), row);
+      const sitting = this.sittingMeta(metas, row.sitting_id);
+      const tile = this.tile(row.ticket_no, row.sitting_id, bySitting.get(row.sitting_id), sitting, row);
       return tile ? [tile] : [];
     });
     return {
@@ -113,7 +120,7 @@ export class RoomBroadcaster {
       roomName: room.name,
       seats: room.seats,
       serverNow: this.ctx.clock.now(),
-      sittings: sittings.map((rs) => roomSittingView(getSitting(this.ctx.db, rs.sitting_id)!, rs)),
+      sittings: sittings.map((rs) => roomSittingView(this.sittingMeta(metas, rs.sitting_id)!, rs)),
       candidates,
       machines: this.machineTiles(roomId),
       alerts: roomAlerts(this.ctx, roomId),
@@ -153,37 +160,84 @@ export class RoomBroadcaster {
     this.nsp.to(proctorRoom(roomId)).emit('room:snapshot', this.snapshot(roomId));
   }
 
+  /** Sends every pending batch now, all rooms in one go (tests, shutdown). */
   flush(): void {
-    for (const roomId of this.machinesDirty) {
+    const metas = new Map<string, SittingMeta | undefined>();
+    for (const roomId of this.pendingRooms()) this.flushRoom(roomId, metas);
+  }
+
+  /**
+   * The timer's flush: one room per macrotask. At a few thousand candidates a site-wide
+   * batch takes tens of milliseconds, and saves arriving meanwhile would wait for all of
+   * it; between rooms the event loop reads and acknowledges them.
+   */
+  private flushSpread(): void {
+    if (this.spreading) return;
+    const rooms = this.pendingRooms();
+    // One read of each sitting per flush, shared by every room and tile.
+    const metas = new Map<string, SittingMeta | undefined>();
+    let i = 0;
+    const next = () => {
+      const roomId = rooms[i++];
+      if (roomId === undefined || this.closed) {
+        this.spreading = false;
+        return;
+      }
+      this.flushRoom(roomId, metas);
+      setImmediate(next);
+    };
+    this.spreading = true;
+    next();
+  }
+
+  private pendingRooms(): string[] {
+    return [...new Set([...this.machinesDirty, ...this.dirty.keys()])];
+  }
+
+  private flushRoom(roomId: string, metas: Map<string, SittingMeta | undefined>): void {
+    if (this.machinesDirty.delete(roomId)) {
       this.nsp.to(proctorRoom(roomId)).emit('room:machines', { machines: this.machineTiles(roomId) });
     }
-    this.machinesDirty.clear();
-    for (const [roomId, keys] of this.dirty) {
-      const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
-      const tiles: CandidateTile[] = [];
-      for (const key of keys) {
-        const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
-        const tile = this.tile(ticketNo, sittingId, sittings.get(sittingId));
-        if (tile) tiles.push(tile);
-      }
-      if (tiles.length > 0) {
-        this.nsp.to(proctorRoom(roomId)).emit('room:tiles', { serverNow: this.ctx.clock.now(), tiles });
-      }
+    const keys = this.dirty.get(roomId);
+    if (!keys) return;
+    this.dirty.delete(roomId);
+    const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
+    const tiles: CandidateTile[] = [];
+    for (const key of keys) {
+      const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
+      const tile = this.tile(
+        ticketNo,
+        sittingId,
+        sittings.get(sittingId),
+        this.sittingMeta(metas, sittingId),
+      );
+      if (tile) tiles.push(tile);
     }
-    this.dirty.clear();
+    if (tiles.length > 0) {
+      this.nsp.to(proctorRoom(roomId)).emit('room:tiles', { serverNow: this.ctx.clock.now(), tiles });
+    }
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
+  }
+
+  private sittingMeta(
+    cache: Map<string, SittingMeta | undefined>,
+    sittingId: string,
+  ): SittingMeta | undefined {
+    if (!cache.has(sittingId)) cache.set(sittingId, getSittingMeta(this.ctx.db, sittingId));
+    return cache.get(sittingId);
   }
 
   private tile(
     ticketNo: string,
     sittingId: string,
     rs: ReturnType<typeof listRoomSittings>[number] | undefined,
+    sitting: SittingMeta | undefined,
     row = getRoomCandidate(this.ctx.db, ticketNo, sittingId),
   ): CandidateTile | null {
-    const sitting = getSitting(this.ctx.db, sittingId);
     if (!row || !rs || !sitting) return null;
     const total = rs.started_at !== null ? this.ctx.papers.items(sittingId).size : 0;
     return candidateTile(row, sitting, rs, this.presence.isOnline(ticketNo, sittingId), total);
@@ -246,6 +300,9 @@ export function attachProctorNamespace(
       const noticeId = sendNotice(ctx, actor, roomId, p);
       return { noticeId, recipients: broadcaster.noticeRecipients(roomId, p.sittingId, p.ticketNo) };
     });
+    handle(socket, 'candidate:detail', candidateRefSchema, log, (p) =>
+      candidateDetail(ctx, roomId, p.sittingId, p.ticketNo),
+    );
   });
 
   const refresh = ({ roomId }: { roomId: string }) => broadcaster.sendSnapshot(roomId);
@@ -253,6 +310,9 @@ export function attachProctorNamespace(
   ctx.events.on('sitting-state', refresh);
   ctx.events.on('room-changed', refresh);
   ctx.events.on('machines-changed', ({ roomId }) => broadcaster.markMachinesDirty(roomId));
+  ctx.events.on('notice-acknowledged', ({ roomId, ...ack }) =>
+    nsp.to(proctorRoom(roomId)).emit('room:noticeAck', ack),
+  );
   ctx.events.on('client-alert', ({ roomId, alert }) => broadcaster.sendAlert(roomId, alert));
   ctx.events.on('candidate-changed', ({ roomId, ticketNo, sittingId }) =>
     broadcaster.markDirty(roomId, ticketNo, sittingId),

@@ -1,10 +1,9 @@
-import type Database from 'better-sqlite3';
+import type { Migration } from '@exam/sqlite';
 import { m0001Initial } from './0001_initial.js';
 import { m0002MachineChecksAndAlerts } from './0002_machine_checks_and_alerts.js';
 import { m0003RoomOperations } from './0003_room_operations.js';
 import { m0004CandidatesRoomIndex } from './0004_candidates_room_index.js';
-
-export type Migration = (db: Database.Database) => void;
+import { m0005LookupIndexes } from './0005_lookup_indexes.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -12,4 +11,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0002MachineChecksAndAlerts,
   m0003RoomOperations,
   m0004CandidatesRoomIndex,
+  m0005LookupIndexes,
 ]);

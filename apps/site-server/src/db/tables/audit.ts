@@ -33,3 +33,12 @@ export function insertAudit(db: Db, r: Omit<AuditRow, 'seq'>): number {
 export function listAudit(db: Db): AuditRow[] {
   return stmt(db, 'SELECT * FROM audit_events ORDER BY seq').all() as AuditRow[];
 }
+
+/** The events about any of these subjects, oldest first (uses the subject index). */
+export function listAuditBySubjects(db: Db, subjects: readonly string[]): AuditRow[] {
+  if (subjects.length === 0) return [];
+  const marks = subjects.map(() => '?').join(', ');
+  return stmt(db, `SELECT * FROM audit_events WHERE subject IN (${marks}) ORDER BY seq`).all(
+    ...subjects,
+  ) as AuditRow[];
+}

@@ -123,6 +123,22 @@ export function insertNoticeAck(db: Db, noticeId: number, ticketNo: string, at: 
   );
 }
 
+/** Notices to this candidate or their whole room that they have not acknowledged yet. */
+export function listUnacknowledgedNotices(
+  db: Db,
+  roomId: string,
+  sittingId: string,
+  ticketNo: string,
+): NoticeRow[] {
+  return stmt(
+    db,
+    `SELECT n.* FROM notices n
+     WHERE n.room_id = ? AND n.sitting_id = ? AND (n.ticket_no IS NULL OR n.ticket_no = ?)
+       AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = n.id AND a.ticket_no = ?)
+     ORDER BY n.id`,
+  ).all(roomId, sittingId, ticketNo, ticketNo) as NoticeRow[];
+}
+
 type Table = 'resets' | 'extensions' | 'violations' | 'notices';
 export function listRoomRecords<T>(db: Db, table: Table, roomId: string, sittingId: string): T[] {
   return stmt(db, `SELECT * FROM ${table} WHERE room_id = ? AND sitting_id = ? ORDER BY id`).all(

@@ -35,6 +35,21 @@ export function getSitting(db: Db, sittingId: string): SittingRow | undefined {
   return stmt(db, 'SELECT * FROM sittings WHERE sitting_id = ?').get(sittingId) as SittingRow | undefined;
 }
 
+/** A sitting without its sealed paper, which can be megabytes (images) and is rarely needed. */
+export type SittingMeta = Omit<SittingRow, 'sealed_paper'>;
+
+/**
+ * Everything but the paper: what timers, views and tiles need. `getSitting` copies the
+ * sealed paper out of SQLite on every call, which on a hot path blocks the event loop.
+ */
+export function getSittingMeta(db: Db, sittingId: string): SittingMeta | undefined {
+  return stmt(
+    db,
+    `SELECT sitting_id, batch_id, subject_code, subject_name, level, scheduled_start, late_entry_cutoff_ms,
+       paper_id FROM sittings WHERE sitting_id = ?`,
+  ).get(sittingId) as SittingMeta | undefined;
+}
+
 export function listSittings(db: Db): SittingRow[] {
   return stmt(db, 'SELECT * FROM sittings ORDER BY scheduled_start, sitting_id').all() as SittingRow[];
 }
