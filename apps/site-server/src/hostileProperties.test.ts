@@ -3,9 +3,12 @@ import { type Ack, answerFitsItem, ERROR_CODES } from '@exam/protocol';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANDIDATE_EVENTS } from './sockets/candidateNamespace.js';
+import { PROCTOR_EVENTS } from './sockets/proctorNamespace.js';
 import {
   call,
   connected,
+  passingMachineCheck,
   proctorSocket,
   rawSocket,
   signInProofFor,
@@ -23,34 +26,10 @@ const sockets: Socket[] = [];
 const CODES = new Set<string>(Object.values(ERROR_CODES));
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 40);
 
-const CANDIDATE_EVENTS = [
-  'machine:register',
-  'candidate:login',
-  'candidate:resume',
-  'answer:save',
-  'exam:handIn',
-  'time:sync',
-  'machine:check',
-  'client:alert',
-  'notice:ack',
-] as const;
-const PROCTOR_EVENTS = [
-  'room:subscribe',
-  'login:open',
-  'sitting:start',
-  'sitting:end',
-  'sitting:checklist',
-  'candidate:reset',
-  'candidate:extend',
-  'candidate:absent',
-  'violation:record',
-  'notice:send',
-  'replica:pull',
-  'candidate:detail',
-] as const;
+type EventName = (typeof CANDIDATE_EVENTS)[number] | (typeof PROCTOR_EVENTS)[number];
 
-/** Valid payloads, the seeds the mutations start from. */
-const VALID: Record<string, Record<string, unknown>> = {
+/** Valid payloads, the seeds the mutations start from: one for every event the server answers. */
+const VALID: Record<EventName, Record<string, unknown>> = {
   'machine:register': { roomId: 'R1', seatNo: 2, machineId: 'machine-prop-2', clientVersion: '1' },
   'candidate:login': { ticketNo: ticketFor(1, 2), idNumber: idNumberFor(2) },
   'candidate:resume': { sessionToken: 'a'.repeat(43) },
@@ -60,20 +39,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   },
   'exam:handIn': { sittingId: 'S-J-ECON' },
   'time:sync': {},
-  'machine:check': {
-    os: 'Windows 10',
-    cpuModel: 'x',
-    cpuCores: 4,
-    cpuMhz: 2000,
-    totalMemoryBytes: 8e9,
-    freeMemoryBytes: 4e9,
-    freeDiskBytes: 1e10,
-    screenWidth: 1920,
-    screenHeight: 1080,
-    displays: 1,
-    ipAddress: '10.0.0.2',
-    clientVersion: '1',
-  },
+  'machine:check': passingMachineCheck(),
   'client:alert': { kind: 'focus-lost', detail: 'x' },
   'notice:ack': { noticeId: 1 },
   'room:subscribe': {},
@@ -88,11 +54,12 @@ const VALID: Record<string, Record<string, unknown>> = {
   'notice:send': { sittingId: 'S-J-ECON', text: 'hello' },
   'replica:pull': { sittingId: 'S-J-ECON', have: {} },
   'candidate:detail': { sittingId: 'S-J-ECON', ticketNo: ticketFor(1, 1) },
+  'report:room': { sittingId: 'S-J-ECON' },
 };
 
 /** A valid payload with one field replaced, dropped, or an extra field added. */
 function mutated(event: string): fc.Arbitrary<unknown> {
-  const base = VALID[event]!;
+  const base = VALID[event as EventName];
   const keys = Object.keys(base);
   const weird = fc.oneof(
     fc.anything(),

@@ -2,7 +2,15 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import {
+  call,
+  connected,
+  passingMachineCheck,
+  proctorSocket,
+  rawSocket,
+  startTestSite,
+  type TestSite,
+} from './testing/index.js';
 
 /**
  * Every event attempted by every role (ARCHITECTURE §5): only the allowed ones succeed.
@@ -20,20 +28,7 @@ const CANDIDATE_EVENTS: Record<string, unknown> = {
   'answer:save': { sittingId: 'S-J-ECON', changes: [{ seq: 1, itemId: 'J-001', value: 'A' }] },
   'exam:handIn': { sittingId: 'S-J-ECON' },
   'time:sync': {},
-  'machine:check': {
-    os: 'Windows 10',
-    cpuModel: 'x',
-    cpuCores: 4,
-    cpuMhz: 2000,
-    totalMemoryBytes: 8e9,
-    freeMemoryBytes: 4e9,
-    freeDiskBytes: 1e10,
-    screenWidth: 1920,
-    screenHeight: 1080,
-    displays: 1,
-    ipAddress: '10.0.0.2',
-    clientVersion: '1',
-  },
+  'machine:check': passingMachineCheck(),
   'client:alert': { kind: 'focus-lost' },
   'notice:ack': { noticeId: 1 },
 };

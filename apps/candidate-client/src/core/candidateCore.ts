@@ -377,19 +377,14 @@ export class CandidateCore {
     void this.sendNoticeAcks();
   }
 
-  private async sendNoticeAcks(): Promise<void> {
-    for (const noticeId of this.noticeBox.toSend()) {
-      if (!this.ready || this.closed) return;
-      try {
+  private sendNoticeAcks(): Promise<void> {
+    return this.noticeBox.sendDismissals(
+      async (noticeId) => {
+        this.requireReady();
         await request(this.socket, 'notice:ack', { noticeId }, this.ackTimeoutMs);
-        this.noticeBox.sent(noticeId);
-      } catch (e) {
-        const err = asCoreError(e);
-        // Refused for good (not this candidate's notice, e.g. after a reset): stop retrying it.
-        if (err.code === ERROR_CODES.FORBIDDEN) this.noticeBox.sent(noticeId);
-        else return;
-      }
-    }
+      },
+      (e) => asCoreError(e).code === ERROR_CODES.FORBIDDEN,
+    );
   }
 
   private applyLoginResult(result: LoginResult, sentAt: number): void {

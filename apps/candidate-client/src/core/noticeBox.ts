@@ -28,13 +28,20 @@ export class NoticeBox {
     return true;
   }
 
-  /** Dismissals still to send, oldest first. */
-  toSend(): number[] {
-    return [...this.unsent];
-  }
-
-  sent(noticeId: number): void {
-    this.unsent.delete(noticeId);
+  /**
+   * Sends the dismissals still owed, oldest first. One refused for good (`refused`: not this
+   * candidate's notice, e.g. after a reset) is dropped; any other failure stops until the
+   * next call (the next connection).
+   */
+  async sendDismissals(send: (noticeId: number) => Promise<void>, refused: (e: unknown) => boolean) {
+    for (const noticeId of [...this.unsent]) {
+      try {
+        await send(noticeId);
+      } catch (e) {
+        if (!refused(e)) return;
+      }
+      this.unsent.delete(noticeId);
+    }
   }
 
   /** Oldest first, as they were sent. */

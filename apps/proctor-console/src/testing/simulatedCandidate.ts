@@ -1,6 +1,6 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult } from '@exam/protocol';
-import { call, connected, rawSocket, type TestSite } from '@exam/site-server/testing';
+import { call, connected, passingMachineCheck, rawSocket, type TestSite } from '@exam/site-server/testing';
 import type { Socket } from 'socket.io-client';
 
 /** A test machine speaking the protocol over a real socket, light enough to run 130 of. */
@@ -32,20 +32,17 @@ export class SimulatedCandidate {
     );
     const [w, h] = opts.screen ?? [1366, 768];
     await ok(
-      call(socket, 'machine:check', {
-        os: 'Windows 10',
-        cpuModel: 'Intel Core i5',
-        cpuCores: 4,
-        cpuMhz: 2400,
-        totalMemoryBytes: 8 * 2 ** 30,
-        freeMemoryBytes: 4 * 2 ** 30,
-        freeDiskBytes: 50 * 2 ** 30,
-        screenWidth: w,
-        screenHeight: h,
-        displays: 1,
-        ipAddress: `10.0.${room}.${seat}`,
-        clientVersion: '0.1.0',
-      }),
+      call(
+        socket,
+        'machine:check',
+        passingMachineCheck({
+          cpuModel: 'Intel Core i5',
+          screenWidth: w,
+          screenHeight: h,
+          ipAddress: `10.0.${room}.${seat}`,
+          clientVersion: '0.1.0',
+        }),
+      ),
     );
     return new SimulatedCandidate(socket, ticketFor(room, seat), seat, seat);
   }

@@ -53,7 +53,8 @@ type CandidateSocket = Socket<
   CandidateSocketData
 >;
 
-const CANDIDATE_EVENTS = Object.freeze([
+/** Every event this namespace answers; anything else is refused. */
+export const CANDIDATE_EVENTS = Object.freeze([
   'machine:register',
   'candidate:login',
   'candidate:resume',

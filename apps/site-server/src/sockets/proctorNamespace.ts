@@ -59,7 +59,8 @@ type ProctorSocket = Socket<
   ProctorSocketData
 >;
 
-const PROCTOR_EVENTS = Object.freeze([
+/** Every event this namespace answers; anything else is refused. */
+export const PROCTOR_EVENTS = Object.freeze([
   'room:subscribe',
   'login:open',
   'sitting:start',

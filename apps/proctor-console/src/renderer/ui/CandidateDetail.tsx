@@ -26,7 +26,9 @@ export function CandidateDetail(props: {
   const quiet = secondsSinceSync(c, props.now);
   const suggestion = suggestedMinutes([c]);
   const local = model.history.filter((h) => h.ticketNo === c.ticketNo);
-  const detail = useCandidateDetail(c, model.history.length);
+  // Room-wide lines (a notice to the room) can add to this candidate's trail too.
+  const relevant = model.history.filter((h) => h.ticketNo === c.ticketNo || h.ticketNo === null).length;
+  const detail = useCandidateDetail(c, relevant);
   const view = detail?.view ?? null;
   const history = detailHistory(view?.history ?? null, local);
   const canAbsent = state === 'not-arrived';
@@ -182,14 +184,14 @@ export function CandidateDetail(props: {
 
 /**
  * The candidate's photo, ID and audit trail from the site server; fetched again when the
- * tile or the room's history moves, so new events show while the panel is open. Null while
+ * tile or the history lines about this candidate (or the whole room) move, so new events show while the panel is open. Null while
  * the first answer is on its way; `view: null` when the server could not give one.
  */
-function useCandidateDetail(c: CandidateTile, historyLength: number) {
+function useCandidateDetail(c: CandidateTile, historyLines: number) {
   const { api } = useConsole();
   const [detail, setDetail] = useState<{ key: string; view: CandidateDetailView | null } | null>(null);
   const key = `${c.sittingId}/${c.ticketNo}`;
-  const moved = `${c.status}|${c.resetPending}|${c.extensionMs}|${c.violations}|${c.seatNo}|${historyLength}`;
+  const moved = `${c.status}|${c.resetPending}|${c.extensionMs}|${c.violations}|${c.seatNo}|${historyLines}`;
   useEffect(() => {
     let live = true;
     void run(api, 'candidateDetail', { sittingId: c.sittingId, ticketNo: c.ticketNo }).then((r) => {
