@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
 import { loadOrCreateAdminToken } from './adminToken.js';
 import { GroupCommitter } from './answers/groupCommit.js';
+import { AnswerWriterThread } from './answers/writerThread.js';
 import { type Clock, systemClock } from './clock.js';
 import { openDatabase } from './db/open.js';
 import { registerAdminRoutes } from './http/adminRoutes.js';
@@ -37,9 +38,11 @@ export interface SiteServer {
   readonly ctx: SiteContext;
   readonly adminToken: string;
   readonly committer: GroupCommitter;
+  /** The answer pipeline since the last call: batches, their size and time (stats log). */
+  answerStats(): Record<string, number>;
   listen(opts?: { host?: string; port?: number }): Promise<string>;
   /** Runs the periodic checks now (auto hand-in); tests call it after moving the clock. */
-  tick(): void;
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,8 @@ export interface SiteServer {
 export function createSiteServer(opts: SiteServerOptions): SiteServer {
   mkdirSync(opts.dataDir, { recursive: true });
   const log = opts.logger ?? pino({ level: 'silent' });
-  const db = openDatabase(join(opts.dataDir, 'site.db'));
+  const dbPath = join(opts.dataDir, 'site.db');
+  const db = openDatabase(dbPath);
   const clock = opts.clock ?? systemClock;
   const ctx: SiteContext = {
     db,
@@ -77,15 +81,17 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     broadcaster?.markDirty(roomId, ticketNo, sittingId),
   );
   const machines = new MachinePresence((roomId) => ctx.events.emit('machines-changed', { roomId }));
+  // Answer saves are written on their own thread and connection (decision 0006).
+  const writer = new AnswerWriterThread(dbPath, log);
   const committer = new GroupCommitter(
-    db,
+    writer,
     () => clock.now(),
     opts.groupCommitWindowMs ?? 2,
     2000,
     (reqs, at) => {
       const byRoom = new Map<string, ReplicaChange[]>();
       for (const r of reqs) {
-        broadcaster?.markDirty(r.roomId, r.ticketNo, r.sittingId);
+        broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId);
         const list = byRoom.get(r.roomId) ?? [];
         for (const c of r.changes) {
           list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });
@@ -105,16 +111,13 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   });
   attachProctorNamespace(proctorNsp, ctx, broadcaster);
 
-  const tick = () => {
-    committer.flush();
-    autoHandInDue(ctx);
+  // Saves that reached the server before a candidate's time ran out count as before the
+  // automatic hand-in: it waits for their commit.
+  const tick = async () => {
+    await committer.afterCommits(() => autoHandInDue(ctx));
   };
   const ticker = setInterval(() => {
-    try {
-      tick();
-    } catch (e) {
-      log.error({ err: e }, 'tick failed');
-    }
+    tick().catch((e: unknown) => log.error({ err: e }, 'tick failed'));
   }, opts.tickMs ?? 1000);
   ticker.unref();
 
@@ -123,6 +126,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     ctx,
     adminToken,
     committer,
+    answerStats: () => ({ ...committer.takeStats(), ...writer.takeStats() }),
     tick,
     async listen(l = {}) {
       // Node's default accept backlog (511) overflows when a whole site connects at once
@@ -139,10 +143,14 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       closed = true;
       clearInterval(ticker);
       broadcaster?.close();
-      committer.flush();
+      // What was received before the close is committed and acknowledged; what arrives
+      // while the sockets close is committed too, and the clients send it again anyway.
+      await committer.drain();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      await committer.drain();
+      await writer.close();
       db.close();
     },
   };

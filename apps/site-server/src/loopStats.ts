@@ -6,11 +6,16 @@ const ms = (ns: number) => Math.round(ns / 1e5) / 10;
 
 /**
  * Logs how late the event loop ran every `everyMs` (p50, p99 and max of a 1 ms probe
- * timer) and how busy it was. A save waits behind whatever holds the loop, so this is the
- * server's own share of a slow acknowledgement, apart from the network and the client.
+ * timer) and how busy it was, with whatever `more` adds (the answer pipeline). A save
+ * waits behind whatever holds the loop, so this is the server's own share of a slow
+ * acknowledgement, apart from the network and the client.
  * Returns a function that stops it.
  */
-export function startLoopStats(log: Logger, everyMs: number): () => void {
+export function startLoopStats(
+  log: Logger,
+  everyMs: number,
+  more: () => Record<string, unknown> = () => ({}),
+): () => void {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   let elu = performance.eventLoopUtilization();
@@ -22,6 +27,7 @@ export function startLoopStats(log: Logger, everyMs: number): () => void {
       {
         loopDelayMs: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) },
         loopBusy: Math.round(busy * 1000) / 1000,
+        ...more(),
       },
       'event loop',
     );

@@ -48,7 +48,7 @@ const url = await server.listen({ host: values.host, port: Number(values.port) }
 // The first line on stdout is machine-readable, for the scripts that start a server.
 log.info({ url, dataDir }, 'site server listening');
 const loopStatsMs = Number(values['loop-stats-ms'] ?? 0);
-if (loopStatsMs > 0) startLoopStats(log, loopStatsMs);
+if (loopStatsMs > 0) startLoopStats(log, loopStatsMs, () => ({ answers: server.answerStats() }));
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -117,9 +117,9 @@ describe('a junior sitting from start to answer package', () => {
     expect(save).toEqual({ ok: true, value: { ackSeq: 1 } });
     const handedIn = next<HandedIn>(socket, 'exam:handedIn');
     site.clock.advance(90 * MIN - 1);
-    site.server.tick();
+    await site.server.tick();
     site.clock.advance(1);
-    site.server.tick();
+    await site.server.tick();
     expect(await handedIn).toEqual({
       sittingId: 'S-J-ECON',
       handedInAt: site.juniorStart + 90 * MIN,

@@ -20,15 +20,34 @@ export interface DurableDatabaseOptions {
  * with the caller's error and left as it is: its answers matter more than starting.
  */
 export function openDurableDatabase(path: string, opts: DurableDatabaseOptions): Database.Database {
-  const db = new Database(path);
+  const db = openDurableConnection(path, opts);
+  try {
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw opts.corrupt(String(check));
+    runMigrations(db, opts.migrations, opts.fromTheFuture);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * Another connection to a file `openDurableDatabase` has already checked and migrated (the
+ * site's answer writer thread has its own): the same durability, no check, no migrations.
+ * `fileMustExist` so a wrong path fails instead of creating an empty database.
+ */
+export function openDurableConnection(
+  path: string,
+  opts: { foreignKeys?: boolean; fileMustExist?: boolean } = {},
+): Database.Database {
+  const db = new Database(path, { fileMustExist: opts.fileMustExist ?? false });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     if (opts.foreignKeys) db.pragma('foreign_keys = ON');
+    // Two connections take turns at the write lock: a writer waits for the other's commit.
     db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw opts.corrupt(String(check));
-    runMigrations(db, opts.migrations, opts.fromTheFuture);
     return db;
   } catch (e) {
     db.close();

@@ -357,7 +357,7 @@ describe('CandidateCore against a real site server', () => {
     await loggedInAndStarted(core);
     const event = new Promise<HandedIn>((resolve) => core.on('handedIn', resolve));
     site.clock.advance(90 * MIN);
-    site.server.tick();
+    await site.server.tick();
     expect(await event).toEqual({
       sittingId: SITTING,
       handedInAt: site.juniorStart + 90 * MIN,

@@ -146,7 +146,7 @@ describe('senior sitting in Chromium', () => {
     await page.keyboard.press('Escape');
 
     site.clock.set(endsAt);
-    site.server.tick();
+    await site.server.tick();
     await page.locator('[data-screen="end"]').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('考试时间到，系统已自动交卷');
     await expectAccessible('end screen, handed in automatically');

@@ -1,45 +1,50 @@
-import type { Db } from '../db/open.js';
-import { applyChange, contiguousFrom, type NewChange } from '../db/tables/answers.js';
-import { getCandidateSitting, updateSyncState } from '../db/tables/candidateSittings.js';
+import type { SaveOutcome, SaveRequest } from './commitSaves.js';
 
-export interface SaveRequest {
-  roomId: string;
-  ticketNo: string;
-  sittingId: string;
-  changes: NewChange[];
+export type { SaveOutcome, SaveRequest } from './commitSaves.js';
+
+/** Stores a batch of saves durably (see `commitSaves`); resolves only after the fsync. */
+export interface BatchWriter {
+  write(saves: SaveRequest[], at: number): Promise<SaveOutcome[]>;
 }
 
-export interface SaveOutcome {
-  ackSeq: number;
-  afterHandIn: boolean;
-}
+const emptyStats = () => ({
+  saves: 0,
+  batches: 0,
+  roundTripMs: 0,
+  maxQueue: 0,
+  queuedMs: 0,
+  maxQueuedMs: 0,
+});
 
-interface Pending {
-  req: SaveRequest;
-  resolve: (o: SaveOutcome) => void;
-  reject: (e: unknown) => void;
-}
-
-/** The highest n such that from+1..n are all among `changes`. */
-function contiguousAmong(changes: readonly NewChange[], from: number): number {
-  const seqs = new Set(changes.map((c) => c.seq));
-  let ack = from;
-  while (seqs.has(ack + 1)) ack++;
-  return ack;
-}
+type Entry =
+  | {
+      kind: 'save';
+      req: SaveRequest;
+      queuedAt: number;
+      resolve: (o: SaveOutcome) => void;
+      reject: (e: unknown) => void;
+    }
+  | { kind: 'barrier'; run: () => void };
 
 /**
  * Group commit (ARCHITECTURE §9): saves arriving within `windowMs` share one
- * synchronous=FULL transaction, so one fsync covers many answers. Each save is resolved
- * (and so acknowledged) only after that commit returns.
+ * synchronous=FULL transaction, so one fsync covers many answers; saves arriving while a
+ * batch is being written form the next one. Each save is resolved (and so acknowledged)
+ * only after its batch's commit has returned.
+ *
+ * Everything queued is handled in arrival order: a barrier (`afterCommits`) runs once
+ * every save queued before it is committed and before any queued after it is written, so
+ * a hand-in sees exactly the answers that reached the server before it.
  */
 export class GroupCommitter {
-  private queue: Pending[] = [];
+  private queue: Entry[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private writing = false;
   batches = 0;
+  private stats = emptyStats();
 
   constructor(
-    private readonly db: Db,
+    private readonly writer: BatchWriter,
     private readonly now: () => number,
     private readonly windowMs = 2,
     private readonly maxBatch = 2000,
@@ -48,58 +53,111 @@ export class GroupCommitter {
 
   save(req: SaveRequest): Promise<SaveOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.windowMs);
+      this.queue.push({ kind: 'save', req, queuedAt: performance.now(), resolve, reject });
+      // While a batch is being written the pump takes this one up when it returns.
+      if (this.writing) return;
+      if (this.queue.length >= this.maxBatch) void this.pump();
+      else if (!this.timer) this.timer = setTimeout(() => void this.pump(), this.windowMs);
     });
   }
 
-  /** Commits everything queued now; hand-in and shutdown call it so nothing is left behind. */
-  flush(): void {
+  /**
+   * Runs `fn` on this thread after every save queued before this call is committed, with
+   * no batch being written while it runs; saves queued after it wait for it.
+   */
+  afterCommits<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        kind: 'barrier',
+        run: () => {
+          try {
+            resolve(fn());
+          } catch (e) {
+            reject(e);
+          }
+        },
+      });
+      void this.pump();
+    });
+  }
+
+  /**
+   * Since the last call, for the stats log: batches, their round trips to the writer, and
+   * each save's time from entering the queue to its commit returning (the server's own wait).
+   */
+  takeStats(): Record<string, number> {
+    const s = this.stats;
+    this.stats = emptyStats();
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    return {
+      saves: s.saves,
+      batches: s.batches,
+      meanBatch: s.batches ? r2(s.saves / s.batches) : 0,
+      meanRoundTripMs: s.batches ? r2(s.roundTripMs / s.batches) : 0,
+      maxQueue: s.maxQueue,
+      meanQueuedMs: s.saves ? r2(s.queuedMs / s.saves) : 0,
+      maxQueuedMs: r2(s.maxQueuedMs),
+    };
+  }
+
+  /** Resolves once everything queued now is committed (shutdown). */
+  drain(): Promise<void> {
+    return this.afterCommits(() => undefined);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.writing) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const head = this.queue[0]!;
+        if (head.kind === 'barrier') {
+          this.queue.shift();
+          head.run();
+          continue;
+        }
+        await this.commit(this.takeSaves());
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** The saves at the head of the queue, up to the first barrier and `maxBatch`. */
+  private takeSaves(): Extract<Entry, { kind: 'save' }>[] {
+    let n = 0;
+    while (n < this.queue.length && n < this.maxBatch && this.queue[n]!.kind === 'save') n++;
+    return this.queue.splice(0, n) as Extract<Entry, { kind: 'save' }>[];
+  }
+
+  private async commit(batch: Extract<Entry, { kind: 'save' }>[]): Promise<void> {
     const at = this.now();
+    const reqs = batch.map((p) => p.req);
+    const t0 = performance.now();
+    this.stats.maxQueue = Math.max(this.stats.maxQueue, batch.length + this.queue.length);
     let outcomes: SaveOutcome[];
     try {
-      outcomes = this.db.transaction(() => batch.map((p) => this.apply(p.req, at)))();
+      outcomes = await this.writer.write(reqs, at);
     } catch (e) {
       for (const p of batch) p.reject(e);
       return;
     }
     this.batches++;
-    for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
-    this.onCommitted(
-      batch.map((p) => p.req),
-      at,
-    );
-  }
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  private apply(req: SaveRequest, at: number): SaveOutcome {
-    const cs = getCandidateSitting(this.db, req.ticketNo, req.sittingId);
-    if (!cs) throw new Error(`no candidate sitting ${req.ticketNo}/${req.sittingId}`);
-    const afterHandIn = cs.status === 'handed-in';
-    let max = cs.max_seq;
-    for (const c of req.changes) {
-      applyChange(this.db, req.ticketNo, req.sittingId, c, at, afterHandIn);
-      if (c.seq > max) max = c.seq;
+    this.stats.batches++;
+    this.stats.saves += batch.length;
+    const done = performance.now();
+    this.stats.roundTripMs += done - t0;
+    for (const p of batch) {
+      this.stats.queuedMs += done - p.queuedAt;
+      this.stats.maxQueuedMs = Math.max(this.stats.maxQueuedMs, done - p.queuedAt);
     }
-    // The usual save: nothing was stored above the acknowledgement, so what is stored above
-    // it now is exactly this request's changes, and the new acknowledgement follows from
-    // them without reading the rows back.
-    const ackSeq =
-      cs.max_seq <= cs.ack_seq
-        ? contiguousAmong(req.changes, cs.ack_seq)
-        : contiguousFrom(this.db, req.ticketNo, req.sittingId, cs.ack_seq);
-    updateSyncState(this.db, req.ticketNo, req.sittingId, ackSeq, max, at);
-    return { ackSeq, afterHandIn };
+    // The acknowledgements go out in later microtasks, so the committed changes reach the
+    // room's console (onCommitted) before any candidate hears "stored".
+    for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
+    this.onCommitted(reqs, at);
   }
 }

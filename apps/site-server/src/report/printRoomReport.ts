@@ -1,4 +1,5 @@
 import { appendAudit } from '../audit/auditLog.js';
+import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from '../services/context.js';
 import type { Actor } from '../services/sittingControl.js';
 import { findCjkFont } from './cjkFont.js';
@@ -15,7 +16,7 @@ export async function printRoomReport(
   const data = roomReportData(ctx, roomId, sittingId);
   const now = ctx.clock.now();
   const bytes = await renderRoomReportPdf(data, findCjkFont(), now);
-  ctx.db.transaction(() =>
+  writeTransaction(ctx.db, () =>
     appendAudit(ctx.db, now, {
       actorRole: actor.role,
       actorId: actor.id,
@@ -23,6 +24,6 @@ export async function printRoomReport(
       subject: `${roomId}/${sittingId}`,
       data: { bytes: bytes.length },
     }),
-  )();
+  );
   return { fileName: `考场情况记录单-${roomId}-${sittingId}.pdf`, bytes };
 }

@@ -10,6 +10,7 @@ import { getCandidate } from '../db/tables/candidates.js';
 import { recordExport } from '../db/tables/exports.js';
 import { getMeta } from '../db/tables/meta.js';
 import { getSittingMeta } from '../db/tables/sittings.js';
+import { readSnapshot, writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 
 /** Writes a file so that a crash leaves either the old file or the whole new one. */
@@ -73,15 +74,16 @@ export function writeAnswerPackage(ctx: SiteContext, sittingId: string): { path:
   if (!centreCertPem) throw new ProtocolError(ERROR_CODES.NOT_READY, 'No exam data has been imported.');
   const at = ctx.clock.now();
   // The export event goes into the chain first, so the package carries its own record.
-  ctx.db.transaction(() =>
+  writeTransaction(ctx.db, () =>
     appendAudit(ctx.db, at, {
       actorRole: 'system',
       actorId: 'site',
       action: 'answers.exported',
       subject: sittingId,
     }),
-  )();
-  const pkg = buildAnswerPackage(ctx, sittingId);
+  );
+  // One snapshot: the answer writer thread may commit late changes while this reads.
+  const pkg = readSnapshot(ctx.db, () => buildAnswerPackage(ctx, sittingId));
   const bytes = writePackage({
     kind: 'answers',
     payload: Buffer.from(JSON.stringify(pkg)),

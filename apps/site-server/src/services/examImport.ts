@@ -14,6 +14,7 @@ import { registerKey } from '../db/tables/roomRecords.js';
 import { ensureRoomSitting } from '../db/tables/roomSittings.js';
 import { insertRoom } from '../db/tables/rooms.js';
 import { getSitting, insertSitting, putSittingKey } from '../db/tables/sittings.js';
+import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 
 const MINUTE = 60_000;
@@ -82,7 +83,7 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     }
   }
   const papers = new Map(data.papers.map((p) => [p.sittingId, p]));
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     setMeta(ctx.db, 'examId', data.examId);
     setMeta(ctx.db, 'examName', data.examName);
     setMeta(ctx.db, 'siteId', data.site.siteId);
@@ -139,7 +140,7 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
         arrangementTimestamp: data.arrangementTimestamp,
       },
     });
-  })();
+  });
   ctx.log.info({ examId: data.examId, candidates: data.candidates.length }, 'exam data imported');
   return {
     examId: data.examId,
@@ -176,7 +177,7 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
       throw new ProtocolError(ERROR_CODES.BAD_PACKAGE, `The key for sitting ${k.sittingId} is not 256 bits.`);
     }
   }
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     for (const k of auth.sittingKeys) {
       putSittingKey(ctx.db, k.sittingId, wrapKey(Buffer.from(k.key, 'base64'), ctx.identity.certPem));
     }
@@ -195,6 +196,6 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
       subject: auth.examId,
       data: { sittings: auth.sittingKeys.map((k) => k.sittingId), validUntil: auth.validUntil },
     });
-  })();
+  });
   return { sittings: auth.sittingKeys.map((k) => k.sittingId) };
 }

@@ -15,6 +15,7 @@ import { getCandidate } from '../db/tables/candidates.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting, getSittingMeta } from '../db/tables/sittings.js';
+import { readSnapshot, writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 import { unacknowledgedNotices } from './notices.js';
 import type { FailureLimiter } from './rateLimit.js';
@@ -124,7 +125,7 @@ export function login(
   limiter.reset(machine.machineId);
   const token = randomBytes(32).toString('base64url');
   const status = rs.started_at !== null ? 'answering' : 'not-started';
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     recordLogin(
       ctx.db,
       cs.ticket_no,
@@ -148,7 +149,7 @@ export function login(
         wasAbsent: cs.status === 'absent',
       },
     });
-  })();
+  });
   ctx.events.emit('candidate-changed', {
     roomId: machine.roomId,
     ticketNo: cs.ticket_no,
@@ -158,7 +159,7 @@ export function login(
     ticketNo: cs.ticket_no,
     sittingId: cs.sitting_id,
     roomId: machine.roomId,
-    result: loginResult(ctx, cs.ticket_no, cs.sitting_id, machine.roomId, token),
+    result: readSnapshot(ctx.db, () => loginResult(ctx, cs.ticket_no, cs.sitting_id, machine.roomId, token)),
   };
 }
 
@@ -184,10 +185,13 @@ export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: str
     ticketNo: cs.ticket_no,
     sittingId: cs.sitting_id,
     roomId: candidate.room_id,
-    result: loginResult(ctx, cs.ticket_no, cs.sitting_id, candidate.room_id, sessionToken),
+    result: readSnapshot(ctx.db, () =>
+      loginResult(ctx, cs.ticket_no, cs.sitting_id, candidate.room_id, sessionToken),
+    ),
   };
 }
 
+/** Read in one snapshot: the acknowledgement and the answers it covers must agree. */
 function loginResult(
   ctx: SiteContext,
   ticketNo: string,

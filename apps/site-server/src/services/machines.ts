@@ -3,13 +3,14 @@ import type { ClientAlert, MachineCheck, MachineTile, RoomAlert } from '@exam/pr
 import { appendAudit } from '../audit/auditLog.js';
 import { type ClientAlertRow, insertClientAlert, recentRoomAlerts } from '../db/tables/clientAlerts.js';
 import { listRoomMachines, recordMachineCheck } from '../db/tables/machines.js';
+import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 import type { MachineInfo } from './login.js';
 
 /** Records a test machine's self-check; shortfalls against the notice's minimums are flagged. */
 export function recordCheck(ctx: SiteContext, machine: MachineInfo, check: MachineCheck): string[] {
   const shortfalls = machineShortfalls(check);
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     recordMachineCheck(ctx.db, machine.machineId, check, shortfalls);
     appendAudit(ctx.db, ctx.clock.now(), {
       actorRole: 'candidate',
@@ -22,7 +23,7 @@ export function recordCheck(ctx: SiteContext, machine: MachineInfo, check: Machi
         freeMemoryBytes: check.freeMemoryBytes,
       },
     });
-  })();
+  });
   ctx.events.emit('machines-changed', { roomId: machine.roomId });
   return shortfalls;
 }
@@ -57,7 +58,7 @@ export function recordAlert(
     detail: alert.detail ?? null,
   };
   let id = 0;
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     id = insertClientAlert(ctx.db, row);
     appendAudit(ctx.db, at, {
       actorRole: 'candidate',
@@ -66,7 +67,7 @@ export function recordAlert(
       subject: `${machine.roomId}/${machine.seatNo}`,
       data: { kind: alert.kind, detail: alert.detail ?? null, machineId: machine.machineId },
     });
-  })();
+  });
   const roomAlert = toRoomAlert({ ...row, id });
   ctx.events.emit('client-alert', { roomId: machine.roomId, alert: roomAlert });
   return roomAlert;

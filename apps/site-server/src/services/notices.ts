@@ -7,6 +7,7 @@ import {
   insertNoticeAck,
   listUnacknowledgedNotices,
 } from '../db/tables/roomRecords.js';
+import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 import { actorName, roomCandidate, runningSitting } from './roomOperations.js';
 import type { Actor } from './sittingControl.js';
@@ -22,7 +23,7 @@ export function sendNotice(
   if (req.ticketNo) roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
   const now = ctx.clock.now();
   let id = 0;
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     id = insertNotice(ctx.db, {
       at: now,
       room_id: roomId,
@@ -38,7 +39,7 @@ export function sendNotice(
       subject: `${roomId}/${req.sittingId}`,
       data: { noticeId: id, to: req.ticketNo ?? 'room', text: req.text },
     });
-  })();
+  });
   ctx.events.emit('notice', {
     roomId,
     sittingId: req.sittingId,
@@ -70,7 +71,7 @@ export function acknowledgeNotice(
   }
   const now = ctx.clock.now();
   let first = false;
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     first = insertNoticeAck(ctx.db, noticeId, ticketNo, now);
     if (first) {
       appendAudit(ctx.db, now, {
@@ -81,7 +82,7 @@ export function acknowledgeNotice(
         data: { noticeId, text: notice.text },
       });
     }
-  })();
+  });
   if (first) {
     ctx.events.emit('notice-acknowledged', {
       roomId: notice.room_id,

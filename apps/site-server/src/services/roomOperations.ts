@@ -23,6 +23,7 @@ import { getMeta } from '../db/tables/meta.js';
 import { insertExtension, insertReset, insertViolation } from '../db/tables/roomRecords.js';
 import { getRoomSitting, type RoomSittingRow } from '../db/tables/roomSittings.js';
 import { getSitting, type SittingRow } from '../db/tables/sittings.js';
+import { writeTransaction } from '../db/transactions.js';
 import { type ApprovalGate, localDate } from './approvals.js';
 import type { SiteContext } from './context.js';
 import type { Actor } from './sittingControl.js';
@@ -77,11 +78,14 @@ export function resetCandidate(
     );
   }
   const now = ctx.clock.now();
-  const abandoned = Array.from(
-    { length: Math.max(0, cs.max_seq - cs.ack_seq) },
-    (_, i) => cs.ack_seq + i + 1,
-  ).filter((seq) => !hasChange(ctx.db, req.ticketNo, req.sittingId, seq));
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
+    // Read again under the write lock: the answer writer thread may have stored more of
+    // this candidate's changes since the checks above.
+    const sync = getCandidateSitting(ctx.db, req.ticketNo, req.sittingId)!;
+    const abandoned = Array.from(
+      { length: Math.max(0, sync.max_seq - sync.ack_seq) },
+      (_, i) => sync.ack_seq + i + 1,
+    ).filter((seq) => !hasChange(ctx.db, req.ticketNo, req.sittingId, seq));
     releaseFromMachine(ctx.db, req.ticketNo, req.sittingId, cs.last_sync_at ?? now);
     insertReset(ctx.db, {
       at: now,
@@ -100,7 +104,7 @@ export function resetCandidate(
       subject: `${req.ticketNo}/${req.sittingId}`,
       data: { reason: req.reason, oldMachineId: cs.machine_id, abandonedSeqs: abandoned },
     });
-  })();
+  });
   ctx.events.emit('candidate-reset', {
     ticketNo: req.ticketNo,
     sittingId: req.sittingId,
@@ -170,7 +174,7 @@ export function extendTime(
     code = gate.check(req.code, params);
   }
   const result: ExtendResult = { authority, tickets: [] };
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     if (params && code) gate.consume(code, params);
     for (const cs of rows) {
       const total = cs.extension_ms + addMs;
@@ -197,7 +201,7 @@ export function extendTime(
       subject: `${roomId}/${req.sittingId}`,
       data: { tickets, minutes: req.minutes, authority, code, reason: req.reason, approval: params },
     });
-  })();
+  });
   for (const t of tickets) {
     ctx.events.emit('candidate-timing', { roomId, ticketNo: t, sittingId: req.sittingId });
     ctx.events.emit('candidate-changed', { roomId, ticketNo: t, sittingId: req.sittingId });
@@ -223,7 +227,7 @@ export function setAbsent(
   }
   if (!req.absent && cs.status !== 'absent') return { status: cs.status };
   const status = req.absent ? 'absent' : 'not-started';
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     setStatus(ctx.db, req.ticketNo, req.sittingId, status);
     appendAudit(ctx.db, now, {
       actorRole: actor.role,
@@ -231,7 +235,7 @@ export function setAbsent(
       action: req.absent ? 'candidate.marked-absent' : 'candidate.absence-undone',
       subject: `${req.ticketNo}/${req.sittingId}`,
     });
-  })();
+  });
   ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
   return { status };
 }
@@ -247,7 +251,7 @@ export function recordViolation(
   roomCandidate(ctx, roomId, req.sittingId, req.ticketNo);
   const now = ctx.clock.now();
   let id = 0;
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     id = insertViolation(ctx.db, {
       at: now,
       room_id: roomId,
@@ -266,7 +270,7 @@ export function recordViolation(
       subject: `${req.ticketNo}/${req.sittingId}`,
       data: { violationId: id, category: req.category, description: req.description, notified: req.notified },
     });
-  })();
+  });
   ctx.events.emit('candidate-changed', { roomId, ticketNo: req.ticketNo, sittingId: req.sittingId });
   return id;
 }

@@ -33,6 +33,7 @@ import {
   type RoomSittingRow,
 } from '../db/tables/roomSittings.js';
 import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
+import { writeTransaction } from '../db/transactions.js';
 import { writeAnswerPackage } from './answerExport.js';
 import { type ApprovalGate, localDate } from './approvals.js';
 import type { SiteContext } from './context.js';
@@ -67,7 +68,7 @@ export function openLogin(ctx: SiteContext, actor: Actor, roomId: string, sittin
       earliestAt: loginOpensAt(s.scheduled_start),
     });
   }
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     markLoginOpened(ctx.db, roomId, sittingId, now);
     appendAudit(ctx.db, now, {
       actorRole: actor.role,
@@ -75,7 +76,7 @@ export function openLogin(ctx: SiteContext, actor: Actor, roomId: string, sittin
       action: 'login.opened',
       subject: `${roomId}/${sittingId}`,
     });
-  })();
+  });
   ctx.events.emit('sitting-state', { roomId, sittingId });
   return now;
 }
@@ -130,7 +131,7 @@ export function startSitting(
   const code = params && req.code ? gate.check(req.code, params) : null;
   // Opening the paper here proves the key works before anyone is told the sitting started.
   ctx.papers.items(sittingId);
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     if (params && code) gate.consume(code, params);
     markStarted(ctx.db, roomId, sittingId, now, authority, reason ?? null, code);
     for (const cs of listLoggedInNotStarted(ctx.db, roomId, sittingId)) {
@@ -149,7 +150,7 @@ export function startSitting(
         delayMs: Math.max(0, now - s.scheduled_start),
       },
     });
-  })();
+  });
   ctx.log.info({ roomId, sittingId, authority }, 'sitting started');
   ctx.events.emit('sitting-started', { roomId, sittingId });
   return { startedAt: now, authority };
@@ -198,7 +199,7 @@ export function handIn(ctx: SiteContext, ticketNo: string, sittingId: string): H
       earliestAt: decision.earliestAt,
     });
   }
-  ctx.db.transaction(() => recordHandIn(ctx, ticketNo, sittingId, 'manual', now))();
+  writeTransaction(ctx.db, () => recordHandIn(ctx, ticketNo, sittingId, 'manual', now));
   ctx.events.emit('handed-in', { ticketNo, sittingId, handedInAt: now, kind: 'manual' });
   ctx.events.emit('candidate-changed', { roomId: candidate.room_id, ticketNo, sittingId });
   return { sittingId, handedInAt: now, kind: 'manual' };
@@ -226,9 +227,9 @@ export function autoHandInDue(ctx: SiteContext): number {
       return t !== null && isTimeUp(t, now) ? [{ cs, at: endsAt(t) }] : [];
     });
     if (due.length === 0) continue;
-    ctx.db.transaction(() => {
+    writeTransaction(ctx.db, () => {
       for (const { cs, at } of due) recordHandIn(ctx, cs.ticket_no, cs.sitting_id, 'auto', at);
-    })();
+    });
     for (const { cs, at } of due) {
       ctx.events.emit('handed-in', {
         ticketNo: cs.ticket_no,
@@ -274,7 +275,7 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
   }
   const now = ctx.clock.now();
   let absent = 0;
-  ctx.db.transaction(() => {
+  writeTransaction(ctx.db, () => {
     absent = markAbsentNeverLoggedIn(ctx.db, roomId, sittingId);
     markEnded(ctx.db, roomId, sittingId, now);
     appendAudit(ctx.db, now, {
@@ -284,7 +285,7 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
       subject: `${roomId}/${sittingId}`,
       data: { absent },
     });
-  })();
+  });
   ctx.events.emit('sitting-state', { roomId, sittingId });
   ctx.events.emit('room-changed', { roomId });
   const allEnded = listRoomSittingsOf(ctx.db, sittingId).every((r) => r.ended_at !== null);

@@ -24,6 +24,7 @@ import { getMeta } from '../db/tables/meta.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSittingMeta } from '../db/tables/sittings.js';
+import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from '../services/context.js';
 import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
 import { recordAlert, recordCheck } from '../services/machines.js';
@@ -135,7 +136,7 @@ export function attachCandidateNamespace(
       if (known) deps.machines.leave(known.roomId, known.machineId);
       socket.data.machine = { machineId: p.machineId, roomId: p.roomId, seatNo: p.seatNo };
       if (!known || known.machineId !== p.machineId) {
-        ctx.db.transaction(() => {
+        writeTransaction(ctx.db, () => {
           upsertMachine(ctx.db, { ...p, at: now });
           appendAudit(ctx.db, now, {
             actorRole: 'candidate',
@@ -144,7 +145,7 @@ export function attachCandidateNamespace(
             subject: `${p.roomId}/${p.seatNo}`,
             data: { clientVersion: p.clientVersion },
           });
-        })();
+        });
       }
       deps.machines.enter(p.roomId, p.machineId);
       return { siteName: getMeta(ctx.db, 'siteName') ?? '', roomName: room.name, serverNow: now };
@@ -190,9 +191,9 @@ export function attachCandidateNamespace(
 
     handle(socket, 'exam:handIn', handInSchema, log, (p) => {
       const s = requireSession(socket, p.sittingId);
-      // Whatever is queued for this candidate is committed before the hand-in is recorded.
-      deps.committer.flush();
-      return handIn(ctx, s.ticketNo, s.sittingId);
+      // The answers this candidate sent before the hand-in are committed before it is
+      // recorded; any sent after it are stored as after the hand-in.
+      return deps.committer.afterCommits(() => handIn(ctx, s.ticketNo, s.sittingId));
     });
 
     handle(socket, 'time:sync', emptySchema, log, () => ({ serverNow: ctx.clock.now() }));

@@ -78,11 +78,29 @@ export const PROCTOR_EVENTS = Object.freeze([
 
 const proctorRoom = (roomId: string) => `proctor:${roomId}`;
 
-/** Pushes tile changes to a room's consoles at most every `intervalMs`, batched. */
+function addTo(map: Map<string, Set<string>>, roomId: string, key: string): void {
+  let set = map.get(roomId);
+  if (!set) {
+    set = new Set();
+    map.set(roomId, set);
+  }
+  set.add(key);
+}
+
+/**
+ * Pushes tile changes to a room's consoles, batched: a change of state (login, hand-in,
+ * connection, time, a violation) at most `intervalMs` after it happens; a tile whose only
+ * change is answering progress (a save) at most every `progressEveryTicks` intervals.
+ * Progress is what a busy site changes thousands of times a second, and a proctor reading
+ * "37 of 100 answered" does not need it faster than every two seconds; the answers themselves
+ * reach the console's replica after every commit (`sendCommitted`).
+ */
 export class RoomBroadcaster {
   private readonly dirty = new Map<string, Set<string>>();
+  private readonly progressDirty = new Map<string, Set<string>>();
   private readonly machinesDirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
+  private ticks = 0;
   private spreading = false;
   private closed = false;
 
@@ -92,18 +110,27 @@ export class RoomBroadcaster {
     private readonly presence: Presence,
     private readonly machines: MachinePresence,
     intervalMs = 250,
+    private readonly progressEveryTicks = 8,
   ) {
-    this.timer = setInterval(() => this.flushSpread(), intervalMs);
+    this.timer = setInterval(() => {
+      if (++this.ticks % this.progressEveryTicks === 0) this.promoteProgress();
+      this.flushSpread();
+    }, intervalMs);
     this.timer.unref();
   }
 
   markDirty(roomId: string, ticketNo: string, sittingId: string): void {
-    let set = this.dirty.get(roomId);
-    if (!set) {
-      set = new Set();
-      this.dirty.set(roomId, set);
-    }
-    set.add(`${ticketNo}\u0000${sittingId}`);
+    addTo(this.dirty, roomId, `${ticketNo}\u0000${sittingId}`);
+  }
+
+  /** A save changed this candidate's progress only: the tile follows at the slower pace. */
+  markProgress(roomId: string, ticketNo: string, sittingId: string): void {
+    addTo(this.progressDirty, roomId, `${ticketNo}\u0000${sittingId}`);
+  }
+
+  private promoteProgress(): void {
+    for (const [roomId, keys] of this.progressDirty) for (const key of keys) addTo(this.dirty, roomId, key);
+    this.progressDirty.clear();
   }
 
   snapshot(roomId: string): RoomSnapshot {
@@ -163,6 +190,7 @@ export class RoomBroadcaster {
 
   /** Sends every pending batch now, all rooms in one go (tests, shutdown). */
   flush(): void {
+    this.promoteProgress();
     const metas = new Map<string, SittingMeta | undefined>();
     for (const roomId of this.pendingRooms()) this.flushRoom(roomId, metas);
   }
@@ -202,6 +230,9 @@ export class RoomBroadcaster {
     const keys = this.dirty.get(roomId);
     if (!keys) return;
     this.dirty.delete(roomId);
+    // Those tiles are fresh now: no need to send them again for progress.
+    const progress = this.progressDirty.get(roomId);
+    if (progress) for (const key of keys) progress.delete(key);
     const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
     const tiles: CandidateTile[] = [];
     for (const key of keys) {

@@ -39,6 +39,18 @@ export function getCandidateSitting(
   ) as CandidateSittingRow | undefined;
 }
 
+/** What the answer writer needs of a candidate's sitting, and no more (it runs per save). */
+export function getSyncState(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+): Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq'> | undefined {
+  return stmt(
+    db,
+    'SELECT status, ack_seq, max_seq FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?',
+  ).get(ticketNo, sittingId) as Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq'> | undefined;
+}
+
 export function findBySessionHash(db: Db, tokenHash: string): CandidateSittingRow | undefined {
   return stmt(db, 'SELECT * FROM candidate_sittings WHERE session_token_hash = ?').get(tokenHash) as
     | CandidateSittingRow
