@@ -32,6 +32,8 @@ export interface SiteServerOptions {
   /** How often (real milliseconds) the server checks for candidates whose time is up. */
   tickMs?: number;
   groupCommitWindowMs?: number;
+  /** The proctor tiles' pace under a burst of saves (see `RoomBroadcaster`). */
+  tiles?: { progressEveryTicks?: number; quietProgressTiles?: number };
 }
 
 export interface SiteServer {
@@ -102,7 +104,15 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     },
   );
   const proctorNsp = io.of(NAMESPACES.proctor) as ProctorNamespace;
-  broadcaster = new RoomBroadcaster(proctorNsp, ctx, presence, machines);
+  broadcaster = new RoomBroadcaster(
+    proctorNsp,
+    ctx,
+    presence,
+    machines,
+    250,
+    opts.tiles?.progressEveryTicks,
+    opts.tiles?.quietProgressTiles,
+  );
   attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
     committer,
     limiter: new FailureLimiter(5, 60_000),

@@ -89,18 +89,20 @@ function addTo(map: Map<string, Set<string>>, roomId: string, key: string): void
 
 /**
  * Pushes tile changes to a room's consoles, batched: a change of state (login, hand-in,
- * connection, time, a violation) at most `intervalMs` after it happens; a tile whose only
- * change is answering progress (a save) at most every `progressEveryTicks` intervals.
- * Progress is what a busy site changes thousands of times a second, and a proctor reading
- * "37 of 100 answered" does not need it faster than every two seconds; the answers themselves
- * reach the console's replica after every commit (`sendCommitted`).
+ * connection, time, a violation) at most `intervalMs` after it happens, and so is a save's
+ * progress while the site is quiet. When more than `quietProgressTiles` tiles wait for a
+ * progress refresh at once (a site-wide burst of saves: thousands a second), progress-only
+ * tiles are sent every `progressEveryTicks` intervals instead: each tile is a query, and
+ * "37 of 100 answered" two seconds late costs a proctor nothing, while the queries would
+ * delay every acknowledgement. The answers themselves reach the console's replica after
+ * every commit (`sendCommitted`).
  */
 export class RoomBroadcaster {
   private readonly dirty = new Map<string, Set<string>>();
   private readonly progressDirty = new Map<string, Set<string>>();
   private readonly machinesDirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
-  private ticks = 0;
+  private ticksSinceProgress = 0;
   private spreading = false;
   private closed = false;
 
@@ -111,9 +113,16 @@ export class RoomBroadcaster {
     private readonly machines: MachinePresence,
     intervalMs = 250,
     private readonly progressEveryTicks = 8,
+    private readonly quietProgressTiles = 100,
   ) {
     this.timer = setInterval(() => {
-      if (++this.ticks % this.progressEveryTicks === 0) this.promoteProgress();
+      this.ticksSinceProgress++;
+      if (
+        this.ticksSinceProgress >= this.progressEveryTicks ||
+        this.progressPending() <= this.quietProgressTiles
+      ) {
+        this.promoteProgress();
+      }
       this.flushSpread();
     }, intervalMs);
     this.timer.unref();
@@ -128,9 +137,16 @@ export class RoomBroadcaster {
     addTo(this.progressDirty, roomId, `${ticketNo}\u0000${sittingId}`);
   }
 
+  private progressPending(): number {
+    let n = 0;
+    for (const keys of this.progressDirty.values()) n += keys.size;
+    return n;
+  }
+
   private promoteProgress(): void {
     for (const [roomId, keys] of this.progressDirty) for (const key of keys) addTo(this.dirty, roomId, key);
     this.progressDirty.clear();
+    this.ticksSinceProgress = 0;
   }
 
   snapshot(roomId: string): RoomSnapshot {

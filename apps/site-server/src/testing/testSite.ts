@@ -15,7 +15,7 @@ import {
 import { certificateFingerprint, sign } from '@exam/crypto';
 import { buildSignInProof, NAMESPACES, PROTOCOL_VERSION, type SignInProof } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { createSiteServer, type SiteServer } from '../app.js';
+import { createSiteServer, type SiteServer, type SiteServerOptions } from '../app.js';
 import { ManualClock } from '../clock.js';
 import type { ImportSummary } from '../services/examImport.js';
 import { importAuthorization, importExamData } from '../services/examImport.js';
@@ -90,7 +90,11 @@ export function signInProofFor(
 }
 
 export async function startTestSite(
-  opts: Partial<TestExamOptions> & { withAuthorization?: boolean; dataDir?: string } = {},
+  opts: Partial<TestExamOptions> & {
+    withAuthorization?: boolean;
+    dataDir?: string;
+    tiles?: SiteServerOptions['tiles'];
+  } = {},
 ): Promise<TestSite> {
   const juniorStart = opts.juniorStart ?? new Date(Date.UTC(2021, 9, 23, 0, 30));
   const pki = testPki();
@@ -111,7 +115,7 @@ export async function startTestSite(
     privateKeyPem: pki.site.privateKeyPem,
     trustedRootPem: pki.centre.certPem,
   };
-  let server = createSiteServer({ dataDir, identity, clock, tickMs: 50 });
+  let server = createSiteServer({ dataDir, identity, clock, tickMs: 50, tiles: opts.tiles });
   let url = await server.listen();
   const port = Number(new URL(url).port);
   const imported = importExamData(server.ctx, built.examData);
@@ -135,7 +139,7 @@ export async function startTestSite(
     },
     async restart() {
       await server.close();
-      server = createSiteServer({ dataDir, identity, clock, tickMs: 50 });
+      server = createSiteServer({ dataDir, identity, clock, tickMs: 50, tiles: opts.tiles });
       url = await server.listen({ port });
     },
   };

@@ -1,0 +1,85 @@
+import { idNumberFor, ticketFor } from '@exam/centre';
+import type { Ack, CandidateTile, LoginResult, ReplicaChange, SaveResult } from '@exam/protocol';
+import type { Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+
+const SITTING = 'S-J-ECON';
+const TICKET = ticketFor(1, 1);
+let site: TestSite;
+let sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets) s.disconnect();
+  await site.stop();
+});
+
+/** A started room with one candidate logged in, and what its console has been sent. */
+async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTiles?: number }) {
+  site = await startTestSite({ rooms: 1, perRoom: 1, tiles });
+  const proctor = await proctorSocket(site, 'R1');
+  const acks = new Map<string, number>();
+  const replica: ReplicaChange[] = [];
+  proctor.on('room:tiles', (m: { tiles: CandidateTile[] }) => {
+    for (const t of m.tiles) acks.set(t.ticketNo, t.ackSeq);
+  });
+  proctor.on('room:answers', (m: { changes: ReplicaChange[] }) => replica.push(...m.changes));
+  await call(proctor, 'login:open', { sittingId: SITTING });
+  const candidate = rawSocket(site.url, 'candidate');
+  sockets = [proctor, candidate];
+  await connected(candidate);
+  await call(candidate, 'machine:register', {
+    roomId: 'R1',
+    seatNo: 1,
+    machineId: 'machine-1-1',
+    clientVersion: '1',
+  });
+  const login = await call<Ack<LoginResult>>(candidate, 'candidate:login', {
+    ticketNo: TICKET,
+    idNumber: idNumberFor(1),
+  });
+  if (!login.ok) throw new Error(login.error.message);
+  site.clock.set(site.juniorStart);
+  await call(proctor, 'sitting:start', { sittingId: SITTING });
+  const save = (seq: number) =>
+    call<Ack<SaveResult>>(candidate, 'answer:save', {
+      sittingId: SITTING,
+      changes: [{ seq, itemId: 'J-001', value: 'A' }],
+    });
+  return { proctor, acks, replica, save };
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return check();
+}
+
+describe('the proctor tiles’ pace', () => {
+  it('shows a save on its tile within a moment while the site is quiet', async () => {
+    const room = await startedRoom({});
+    expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
+    expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
+  });
+
+  it('holds progress-only tiles back in a burst, but not the answers, nor a change of state', async () => {
+    // Every tile counts as a burst here, and the slow pace never comes within the test.
+    const room = await startedRoom({ quietProgressTiles: 0, progressEveryTicks: 10_000 });
+    expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
+    // The answer itself reaches the console's replica straight after the commit...
+    expect(await until(() => room.replica.some((c) => c.seq === 1), 1500)).toBe(true);
+    // ...while its tile waits, for four flushes and more.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(room.acks.get(TICKET) ?? 0).toBe(0);
+    // A change of state sends the whole tile at once, progress included.
+    const violation = await call<Ack<unknown>>(room.proctor, 'violation:record', {
+      sittingId: SITTING,
+      ticketNo: TICKET,
+      category: 'mark-or-sign',
+      description: 'wrote on the desk',
+      notified: true,
+    });
+    expect(violation.ok).toBe(true);
+    expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
+  });
+});
