@@ -91,16 +91,22 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     opts.groupCommitWindowMs ?? 2,
     2000,
     (reqs, at) => {
-      const byRoom = new Map<string, ReplicaChange[]>();
-      for (const r of reqs) {
-        broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId);
-        const list = byRoom.get(r.roomId) ?? [];
-        for (const c of r.changes) {
-          list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });
+      // A failed push must not stop the pipeline: the saves are stored and acknowledged,
+      // and a console fetches what it missed with replica:pull.
+      try {
+        const byRoom = new Map<string, ReplicaChange[]>();
+        for (const r of reqs) {
+          broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId);
+          const list = byRoom.get(r.roomId) ?? [];
+          for (const c of r.changes) {
+            list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });
+          }
+          byRoom.set(r.roomId, list);
         }
-        byRoom.set(r.roomId, list);
+        broadcaster?.sendCommitted(byRoom);
+      } catch (e) {
+        log.error({ err: e }, 'committed answers not pushed to the consoles');
       }
-      broadcaster?.sendCommitted(byRoom);
     },
   );
   const proctorNsp = io.of(NAMESPACES.proctor) as ProctorNamespace;
@@ -126,8 +132,16 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   const tick = async () => {
     await committer.afterCommits(() => autoHandInDue(ctx));
   };
+  // One check at a time: behind a slow commit, the next tick would only queue a duplicate.
+  let ticking = false;
   const ticker = setInterval(() => {
-    tick().catch((e: unknown) => log.error({ err: e }, 'tick failed'));
+    if (ticking) return;
+    ticking = true;
+    tick()
+      .catch((e: unknown) => log.error({ err: e }, 'tick failed'))
+      .finally(() => {
+        ticking = false;
+      });
   }, opts.tickMs ?? 1000);
   ticker.unref();
 

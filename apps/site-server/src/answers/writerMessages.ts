@@ -10,7 +10,6 @@ export type WriterRequest =
   | { kind: 'close' };
 
 export type WriterReply =
-  | { kind: 'ready' }
   | { kind: 'committed'; id: number; outcomes: SaveOutcome[]; tookMs: number }
   // An Error does not cross threads with its `code`; the handlers need it (SQLITE_FULL).
   | { kind: 'failed'; id: number; error: { name: string; message: string; code: string | null } }

@@ -37,4 +37,3 @@ port.on('message', (m: WriterRequest) => {
   }
   port.postMessage(reply);
 });
-port.postMessage({ kind: 'ready' } satisfies WriterReply);
