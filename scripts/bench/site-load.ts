@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { GeneratorProcess } from '../load/generatorClient.js';
@@ -310,131 +310,141 @@ try {
           (loop ? `, loop busy ${loop.busy} %, answers ${JSON.stringify(loop.answers)}` : ''),
       );
     }
-    process.exit(0);
+    const file = join(
+      resolve(REPO_ROOT, values.out),
+      `site-only-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      `${JSON.stringify({ startedAt, candidates: N, node: process.version, site }, null, 2)}\n`,
+    );
+    say(`\nwritten ${file}`);
+  } else {
+    const bare = await bareRun(Math.round((N / 5) * 1.5));
+    const sqlite = await sqliteRun();
+    const top = site.stepping.top;
+    const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toPrecision(2)) : null);
+    const rows: [string, string, string, boolean | null][] = [
+      [
+        `login storm: all ${N} connected, registered, logged in`,
+        `${round1(site.setup.stormMs / 1000)} s (login alone ${round1(site.setup.loginMs / 1000)} s)`,
+        '< 10 s',
+        site.setup.loggedIn === N && site.setup.stormMs < TARGETS.loginMs,
+      ],
+      [
+        'start: all hold paper and key',
+        `${round1(site.started.allHoldKeyMs / 1000)} s`,
+        '< 5 s',
+        site.started.holding === N && site.started.allHoldKeyMs < TARGETS.allHoldKeyMs,
+      ],
+      [
+        `sustained ${N / 5} saves/s: ack p50 / p99`,
+        `${site.sustained.p50} / ${site.sustained.p99} ms`,
+        'p99 < 50 ms',
+        site.sustained.p99 >= 0 && site.sustained.p99 < TARGETS.sustainedP99Ms,
+      ],
+      [
+        'site server top save rate (p99 < 100 ms)',
+        `${top}/s${site.stepping.limitReached ? '' : ' (every step held: a lower bound)'}`,
+        '—',
+        null,
+      ],
+      [
+        'bare socket.io top rate (same generator)',
+        `${bare.stepping.top}/s${bare.stepping.limitReached ? '' : ' (every step held: a lower bound)'}`,
+        '—',
+        null,
+      ],
+      [
+        'site / bare socket.io',
+        String(ratio(top, bare.stepping.top)),
+        '≥ 0.5',
+        // A baseline that never missed a step is a lower bound, so the ratio could be lower.
+        bare.stepping.limitReached && (ratio(top, bare.stepping.top) ?? 0) >= TARGETS.topRateVsBare,
+      ],
+      ['bare SQLite, one fsync per insert', `${sqlite.perRowCommitsPerSec}/s`, '—', null],
+      ['bare SQLite, group commit (p99 < 100 ms)', `${sqlite.groupCommitTopRate}/s`, '—', null],
+      [
+        'site / SQLite one-per-insert; / SQLite group commit',
+        `${ratio(top, sqlite.perRowCommitsPerSec)}; ${ratio(top, sqlite.groupCommitTopRate)}`,
+        '—',
+        null,
+      ],
+      [
+        'site server peak RSS',
+        `${site.server.peakRssMb} MB`,
+        '< 500 MB',
+        site.server.peakRssMb < TARGETS.peakRssMb,
+      ],
+      [
+        'machine load average (1 min), site run start / end',
+        `${site.loadAverage.start} / ${site.loadAverage.end} (${cpus().length} cores)`,
+        '—',
+        null,
+      ],
+      [
+        'site server event-loop delay, sustained: per-second p99 median / worst, max',
+        ((l) => (l ? `${l.medianP99} / ${l.worstP99} / ${l.max} ms` : '—'))(site.serverLoop.sustained),
+        '—',
+        null,
+      ],
+      [
+        'site server at its top rate: event loop busy; answer writer saves per commit, commit ms mean / max',
+        ((l) =>
+          l
+            ? `${l.busy} %; ${l.answers ? `${l.answers.meanBatch}, ${l.answers.meanCommitMs} / ${l.answers.maxCommitMs} ms` : '—'}`
+            : '—')(site.serverLoop[site.stepping.topPhase]),
+        '—',
+        null,
+      ],
+      [
+        'load generator event-loop delay, sustained: p99 / max',
+        `${site.sustained.generatorLoopMs.p99} / ${site.sustained.generatorLoopMs.max} ms`,
+        '—',
+        null,
+      ],
+      [
+        'site server CPU (login storm / sustained / busiest step), % of one core',
+        cpuLine(site.server),
+        '—',
+        null,
+      ],
+      ['load generator CPU, site run (same phases)', cpuLine(site.generator), '—', null],
+      ['load generator CPU, bare run (busiest step)', `${busiestStep(bare.generator)}`, '—', null],
+      [
+        'hand-in: all handed in',
+        `${site.handIn.handedIn} in ${round1(site.handIn.handInMs / 1000)} s`,
+        '—',
+        site.handIn.handedIn === N,
+      ],
+    ];
+    say('\n| figure | measured | target | met |\n|---|---|---|---|');
+    for (const [what, got, target, met] of rows) {
+      say(`| ${what} | ${got} | ${target} | ${met === null ? '' : met ? 'yes' : 'NO'} |`);
+    }
+    const outDir = resolve(REPO_ROOT, values.out);
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `site-load-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          startedAt,
+          candidates: N,
+          node: process.version,
+          targets: TARGETS,
+          rows,
+          site,
+          bare,
+          sqlite,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    say(`\nwritten ${file}`);
   }
-  const bare = await bareRun(Math.round((N / 5) * 1.5));
-  const sqlite = await sqliteRun();
-  const top = site.stepping.top;
-  const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toPrecision(2)) : null);
-  const rows: [string, string, string, boolean | null][] = [
-    [
-      `login storm: all ${N} connected, registered, logged in`,
-      `${round1(site.setup.stormMs / 1000)} s (login alone ${round1(site.setup.loginMs / 1000)} s)`,
-      '< 10 s',
-      site.setup.loggedIn === N && site.setup.stormMs < TARGETS.loginMs,
-    ],
-    [
-      'start: all hold paper and key',
-      `${round1(site.started.allHoldKeyMs / 1000)} s`,
-      '< 5 s',
-      site.started.holding === N && site.started.allHoldKeyMs < TARGETS.allHoldKeyMs,
-    ],
-    [
-      `sustained ${N / 5} saves/s: ack p50 / p99`,
-      `${site.sustained.p50} / ${site.sustained.p99} ms`,
-      'p99 < 50 ms',
-      site.sustained.p99 >= 0 && site.sustained.p99 < TARGETS.sustainedP99Ms,
-    ],
-    [
-      'site server top save rate (p99 < 100 ms)',
-      `${top}/s${site.stepping.limitReached ? '' : ' (every step held: a lower bound)'}`,
-      '—',
-      null,
-    ],
-    [
-      'bare socket.io top rate (same generator)',
-      `${bare.stepping.top}/s${bare.stepping.limitReached ? '' : ' (every step held: a lower bound)'}`,
-      '—',
-      null,
-    ],
-    [
-      'site / bare socket.io',
-      String(ratio(top, bare.stepping.top)),
-      '≥ 0.5',
-      // A baseline that never missed a step is a lower bound, so the ratio could be lower.
-      bare.stepping.limitReached && (ratio(top, bare.stepping.top) ?? 0) >= TARGETS.topRateVsBare,
-    ],
-    ['bare SQLite, one fsync per insert', `${sqlite.perRowCommitsPerSec}/s`, '—', null],
-    ['bare SQLite, group commit (p99 < 100 ms)', `${sqlite.groupCommitTopRate}/s`, '—', null],
-    [
-      'site / SQLite one-per-insert; / SQLite group commit',
-      `${ratio(top, sqlite.perRowCommitsPerSec)}; ${ratio(top, sqlite.groupCommitTopRate)}`,
-      '—',
-      null,
-    ],
-    [
-      'site server peak RSS',
-      `${site.server.peakRssMb} MB`,
-      '< 500 MB',
-      site.server.peakRssMb < TARGETS.peakRssMb,
-    ],
-    [
-      'machine load average (1 min), site run start / end',
-      `${site.loadAverage.start} / ${site.loadAverage.end} (${cpus().length} cores)`,
-      '—',
-      null,
-    ],
-    [
-      'site server event-loop delay, sustained: per-second p99 median / worst, max',
-      ((l) => (l ? `${l.medianP99} / ${l.worstP99} / ${l.max} ms` : '—'))(site.serverLoop.sustained),
-      '—',
-      null,
-    ],
-    [
-      'site server at its top rate: event loop busy; answer writer saves per commit, commit ms mean / max',
-      ((l) =>
-        l
-          ? `${l.busy} %; ${l.answers ? `${l.answers.meanBatch}, ${l.answers.meanCommitMs} / ${l.answers.maxCommitMs} ms` : '—'}`
-          : '—')(site.serverLoop[site.stepping.topPhase]),
-      '—',
-      null,
-    ],
-    [
-      'load generator event-loop delay, sustained: p99 / max',
-      `${site.sustained.generatorLoopMs.p99} / ${site.sustained.generatorLoopMs.max} ms`,
-      '—',
-      null,
-    ],
-    [
-      'site server CPU (login storm / sustained / busiest step), % of one core',
-      cpuLine(site.server),
-      '—',
-      null,
-    ],
-    ['load generator CPU, site run (same phases)', cpuLine(site.generator), '—', null],
-    ['load generator CPU, bare run (busiest step)', `${busiestStep(bare.generator)}`, '—', null],
-    [
-      'hand-in: all handed in',
-      `${site.handIn.handedIn} in ${round1(site.handIn.handInMs / 1000)} s`,
-      '—',
-      site.handIn.handedIn === N,
-    ],
-  ];
-  say('\n| figure | measured | target | met |\n|---|---|---|---|');
-  for (const [what, got, target, met] of rows) {
-    say(`| ${what} | ${got} | ${target} | ${met === null ? '' : met ? 'yes' : 'NO'} |`);
-  }
-  const outDir = resolve(REPO_ROOT, values.out);
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `site-load-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        startedAt,
-        candidates: N,
-        node: process.version,
-        targets: TARGETS,
-        rows,
-        site,
-        bare,
-        sqlite,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  say(`\nwritten ${file}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
