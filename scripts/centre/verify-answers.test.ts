@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnswerVerificationError, idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { toPkcs12, writePackage } from '@exam/crypto';
-import type { Ack, EndResult, LoginResult } from '@exam/protocol';
+import type { Ack, EndResult } from '@exam/protocol';
 import {
   call,
-  connected,
   proctorSocket,
-  rawSocket,
+  seatedCandidate,
   startTestSite,
   type TestSite,
 } from '@exam/site-server/testing';
@@ -27,19 +26,14 @@ beforeAll(async () => {
   site = await startTestSite({ rooms: 1, perRoom: 2 });
   const proctor = await proctorSocket(site, 'R1');
   await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
-  const s = rawSocket(site.url, 'candidate');
-  await connected(s);
-  await call(s, 'machine:register', {
+  const { socket: s, login } = await seatedCandidate(site.url, {
     roomId: 'R1',
     seatNo: 1,
     machineId: 'machine-verify-1',
-    clientVersion: '1',
-  });
-  const login = await call<Ack<LoginResult>>(s, 'candidate:login', {
     ticketNo: ticketFor(1, 1),
     idNumber: idNumberFor(1),
   });
-  expect(login.ok).toBe(true);
+  expect(login.candidate.ticketNo).toBe(ticketFor(1, 1));
   site.clock.set(site.juniorStart);
   await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
   await call(s, 'answer:save', {

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, HandedIn, LoginResult, SaveResult } from '@exam/protocol';
+import type { Ack, HandedIn, SaveResult } from '@exam/protocol';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnswerWriterThread } from './answers/writerThread.js';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';
@@ -30,22 +30,15 @@ afterEach(async () => {
 });
 
 async function seated(seat: number) {
-  const s = rawSocket(site.url, 'candidate');
-  sockets.push(s);
-  await connected(s);
-  const registered = await call<Ack<unknown>>(s, 'machine:register', {
+  const { socket } = await seatedCandidate(site.url, {
     roomId: 'R1',
     seatNo: seat,
     machineId: `machine-${seat}`,
-    clientVersion: '1',
-  });
-  if (!registered.ok) throw new Error(registered.error.message);
-  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
     ticketNo: ticketFor(1, seat),
     idNumber: idNumberFor(seat),
   });
-  if (!r.ok) throw new Error(r.error.message);
-  return s;
+  sockets.push(socket);
+  return socket;
 }
 
 const change = (seq: number) => ({ seq, itemId: 'J-001', value: seq % 2 ? 'A' : 'B' });

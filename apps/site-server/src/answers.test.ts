@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
+import type { Ack, SaveResult } from '@exam/protocol';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 let site: TestSite;
 let sockets: Socket[] = [];
@@ -24,16 +24,15 @@ afterEach(async () => {
 });
 
 async function candidate(machineId = 'machine-1') {
-  const s = rawSocket(site.url, 'candidate');
-  sockets.push(s);
-  await connected(s);
-  await call(s, 'machine:register', { roomId: 'R1', seatNo: 1, machineId, clientVersion: '1' });
-  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
+  const seated = await seatedCandidate(site.url, {
+    roomId: 'R1',
+    seatNo: 1,
+    machineId,
     ticketNo: ticketFor(1, 1),
     idNumber: idNumberFor(1),
   });
-  if (!r.ok) throw new Error(r.error.message);
-  return { socket: s, login: r.value };
+  sockets.push(seated.socket);
+  return seated;
 }
 
 const save = (s: Socket, changes: unknown[]) =>

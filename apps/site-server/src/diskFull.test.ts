@@ -3,11 +3,11 @@ import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
+import type { Ack, SaveResult } from '@exam/protocol';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 /**
  * The site server's data directory on a small tmpfs that is then filled. Mounting needs
@@ -65,20 +65,15 @@ describe.skipIf(mountError !== null)('a full disk under the site server', () => 
     // The senior sitting (long text answers) is the one that fills a disk.
     site.clock.set(Date.parse('2021-10-23T06:30:00Z') - 20 * 60_000);
     await call(proctor, 'login:open', { sittingId: 'S-SENIOR' });
-    const s = rawSocket(site.url, 'candidate');
-    sockets.push(s);
-    await connected(s);
-    await call(s, 'machine:register', {
+    const { socket: s, login } = await seatedCandidate(site.url, {
       roomId: 'R1',
       seatNo: 2,
       machineId: 'machine-full-2',
-      clientVersion: '1',
-    });
-    const login = await call<Ack<LoginResult>>(s, 'candidate:login', {
       ticketNo: ticketFor(1, 2),
       idNumber: idNumberFor(2),
     });
-    expect(login.ok).toBe(true);
+    sockets.push(s);
+    expect(login.candidate.ticketNo).toBe(ticketFor(1, 2));
     expect(await call(proctor, 'sitting:start', { sittingId: 'S-SENIOR' })).toMatchObject({ ok: true });
 
     const save = (seq: number) =>

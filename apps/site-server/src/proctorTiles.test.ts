@@ -1,8 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, CandidateTile, LoginResult, SaveResult } from '@exam/protocol';
+import type { Ack, CandidateTile, SaveResult } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const ROOMS = ['R1', 'R2', 'R3'] as const;
 const PER_ROOM = 2;
@@ -22,22 +22,15 @@ afterEach(async () => {
 });
 
 async function candidate(room: number, seat: number): Promise<Socket> {
-  const s = rawSocket(site.url, 'candidate');
-  sockets.push(s);
-  await connected(s);
-  const reg = await call<Ack<unknown>>(s, 'machine:register', {
+  const { socket } = await seatedCandidate(site.url, {
     roomId: `R${room}`,
     seatNo: seat,
     machineId: `machine-${room}-${seat}`,
-    clientVersion: '1',
-  });
-  if (!reg.ok) throw new Error(reg.error.message);
-  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
     ticketNo: ticketFor(room, seat),
     idNumber: idNumberFor((room - 1) * PER_ROOM + seat),
   });
-  if (!r.ok) throw new Error(r.error.message);
-  return s;
+  sockets.push(socket);
+  return socket;
 }
 
 const save = (s: Socket, seq: number) =>

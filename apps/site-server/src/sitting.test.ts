@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { openFromString } from '@exam/crypto';
-import type { Ack, EndResult, HandedIn, LoginResult, SaveResult, SittingStarted } from '@exam/protocol';
+import type { Ack, EndResult, HandedIn, SaveResult, SittingStarted } from '@exam/protocol';
 import { paperSchema } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 let site: TestSite;
@@ -13,21 +13,15 @@ let proctor: Socket;
 let sockets: Socket[] = [];
 
 async function seated(room: number, seat: number, n: number) {
-  const s = rawSocket(site.url, 'candidate');
-  sockets.push(s);
-  await connected(s);
-  await call(s, 'machine:register', {
+  const seatedOne = await seatedCandidate(site.url, {
     roomId: `R${room}`,
     seatNo: seat,
     machineId: `machine-${room}-${seat}`,
-    clientVersion: '1',
-  });
-  const r = await call<Ack<LoginResult>>(s, 'candidate:login', {
     ticketNo: ticketFor(room, seat),
     idNumber: idNumberFor(n),
   });
-  if (!r.ok) throw new Error(r.error.message);
-  return { socket: s, login: r.value };
+  sockets.push(seatedOne.socket);
+  return seatedOne;
 }
 
 function next<T>(s: Socket, event: string): Promise<T> {

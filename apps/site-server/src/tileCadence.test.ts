@@ -1,8 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, CandidateTile, LoginResult, ReplicaChange, SaveResult } from '@exam/protocol';
+import type { Ack, CandidateTile, ReplicaChange, SaveResult } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const SITTING = 'S-J-ECON';
 const TICKET = ticketFor(1, 1);
@@ -25,20 +25,15 @@ async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTi
   });
   proctor.on('room:answers', (m: { changes: ReplicaChange[] }) => replica.push(...m.changes));
   await call(proctor, 'login:open', { sittingId: SITTING });
-  const candidate = rawSocket(site.url, 'candidate');
-  sockets = [proctor, candidate];
-  await connected(candidate);
-  await call(candidate, 'machine:register', {
+  sockets = [proctor];
+  const { socket: candidate } = await seatedCandidate(site.url, {
     roomId: 'R1',
     seatNo: 1,
     machineId: 'machine-1-1',
-    clientVersion: '1',
-  });
-  const login = await call<Ack<LoginResult>>(candidate, 'candidate:login', {
     ticketNo: TICKET,
     idNumber: idNumberFor(1),
   });
-  if (!login.ok) throw new Error(login.error.message);
+  sockets.push(candidate);
   site.clock.set(site.juniorStart);
   await call(proctor, 'sitting:start', { sittingId: SITTING });
   const save = (seq: number) =>

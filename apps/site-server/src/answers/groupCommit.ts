@@ -25,6 +25,7 @@ type Entry =
       reject: (e: unknown) => void;
     }
   | { kind: 'barrier'; run: () => void };
+type PendingSave = Extract<Entry, { kind: 'save' }>;
 
 /**
  * Group commit (ARCHITECTURE §9): saves arriving within `windowMs` share one
@@ -128,13 +129,13 @@ export class GroupCommitter {
   }
 
   /** The saves at the head of the queue, up to the first barrier and `maxBatch`. */
-  private takeSaves(): Extract<Entry, { kind: 'save' }>[] {
+  private takeSaves(): PendingSave[] {
     let n = 0;
     while (n < this.queue.length && n < this.maxBatch && this.queue[n]!.kind === 'save') n++;
-    return this.queue.splice(0, n) as Extract<Entry, { kind: 'save' }>[];
+    return this.queue.splice(0, n) as PendingSave[];
   }
 
-  private async commit(batch: Extract<Entry, { kind: 'save' }>[]): Promise<void> {
+  private async commit(batch: PendingSave[]): Promise<void> {
     const at = this.now();
     const reqs = batch.map((p) => p.req);
     const t0 = performance.now();

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, LoginResult } from '@exam/protocol';
+import type { Ack } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '../testing/index.js';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '../testing/index.js';
 import { findCjkFont, MissingCjkFontError } from './cjkFont.js';
 
 const MIN = 60_000;
@@ -22,20 +22,15 @@ beforeAll(async () => {
   proctor = await proctorSocket(site, 'R1');
   sockets.push(proctor);
   await call(proctor, 'login:open', { sittingId: SITTING });
-  const s = rawSocket(site.url, 'candidate');
-  sockets.push(s);
-  await connected(s);
-  await call(s, 'machine:register', {
+  const { socket: s, login } = await seatedCandidate(site.url, {
     roomId: 'R1',
     seatNo: 1,
     machineId: 'machine-report-1',
-    clientVersion: '1',
-  });
-  const login = await call<Ack<LoginResult>>(s, 'candidate:login', {
     ticketNo: ticketFor(1, 1),
     idNumber: idNumberFor(1),
   });
-  expect(login.ok).toBe(true);
+  sockets.push(s);
+  expect(login.candidate.ticketNo).toBe(ticketFor(1, 1));
   await call(proctor, 'candidate:absent', { sittingId: SITTING, ticketNo: ticketFor(1, 3), absent: true });
   site.clock.set(site.juniorStart + 10 * MIN);
   await call(proctor, 'sitting:start', { sittingId: SITTING, reason: '考点停电十分钟' });

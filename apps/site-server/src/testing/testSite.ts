@@ -13,7 +13,14 @@ import {
   testExamSpec,
 } from '@exam/centre';
 import { certificateFingerprint, sign } from '@exam/crypto';
-import { buildSignInProof, NAMESPACES, PROTOCOL_VERSION, type SignInProof } from '@exam/protocol';
+import {
+  type Ack,
+  buildSignInProof,
+  type LoginResult,
+  NAMESPACES,
+  PROTOCOL_VERSION,
+  type SignInProof,
+} from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { createSiteServer, type SiteServer, type SiteServerOptions } from '../app.js';
 import { ManualClock } from '../clock.js';
@@ -180,4 +187,43 @@ export async function proctorSocket(site: TestSite, roomId: string, holder?: Key
 /** Emits and waits for the typed acknowledgement. */
 export async function call<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return (await socket.timeout(5000).emitWithAck(event, payload)) as T;
+}
+
+export interface TestSeat {
+  roomId: string;
+  seatNo: number;
+  machineId: string;
+  ticketNo: string;
+  idNumber: string;
+}
+
+/**
+ * A test machine brought up as the candidate client does it: connected, registered at its
+ * seat, the candidate logged in. A refused step throws with the server's message (and the
+ * socket is closed); the caller disconnects the socket it gets back.
+ */
+export async function seatedCandidate(
+  url: string,
+  seat: TestSeat,
+): Promise<{ socket: Socket; login: LoginResult }> {
+  const socket = rawSocket(url, 'candidate');
+  try {
+    await connected(socket);
+    const registered = await call<Ack<unknown>>(socket, 'machine:register', {
+      roomId: seat.roomId,
+      seatNo: seat.seatNo,
+      machineId: seat.machineId,
+      clientVersion: '1',
+    });
+    if (!registered.ok) throw new Error(`machine:register refused: ${registered.error.message}`);
+    const login = await call<Ack<LoginResult>>(socket, 'candidate:login', {
+      ticketNo: seat.ticketNo,
+      idNumber: seat.idNumber,
+    });
+    if (!login.ok) throw new Error(`candidate:login refused: ${login.error.message}`);
+    return { socket, login: login.value };
+  } catch (e) {
+    socket.disconnect();
+    throw e;
+  }
 }
