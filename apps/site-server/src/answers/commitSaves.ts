@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
-import { applyChange, contiguousFrom, type NewChange } from '../db/tables/answers.js';
+import { contiguousFrom, insertChange, type NewChange } from '../db/tables/answers.js';
 import { getSyncState, updateSyncState } from '../db/tables/candidateSittings.js';
+import type { AnsweredItems } from './answeredItems.js';
 
 export interface SaveRequest {
   roomId: string;
@@ -22,13 +23,15 @@ function contiguousAmong(changes: readonly NewChange[], from: number): number {
   return ack;
 }
 
-function apply(db: Db, req: SaveRequest, at: number): SaveOutcome {
+function apply(db: Db, answered: AnsweredItems, req: SaveRequest, at: number): SaveOutcome {
   const cs = getSyncState(db, req.ticketNo, req.sittingId);
   if (!cs) throw new Error(`no candidate sitting ${req.ticketNo}/${req.sittingId}`);
   const afterHandIn = cs.status === 'handed-in';
+  const items = answered.of(db, req.ticketNo, req.sittingId);
   let max = cs.max_seq;
+  let answeredDelta = 0;
   for (const c of req.changes) {
-    applyChange(db, req.ticketNo, req.sittingId, c, at, afterHandIn);
+    if (insertChange(db, req.ticketNo, req.sittingId, c, at, afterHandIn)) answeredDelta += items.record(c);
     if (c.seq > max) max = c.seq;
   }
   // The usual save: nothing was stored above the acknowledgement, so what is stored above
@@ -38,7 +41,7 @@ function apply(db: Db, req: SaveRequest, at: number): SaveOutcome {
     cs.max_seq <= cs.ack_seq
       ? contiguousAmong(req.changes, cs.ack_seq)
       : contiguousFrom(db, req.ticketNo, req.sittingId, cs.ack_seq);
-  updateSyncState(db, req.ticketNo, req.sittingId, ackSeq, max, at);
+  updateSyncState(db, req.ticketNo, req.sittingId, { ackSeq, maxSeq: max, answeredDelta }, at);
   return { ackSeq, afterHandIn };
 }
 
@@ -48,8 +51,20 @@ function apply(db: Db, req: SaveRequest, at: number): SaveOutcome {
  * (a full disk) throws and stores none of the batch.
  *
  * IMMEDIATE because the main thread's connection writes the same file (decision 0006): the
- * candidate rows read here must be the ones the batch updates.
+ * candidate rows read here must be the ones the batch updates. Per change, one row is
+ * written to the change log; per save, the candidate's sitting row (acknowledgement and
+ * answered count, which `answered` follows in memory and forgets if the batch fails).
  */
-export function commitSaves(db: Db, reqs: readonly SaveRequest[], at: number): SaveOutcome[] {
-  return db.transaction(() => reqs.map((r) => apply(db, r, at))).immediate();
+export function commitSaves(
+  db: Db,
+  answered: AnsweredItems,
+  reqs: readonly SaveRequest[],
+  at: number,
+): SaveOutcome[] {
+  try {
+    return db.transaction(() => reqs.map((r) => apply(db, answered, r, at))).immediate();
+  } catch (e) {
+    answered.clear();
+    throw e;
+  }
 }

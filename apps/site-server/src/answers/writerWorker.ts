@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDurableConnection } from '@exam/sqlite';
+import { AnsweredItems } from './answeredItems.js';
 import { commitSaves } from './commitSaves.js';
 import type { WriterReply, WriterRequest, WriterStart } from './writerMessages.js';
 
@@ -11,6 +12,7 @@ import type { WriterReply, WriterRequest, WriterStart } from './writerMessages.j
 const start = workerData as WriterStart;
 const port = parentPort!;
 const db = openDurableConnection(start.dbPath, { foreignKeys: true, fileMustExist: true });
+const answered = new AnsweredItems();
 
 port.on('message', (m: WriterRequest) => {
   if (m.kind === 'close') {
@@ -21,7 +23,7 @@ port.on('message', (m: WriterRequest) => {
   let reply: WriterReply;
   try {
     const t0 = performance.now();
-    const outcomes = commitSaves(db, m.saves, m.at);
+    const outcomes = commitSaves(db, answered, m.saves, m.at);
     reply = { kind: 'committed', id: m.id, outcomes, tookMs: performance.now() - t0 };
   } catch (e) {
     const err = e as { name?: string; message?: string; code?: unknown };

@@ -46,6 +46,35 @@ describe('site database migrations', () => {
     db.close();
   });
 
+  it('moves a version-5 database’s answered counts onto the candidates’ sittings', () => {
+    const path = tempDb();
+    const db = new Database(path);
+    for (const m of migrations.slice(0, 5)) m(db);
+    db.pragma('user_version = 5');
+    db.exec(`
+      INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
+      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
+      INSERT INTO candidates VALUES ('T1', 'id', 'A', 'F', 'junior', 'econ', 'png', 'R1', 1);
+      INSERT INTO candidates VALUES ('T2', 'id', 'B', 'M', 'junior', 'econ', 'png', 'R1', 2);
+      INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1');
+      INSERT INTO answers_current VALUES
+        ('T1', 'S1', 'Q1', 1, '["A"]', 0, 1), ('T1', 'S1', 'Q2', 2, '"x"', 0, 1), ('T1', 'S1', 'Q3', 3, '[]', 0, 0);
+    `);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(db.prepare('SELECT ticket_no, answered FROM candidate_sittings ORDER BY ticket_no').all()).toEqual(
+      [
+        { ticket_no: 'T1', answered: 2 },
+        { ticket_no: 'T2', answered: 0 },
+      ],
+    );
+    expect(
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'answers_current'").get(),
+    ).toEqual({
+      n: 0,
+    });
+    db.close();
+  });
+
   it('refuses a database written by a newer server', () => {
     const path = tempDb();
     const db = new Database(path);

@@ -4,6 +4,7 @@ import { m0002MachineChecksAndAlerts } from './0002_machine_checks_and_alerts.js
 import { m0003RoomOperations } from './0003_room_operations.js';
 import { m0004CandidatesRoomIndex } from './0004_candidates_room_index.js';
 import { m0005LookupIndexes } from './0005_lookup_indexes.js';
+import { m0006AnsweredCount } from './0006_answered_count.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0003RoomOperations,
   m0004CandidatesRoomIndex,
   m0005LookupIndexes,
+  m0006AnsweredCount,
 ]);

@@ -1,5 +1,4 @@
 import type { AnswerValue } from '@exam/protocol';
-import { isAnswered } from '@exam/protocol';
 import type { Db } from '../open.js';
 import { stmt } from '../statements.js';
 
@@ -22,10 +21,10 @@ export interface NewChange {
 }
 
 /**
- * Applies one change idempotently: a sequence already stored is ignored, and the current
- * answer moves only forward in sequence, so duplicates and reordering apply once.
+ * Stores one change idempotently: a sequence already stored is ignored, so duplicates and
+ * reordering are stored once. Returns whether it was new.
  */
-export function applyChange(
+export function insertChange(
   db: Db,
   ticketNo: string,
   sittingId: string,
@@ -33,23 +32,23 @@ export function applyChange(
   at: number,
   afterHandIn: boolean,
 ): boolean {
-  const valueJson = JSON.stringify(c.value);
-  const inserted = stmt(
-    db,
-    `INSERT OR IGNORE INTO answer_changes
-       (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, after_hand_in)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(ticketNo, sittingId, c.seq, c.itemId, valueJson, c.flagged ? 1 : 0, at, afterHandIn ? 1 : 0).changes;
-  if (inserted === 0) return false;
-  stmt(
-    db,
-    `INSERT INTO answers_current (ticket_no, sitting_id, item_id, seq, value, flagged, answered)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (ticket_no, sitting_id, item_id) DO UPDATE SET
-       seq = excluded.seq, value = excluded.value, flagged = excluded.flagged, answered = excluded.answered
-     WHERE excluded.seq > answers_current.seq`,
-  ).run(ticketNo, sittingId, c.itemId, c.seq, valueJson, c.flagged ? 1 : 0, isAnswered(c.value) ? 1 : 0);
-  return true;
+  return (
+    stmt(
+      db,
+      `INSERT OR IGNORE INTO answer_changes
+         (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, after_hand_in)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      ticketNo,
+      sittingId,
+      c.seq,
+      c.itemId,
+      JSON.stringify(c.value),
+      c.flagged ? 1 : 0,
+      at,
+      afterHandIn ? 1 : 0,
+    ).changes > 0
+  );
 }
 
 /** The highest sequence n such that 1..n are all stored, starting the walk at `from`. */
@@ -83,10 +82,16 @@ export interface CurrentAnswerRow {
   flagged: 0 | 1;
 }
 
+/**
+ * Each item's latest stored change (the highest sequence wins, whatever order they
+ * arrived in). Derived from the change log: SQLite takes the bare columns of a `max()`
+ * aggregate from the row holding the maximum.
+ */
 export function currentAnswers(db: Db, ticketNo: string, sittingId: string): CurrentAnswerRow[] {
   return stmt(
     db,
-    'SELECT item_id, seq, value, flagged FROM answers_current WHERE ticket_no = ? AND sitting_id = ? ORDER BY item_id',
+    `SELECT item_id, max(seq) AS seq, value, flagged FROM answer_changes
+     WHERE ticket_no = ? AND sitting_id = ? GROUP BY item_id ORDER BY item_id`,
   ).all(ticketNo, sittingId) as CurrentAnswerRow[];
 }
 

@@ -19,6 +19,8 @@ export interface CandidateSittingRow {
   reset_pending: 0 | 1;
   down_since: number | null;
   suggested_extension_ms: number;
+  /** Items whose latest stored change is an answer (kept by the answer writer). */
+  answered: number;
 }
 
 export function ensureCandidateSitting(db: Db, ticketNo: string, sittingId: string): void {
@@ -71,14 +73,11 @@ export interface RoomCandidateRow extends CandidateSittingRow {
   room_id: string;
   assigned_seat: number | null;
   level: 'junior' | 'intermediate' | 'senior';
-  answered: number;
   violations: number;
 }
 
 export function listRoomCandidates(db: Db, roomId: string, sittingId?: string): RoomCandidateRow[] {
   const sql = `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
-      (SELECT count(*) FROM answers_current a
-        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered,
       (SELECT count(*) FROM violations v
         WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
     FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
@@ -92,8 +91,6 @@ export function getRoomCandidate(db: Db, ticketNo: string, sittingId: string): R
   return stmt(
     db,
     `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
-      (SELECT count(*) FROM answers_current a
-        WHERE a.ticket_no = cs.ticket_no AND a.sitting_id = cs.sitting_id AND a.answered = 1) AS answered,
       (SELECT count(*) FROM violations v
         WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
      FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
@@ -145,15 +142,14 @@ export function updateSyncState(
   db: Db,
   ticketNo: string,
   sittingId: string,
-  ackSeq: number,
-  maxSeq: number,
+  s: { ackSeq: number; maxSeq: number; answeredDelta: number },
   at: number,
 ): void {
   stmt(
     db,
-    `UPDATE candidate_sittings SET ack_seq = ?, max_seq = ?, last_sync_at = ?
+    `UPDATE candidate_sittings SET ack_seq = ?, max_seq = ?, answered = answered + ?, last_sync_at = ?
      WHERE ticket_no = ? AND sitting_id = ?`,
-  ).run(ackSeq, maxSeq, at, ticketNo, sittingId);
+  ).run(s.ackSeq, s.maxSeq, s.answeredDelta, at, ticketNo, sittingId);
 }
 
 /** Candidates of a room still answering (or logged in before the start) for a sitting. */
