@@ -16,11 +16,8 @@ import { FailureLimiter } from './services/rateLimit.js';
 import { autoHandInDue } from './services/sittingControl.js';
 import { attachCandidateNamespace, type CandidateNamespace } from './sockets/candidateNamespace.js';
 import { MachinePresence, Presence } from './sockets/presence.js';
-import {
-  attachProctorNamespace,
-  type ProctorNamespace,
-  RoomBroadcaster,
-} from './sockets/proctorNamespace.js';
+import { attachProctorNamespace, type ProctorNamespace } from './sockets/proctorNamespace.js';
+import { RoomBroadcaster } from './sockets/roomBroadcaster.js';
 
 const LISTEN_BACKLOG = 4096;
 

@@ -1,5 +1,4 @@
 import {
-  type CandidateTile,
   candidateRefSchema,
   emptySchema,
   extendSchema,
@@ -8,8 +7,6 @@ import {
   type ProctorClientEvents,
   type ProctorServerEvents,
   type ReplicaChange,
-  type RoomAlert,
-  type RoomSnapshot,
   replicaPullSchema,
   resetSchema,
   sittingCommandSchema,
@@ -18,15 +15,10 @@ import {
 } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import { type AnswerChangeRow, listRoomChangesSince } from '../db/tables/answers.js';
-import { getRoomCandidate, listRoomCandidates } from '../db/tables/candidateSittings.js';
-import { listRoomSittings } from '../db/tables/roomSittings.js';
-import { getRoom } from '../db/tables/rooms.js';
-import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
 import { printRoomReport } from '../report/printRoomReport.js';
 import { ApprovalGate } from '../services/approvals.js';
 import { candidateDetail } from '../services/candidateDetail.js';
 import type { SiteContext } from '../services/context.js';
-import { machineTiles, roomAlerts } from '../services/machines.js';
 import { sendNotice } from '../services/notices.js';
 import { ProctorAuthenticator, type ProctorIdentity } from '../services/proctorAuth.js';
 import {
@@ -37,10 +29,9 @@ import {
   setAbsent,
 } from '../services/roomOperations.js';
 import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
-import { candidateTile, roomSittingView } from '../services/views.js';
 import { handle, refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
-import type { MachinePresence, Presence } from './presence.js';
+import { proctorRoom, type RoomBroadcaster } from './roomBroadcaster.js';
 
 interface ProctorSocketData {
   roomId: string;
@@ -75,222 +66,6 @@ export const PROCTOR_EVENTS = Object.freeze([
   'report:room',
   'candidate:detail',
 ] as const satisfies readonly (keyof ProctorClientEvents)[]);
-
-const proctorRoom = (roomId: string) => `proctor:${roomId}`;
-
-function addTo(map: Map<string, Set<string>>, roomId: string, key: string): void {
-  let set = map.get(roomId);
-  if (!set) {
-    set = new Set();
-    map.set(roomId, set);
-  }
-  set.add(key);
-}
-
-/**
- * Pushes tile changes to a room's consoles, batched: a change of state (login, hand-in,
- * connection, time, a violation) at most `intervalMs` after it happens, and so is a save's
- * progress while the site is quiet. When more than `quietProgressTiles` tiles wait for a
- * progress refresh at once (a site-wide burst of saves: thousands a second), progress-only
- * tiles are sent every `progressEveryTicks` intervals instead: each tile is a query, and
- * "37 of 100 answered" two seconds late costs a proctor nothing, while the queries would
- * delay every acknowledgement. The answers themselves reach the console's replica after
- * every commit (`sendCommitted`).
- */
-export class RoomBroadcaster {
-  private readonly dirty = new Map<string, Set<string>>();
-  private readonly progressDirty = new Map<string, Set<string>>();
-  private readonly machinesDirty = new Set<string>();
-  private readonly timer: NodeJS.Timeout;
-  private ticksSinceProgress = 0;
-  private spreading = false;
-  private closed = false;
-
-  constructor(
-    private readonly nsp: ProctorNamespace,
-    private readonly ctx: SiteContext,
-    private readonly presence: Presence,
-    private readonly machines: MachinePresence,
-    intervalMs = 250,
-    private readonly progressEveryTicks = 8,
-    private readonly quietProgressTiles = 100,
-  ) {
-    this.timer = setInterval(() => {
-      this.ticksSinceProgress++;
-      if (
-        this.ticksSinceProgress >= this.progressEveryTicks ||
-        this.progressPending() <= this.quietProgressTiles
-      ) {
-        this.promoteProgress();
-      }
-      this.flushSpread();
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  markDirty(roomId: string, ticketNo: string, sittingId: string): void {
-    addTo(this.dirty, roomId, `${ticketNo}\u0000${sittingId}`);
-  }
-
-  /** A save changed this candidate's progress only: the tile follows at the slower pace. */
-  markProgress(roomId: string, ticketNo: string, sittingId: string): void {
-    addTo(this.progressDirty, roomId, `${ticketNo}\u0000${sittingId}`);
-  }
-
-  private progressPending(): number {
-    let n = 0;
-    for (const keys of this.progressDirty.values()) n += keys.size;
-    return n;
-  }
-
-  private promoteProgress(): void {
-    for (const [roomId, keys] of this.progressDirty) for (const key of keys) addTo(this.dirty, roomId, key);
-    this.progressDirty.clear();
-    this.ticksSinceProgress = 0;
-  }
-
-  snapshot(roomId: string): RoomSnapshot {
-    const room = getRoom(this.ctx.db, roomId)!;
-    const sittings = listRoomSittings(this.ctx.db, roomId);
-    const bySitting = new Map(sittings.map((rs) => [rs.sitting_id, rs]));
-    const metas = new Map<string, SittingMeta | undefined>();
-    const candidates = listRoomCandidates(this.ctx.db, roomId).flatMap((row) => {
-      const sitting = this.sittingMeta(metas, row.sitting_id);
-      const tile = this.tile(row.ticket_no, row.sitting_id, bySitting.get(row.sitting_id), sitting, row);
-      return tile ? [tile] : [];
-    });
-    return {
-      roomId,
-      roomName: room.name,
-      seats: room.seats,
-      serverNow: this.ctx.clock.now(),
-      sittings: sittings.map((rs) => roomSittingView(this.sittingMeta(metas, rs.sitting_id)!, rs)),
-      candidates,
-      machines: this.machineTiles(roomId),
-      alerts: roomAlerts(this.ctx, roomId),
-    };
-  }
-
-  machineTiles(roomId: string) {
-    return machineTiles(this.ctx, roomId, (id) => this.machines.isOnline(id));
-  }
-
-  /** Machine changes come in storms (a room registering at once): sent with the next flush. */
-  markMachinesDirty(roomId: string): void {
-    this.machinesDirty.add(roomId);
-  }
-
-  sendAlert(roomId: string, alert: RoomAlert): void {
-    this.nsp.to(proctorRoom(roomId)).emit('room:alert', alert);
-  }
-
-  /**
-   * Committed changes go to the room's consoles straight after the commit, unthrottled:
-   * the console's replica must hold what the server acknowledged (issue 4, item 11).
-   */
-  sendCommitted(byRoom: Map<string, ReplicaChange[]>): void {
-    for (const [roomId, changes] of byRoom)
-      this.nsp.to(proctorRoom(roomId)).emit('room:answers', { changes });
-  }
-
-  /** How many candidates a notice reaches now (online, in this room and sitting). */
-  noticeRecipients(roomId: string, sittingId: string, ticketNo?: string): number {
-    return listRoomCandidates(this.ctx.db, roomId, sittingId).filter(
-      (c) => (!ticketNo || c.ticket_no === ticketNo) && this.presence.isOnline(c.ticket_no, sittingId),
-    ).length;
-  }
-
-  sendSnapshot(roomId: string): void {
-    this.nsp.to(proctorRoom(roomId)).emit('room:snapshot', this.snapshot(roomId));
-  }
-
-  /** Sends every pending batch now, all rooms in one go (tests, shutdown). */
-  flush(): void {
-    this.promoteProgress();
-    const metas = new Map<string, SittingMeta | undefined>();
-    for (const roomId of this.pendingRooms()) this.flushRoom(roomId, metas);
-  }
-
-  /**
-   * The timer's flush: one room per macrotask. At a few thousand candidates a site-wide
-   * batch takes tens of milliseconds, and saves arriving meanwhile would wait for all of
-   * it; between rooms the event loop reads and acknowledges them.
-   */
-  private flushSpread(): void {
-    if (this.spreading) return;
-    const rooms = this.pendingRooms();
-    // One read of each sitting per flush, shared by every room and tile.
-    const metas = new Map<string, SittingMeta | undefined>();
-    let i = 0;
-    const next = () => {
-      const roomId = rooms[i++];
-      if (roomId === undefined || this.closed) {
-        this.spreading = false;
-        return;
-      }
-      this.flushRoom(roomId, metas);
-      setImmediate(next);
-    };
-    this.spreading = true;
-    next();
-  }
-
-  private pendingRooms(): string[] {
-    return [...new Set([...this.machinesDirty, ...this.dirty.keys()])];
-  }
-
-  private flushRoom(roomId: string, metas: Map<string, SittingMeta | undefined>): void {
-    if (this.machinesDirty.delete(roomId)) {
-      this.nsp.to(proctorRoom(roomId)).emit('room:machines', { machines: this.machineTiles(roomId) });
-    }
-    const keys = this.dirty.get(roomId);
-    if (!keys) return;
-    this.dirty.delete(roomId);
-    // Those tiles are fresh now: no need to send them again for progress.
-    const progress = this.progressDirty.get(roomId);
-    if (progress) for (const key of keys) progress.delete(key);
-    const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
-    const tiles: CandidateTile[] = [];
-    for (const key of keys) {
-      const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
-      const tile = this.tile(
-        ticketNo,
-        sittingId,
-        sittings.get(sittingId),
-        this.sittingMeta(metas, sittingId),
-      );
-      if (tile) tiles.push(tile);
-    }
-    if (tiles.length > 0) {
-      this.nsp.to(proctorRoom(roomId)).emit('room:tiles', { serverNow: this.ctx.clock.now(), tiles });
-    }
-  }
-
-  close(): void {
-    this.closed = true;
-    clearInterval(this.timer);
-  }
-
-  private sittingMeta(
-    cache: Map<string, SittingMeta | undefined>,
-    sittingId: string,
-  ): SittingMeta | undefined {
-    if (!cache.has(sittingId)) cache.set(sittingId, getSittingMeta(this.ctx.db, sittingId));
-    return cache.get(sittingId);
-  }
-
-  private tile(
-    ticketNo: string,
-    sittingId: string,
-    rs: ReturnType<typeof listRoomSittings>[number] | undefined,
-    sitting: SittingMeta | undefined,
-    row = getRoomCandidate(this.ctx.db, ticketNo, sittingId),
-  ): CandidateTile | null {
-    if (!row || !rs || !sitting) return null;
-    const total = rs.started_at !== null ? this.ctx.papers.items(sittingId).size : 0;
-    return candidateTile(row, sitting, rs, this.presence.isOnline(ticketNo, sittingId), total);
-  }
-}
 
 export function attachProctorNamespace(
   nsp: ProctorNamespace,
