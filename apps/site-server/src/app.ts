@@ -87,13 +87,14 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     () => clock.now(),
     opts.groupCommitWindowMs ?? 2,
     2000,
-    (reqs, at) => {
+    (reqs, outcomes, at) => {
       // A failed push must not stop the pipeline: the saves are stored and acknowledged,
       // and a console fetches what it missed with replica:pull.
       try {
         const byRoom = new Map<string, ReplicaChange[]>();
-        for (const r of reqs) {
-          broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId);
+        for (const [i, r] of reqs.entries()) {
+          const { answered, ackSeq } = outcomes[i]!;
+          broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId, { answered, ackSeq, lastSyncAt: at });
           const list = byRoom.get(r.roomId) ?? [];
           for (const c of r.changes) {
             list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });

@@ -19,9 +19,13 @@ async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTi
   site = await startTestSite({ rooms: 1, perRoom: 1, tiles });
   const proctor = await proctorSocket(site, 'R1');
   const acks = new Map<string, number>();
+  const lastTiles = new Map<string, CandidateTile>();
   const replica: ReplicaChange[] = [];
   proctor.on('room:tiles', (m: { tiles: CandidateTile[] }) => {
-    for (const t of m.tiles) acks.set(t.ticketNo, t.ackSeq);
+    for (const t of m.tiles) {
+      acks.set(t.ticketNo, t.ackSeq);
+      lastTiles.set(t.ticketNo, t);
+    }
   });
   proctor.on('room:answers', (m: { changes: ReplicaChange[] }) => replica.push(...m.changes));
   await call(proctor, 'login:open', { sittingId: SITTING });
@@ -36,12 +40,12 @@ async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTi
   sockets.push(candidate);
   site.clock.set(site.juniorStart);
   await call(proctor, 'sitting:start', { sittingId: SITTING });
-  const save = (seq: number) =>
+  const save = (seq: number, value: string | null = 'A') =>
     call<Ack<SaveResult>>(candidate, 'answer:save', {
       sittingId: SITTING,
-      changes: [{ seq, itemId: 'J-001', value: 'A' }],
+      changes: [{ seq, itemId: 'J-001', value }],
     });
-  return { proctor, acks, replica, save };
+  return { proctor, acks, tiles: lastTiles, replica, save };
 }
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
@@ -76,5 +80,29 @@ describe('the proctor tiles’ pace', () => {
     });
     expect(violation.ok).toBe(true);
     expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
+  });
+
+  it('shows each save’s progress over what the last change of state put on the tile', async () => {
+    const room = await startedRoom({});
+    expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
+    expect(await until(() => room.tiles.get(TICKET)?.answered === 1, 1500)).toBe(true);
+    const violation = await call<Ack<unknown>>(room.proctor, 'violation:record', {
+      sittingId: SITTING,
+      ticketNo: TICKET,
+      category: 'mark-or-sign',
+      description: 'wrote on the desk',
+      notified: true,
+    });
+    expect(violation.ok).toBe(true);
+    expect(await until(() => room.tiles.get(TICKET)?.violations === 1, 1500)).toBe(true);
+    // The candidate clears the answer: one item fewer answered, the violation still shown.
+    expect(await room.save(2, null)).toEqual({ ok: true, value: { ackSeq: 2 } });
+    expect(await until(() => room.acks.get(TICKET) === 2, 1500)).toBe(true);
+    expect(room.tiles.get(TICKET)).toMatchObject({
+      ackSeq: 2,
+      answered: 0,
+      violations: 1,
+      status: 'answering',
+    });
   });
 });

@@ -131,8 +131,9 @@ describe('room replica following a live room', () => {
     const current = new Database(join(site.dataDir, 'site.db'), { readonly: true });
     const serverCurrent = current
       .prepare(
-        `SELECT item_id AS itemId, value, flagged, seq FROM answers_current
-         WHERE ticket_no = ? AND sitting_id = ? ORDER BY item_id`,
+        // The server's current answers: each item's highest stored sequence.
+        `SELECT item_id AS itemId, value, flagged, max(seq) AS seq FROM answer_changes
+         WHERE ticket_no = ? AND sitting_id = ? GROUP BY item_id ORDER BY item_id`,
       )
       .all(candidates[0]!.ticketNo, SITTING) as {
       itemId: string;

@@ -45,7 +45,10 @@ describe('the answered count on a proctor tile', () => {
     commitSaves(db, items, [save(1, 'Q1', ['B']), save(2, 'Q2', '需求曲线向右移动')], 1);
     expect(answered()).toBe(2);
 
-    commitSaves(db, items, [save(4, 'Q1', [])], 2);
+    // The commit reports the new count too: the tile's progress comes from it.
+    expect(commitSaves(db, items, [save(4, 'Q1', [])], 2)).toEqual([
+      { ackSeq: 2, afterHandIn: false, answered: 1 },
+    ]);
     expect(answered()).toBe(1);
 
     // Sequence 3 was sent before 4 and arrives after it: stored, and not the current answer.

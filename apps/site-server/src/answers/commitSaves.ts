@@ -13,6 +13,8 @@ export interface SaveRequest {
 export interface SaveOutcome {
   ackSeq: number;
   afterHandIn: boolean;
+  /** The candidate's answered items after this save: their proctor tile's progress. */
+  answered: number;
 }
 
 /** The highest n such that from+1..n are all among `changes`. */
@@ -42,7 +44,7 @@ function apply(db: Db, answered: AnsweredItems, req: SaveRequest, at: number): S
       ? contiguousAmong(req.changes, cs.ack_seq)
       : contiguousFrom(db, req.ticketNo, req.sittingId, cs.ack_seq);
   updateSyncState(db, req.ticketNo, req.sittingId, { ackSeq, maxSeq: max, answeredDelta }, at);
-  return { ackSeq, afterHandIn };
+  return { ackSeq, afterHandIn, answered: cs.answered + answeredDelta };
 }
 
 /**

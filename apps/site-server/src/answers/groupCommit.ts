@@ -49,7 +49,11 @@ export class GroupCommitter {
     private readonly now: () => number,
     private readonly windowMs = 2,
     private readonly maxBatch = 2000,
-    private readonly onCommitted: (reqs: SaveRequest[], committedAt: number) => void = () => {},
+    private readonly onCommitted: (
+      reqs: SaveRequest[],
+      outcomes: SaveOutcome[],
+      committedAt: number,
+    ) => void = () => {},
   ) {}
 
   save(req: SaveRequest): Promise<SaveOutcome> {
@@ -159,6 +163,6 @@ export class GroupCommitter {
     // The acknowledgements go out in later microtasks, so the committed changes reach the
     // room's console (onCommitted) before any candidate hears "stored".
     for (const [i, p] of batch.entries()) p.resolve(outcomes[i]!);
-    this.onCommitted(reqs, at);
+    this.onCommitted(reqs, outcomes, at);
   }
 }

@@ -12,6 +12,8 @@ import type { ProctorNamespace } from './proctorNamespace.js';
 /** The socket.io room of one exam room's consoles. */
 export const proctorRoom = (roomId: string) => `proctor:${roomId}`;
 
+const tileKey = (ticketNo: string, sittingId: string) => `${ticketNo}\u0000${sittingId}`;
+
 function addTo(map: Map<string, Set<string>>, roomId: string, key: string): void {
   let set = map.get(roomId);
   if (!set) {
@@ -21,19 +23,37 @@ function addTo(map: Map<string, Set<string>>, roomId: string, key: string): void
   set.add(key);
 }
 
+/** What a save changes on a candidate's tile, as the commit that stored it reported. */
+export interface TileProgress {
+  answered: number;
+  ackSeq: number;
+  lastSyncAt: number;
+}
+
+type ProgressByKey = Map<string, TileProgress>;
+
 /**
  * Pushes tile changes to a room's consoles, batched: a change of state (login, hand-in,
  * connection, time, a violation) at most `intervalMs` after it happens, and so is a save's
  * progress while the site is quiet. When more than `quietProgressTiles` tiles wait for a
  * progress refresh at once (a site-wide burst of saves: thousands a second), progress-only
- * tiles are sent every `progressEveryTicks` intervals instead: each tile is a query, and
- * "37 of 100 answered" two seconds late costs a proctor nothing, while the queries would
- * delay every acknowledgement. The answers themselves reach the console's replica after
- * every commit (`sendCommitted`).
+ * tiles are sent every `progressEveryTicks` intervals instead: "37 of 100 answered" two
+ * seconds late costs a proctor nothing, while a message per save would delay every
+ * acknowledgement. The answers themselves reach the console's replica after every commit
+ * (`sendCommitted`).
+ *
+ * A change of state reads the candidate's tile from the database. A save's progress does
+ * not: its commit reports the new count and acknowledgement, which are laid over the tile
+ * this broadcaster last built for the candidate (every change of state rebuilds it, so the
+ * rest of it is current).
  */
 export class RoomBroadcaster {
   private readonly dirty = new Map<string, Set<string>>();
-  private readonly progressDirty = new Map<string, Set<string>>();
+  /** Progress waiting for the slow pace, per room, the latest per candidate. */
+  private readonly progressWaiting = new Map<string, ProgressByKey>();
+  /** Progress to go out with the next flush. */
+  private readonly progressDue = new Map<string, ProgressByKey>();
+  private readonly lastBuilt = new Map<string, CandidateTile>();
   private readonly machinesDirty = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private ticksSinceProgress = 0;
@@ -63,23 +83,32 @@ export class RoomBroadcaster {
   }
 
   markDirty(roomId: string, ticketNo: string, sittingId: string): void {
-    addTo(this.dirty, roomId, `${ticketNo}\u0000${sittingId}`);
+    addTo(this.dirty, roomId, tileKey(ticketNo, sittingId));
   }
 
   /** A save changed this candidate's progress only: the tile follows at the slower pace. */
-  markProgress(roomId: string, ticketNo: string, sittingId: string): void {
-    addTo(this.progressDirty, roomId, `${ticketNo}\u0000${sittingId}`);
+  markProgress(roomId: string, ticketNo: string, sittingId: string, progress: TileProgress): void {
+    let room = this.progressWaiting.get(roomId);
+    if (!room) {
+      room = new Map();
+      this.progressWaiting.set(roomId, room);
+    }
+    room.set(tileKey(ticketNo, sittingId), progress);
   }
 
   private progressPending(): number {
     let n = 0;
-    for (const keys of this.progressDirty.values()) n += keys.size;
+    for (const keys of this.progressWaiting.values()) n += keys.size;
     return n;
   }
 
   private promoteProgress(): void {
-    for (const [roomId, keys] of this.progressDirty) for (const key of keys) addTo(this.dirty, roomId, key);
-    this.progressDirty.clear();
+    for (const [roomId, waiting] of this.progressWaiting) {
+      const due = this.progressDue.get(roomId);
+      if (!due) this.progressDue.set(roomId, waiting);
+      else for (const [key, p] of waiting) due.set(key, p);
+    }
+    this.progressWaiting.clear();
     this.ticksSinceProgress = 0;
   }
 
@@ -170,30 +199,44 @@ export class RoomBroadcaster {
   }
 
   private pendingRooms(): string[] {
-    return [...new Set([...this.machinesDirty, ...this.dirty.keys()])];
+    return [...new Set([...this.machinesDirty, ...this.dirty.keys(), ...this.progressDue.keys()])];
   }
 
   private flushRoom(roomId: string, metas: Map<string, SittingMeta | undefined>): void {
     if (this.machinesDirty.delete(roomId)) {
       this.nsp.to(proctorRoom(roomId)).emit('room:machines', { machines: this.machineTiles(roomId) });
     }
-    const keys = this.dirty.get(roomId);
-    if (!keys) return;
+    const keys = this.dirty.get(roomId) ?? new Set<string>();
+    const due = this.progressDue.get(roomId) ?? new Map<string, TileProgress>();
     this.dirty.delete(roomId);
-    // Those tiles are fresh now: no need to send them again for progress.
-    const progress = this.progressDirty.get(roomId);
-    if (progress) for (const key of keys) progress.delete(key);
-    const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
+    this.progressDue.delete(roomId);
+    // Progress without a tile to lay it on is read whole, with the changes of state.
+    for (const key of due.keys()) if (!this.lastBuilt.has(key)) keys.add(key);
     const tiles: CandidateTile[] = [];
-    for (const key of keys) {
-      const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
-      const tile = this.tile(
-        ticketNo,
-        sittingId,
-        sittings.get(sittingId),
-        this.sittingMeta(metas, sittingId),
-      );
-      if (tile) tiles.push(tile);
+    if (keys.size > 0) {
+      // Those tiles are fresh now: no need to send them again for progress.
+      const waiting = this.progressWaiting.get(roomId);
+      const sittings = new Map(listRoomSittings(this.ctx.db, roomId).map((rs) => [rs.sitting_id, rs]));
+      for (const key of keys) {
+        waiting?.delete(key);
+        due.delete(key);
+        const [ticketNo, sittingId] = key.split('\u0000') as [string, string];
+        const tile = this.tile(
+          ticketNo,
+          sittingId,
+          sittings.get(sittingId),
+          this.sittingMeta(metas, sittingId),
+        );
+        if (tile) tiles.push(tile);
+      }
+    }
+    for (const [key, progress] of due) {
+      const last = this.lastBuilt.get(key)!;
+      // A commit reported late must not take a fresher tile back.
+      if (progress.ackSeq < last.ackSeq) continue;
+      const tile = { ...last, ...progress };
+      this.lastBuilt.set(key, tile);
+      tiles.push(tile);
     }
     if (tiles.length > 0) {
       this.nsp.to(proctorRoom(roomId)).emit('room:tiles', { serverNow: this.ctx.clock.now(), tiles });
@@ -213,6 +256,7 @@ export class RoomBroadcaster {
     return cache.get(sittingId);
   }
 
+  /** Builds a candidate's tile from the database, and remembers it for their progress. */
   private tile(
     ticketNo: string,
     sittingId: string,
@@ -222,6 +266,8 @@ export class RoomBroadcaster {
   ): CandidateTile | null {
     if (!row || !rs || !sitting) return null;
     const total = rs.started_at !== null ? this.ctx.papers.items(sittingId).size : 0;
-    return candidateTile(row, sitting, rs, this.presence.isOnline(ticketNo, sittingId), total);
+    const tile = candidateTile(row, sitting, rs, this.presence.isOnline(ticketNo, sittingId), total);
+    this.lastBuilt.set(tileKey(ticketNo, sittingId), tile);
+    return tile;
   }
 }

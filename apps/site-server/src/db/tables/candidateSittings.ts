@@ -41,16 +41,14 @@ export function getCandidateSitting(
   ) as CandidateSittingRow | undefined;
 }
 
+type SyncState = Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq' | 'answered'>;
+
 /** What the answer writer needs of a candidate's sitting, and no more (it runs per save). */
-export function getSyncState(
-  db: Db,
-  ticketNo: string,
-  sittingId: string,
-): Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq'> | undefined {
+export function getSyncState(db: Db, ticketNo: string, sittingId: string): SyncState | undefined {
   return stmt(
     db,
-    'SELECT status, ack_seq, max_seq FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?',
-  ).get(ticketNo, sittingId) as Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq'> | undefined;
+    'SELECT status, ack_seq, max_seq, answered FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?',
+  ).get(ticketNo, sittingId) as SyncState | undefined;
 }
 
 export function findBySessionHash(db: Db, tokenHash: string): CandidateSittingRow | undefined {
