@@ -92,10 +92,29 @@ const held = (s: SavesResult) =>
   s.p99 >= 0 && s.p99 < TARGETS.stepP99Ms && s.achievedRate >= 0.9 * s.offeredRate;
 
 /**
- * Steps the offered save rate up ×1.5 until a step misses, at most `limit` steps, then
- * measures once halfway between the last rate that held and the one that missed: the
- * ladder alone can put the top rate up to a third low. `limitReached` is false when every
- * step held: the top rate is then only a lower bound.
+ * Measures `rate`; a step that misses is measured once more before it counts as missed.
+ * On this shared 2-core machine one stall of the box (seen in the bare baseline too, whose
+ * server does nothing) can lift an 8-second step's p99 over the line; the top rate is what
+ * the server sustains, so a miss must repeat. Both attempts are kept in the results, and
+ * the site and both baselines are measured the same way.
+ */
+async function measure(
+  gen: GeneratorProcess,
+  rate: number,
+  label: string,
+  mons: readonly { phase: string }[],
+) {
+  const first = await step(gen, rate, label, mons);
+  if (held(first)) return { counted: first, attempts: [first] };
+  const again = await step(gen, rate, `${label} (again)`, mons);
+  return { counted: held(again) ? again : first, attempts: [first, again] };
+}
+
+/**
+ * Steps the offered save rate up ×1.5 until a step misses (twice: see `measure`), at most
+ * `limit` steps, then measures halfway between the last rate that held and the one that
+ * missed: the ladder alone can put the top rate up to a third low. `limitReached` is false
+ * when every step held: the top rate is then only a lower bound.
  */
 async function stepRates(
   gen: GeneratorProcess,
@@ -119,8 +138,8 @@ async function stepRates(
   }
   let missedAt: number | null = null;
   for (let i = 0; i < limit; i++) {
-    const s = await step(gen, rate, label, mons);
-    steps.push(s);
+    const { counted: s, attempts } = await measure(gen, rate, label, mons);
+    steps.push(...attempts);
     if (!held(s)) {
       missedAt = rate;
       break;
@@ -133,8 +152,9 @@ async function stepRates(
     rate = Math.round(rate * 1.5);
   }
   if (missedAt !== null && lastHeld !== null) {
-    const s = await step(gen, Math.round((lastHeld + missedAt) / 2), `${label} (between)`, mons);
-    steps.push(s);
+    const between = Math.round((lastHeld + missedAt) / 2);
+    const { counted: s, attempts } = await measure(gen, between, `${label} (between)`, mons);
+    steps.push(...attempts);
     if (held(s) && s.achievedRate > top) {
       top = s.achievedRate;
       topPhase = `step ${s.offeredRate}/s`;
@@ -151,8 +171,9 @@ async function siteRun() {
   const site = prepareSite(join(dir, 'site'), { candidates: N, scheduledStart });
   // The server clock runs fast so the earliest hand-in (75 minutes in) comes at the end of
   // the run and the automatic hand-in (90 minutes) only after it.
-  // Every step plus the one between the last that held and the first that missed.
-  const afterStartS = 15 + sustainS + (maxSteps + 1) * (stepS + 5);
+  // Every step, the one between the last that held and the first that missed, and a second
+  // attempt at each of those two.
+  const afterStartS = 15 + sustainS + (maxSteps + 3) * (stepS + 5);
   const scale = Math.max(1, Math.round((90 * MIN) / ((afterStartS + 30) * 1000)));
   const loop = new LoopLog();
   const proc = await startSiteProcess(site, {

@@ -83,11 +83,16 @@ const perRow = perRowRate(3000);
 const steps: Awaited<ReturnType<typeof groupCommitStep>>[] = [];
 let rate = 2000;
 let top = 0;
+const held = (s: { p99: number; achievedRate: number }) => s.p99 < 100 && s.achievedRate >= 0.9 * rate;
 for (let i = 0; i < maxSteps; i++) {
-  const s = await groupCommitStep(rate, stepSeconds * 1000);
+  let s = await groupCommitStep(rate, stepSeconds * 1000);
   steps.push(s);
-  const held = s.p99 < 100 && s.achievedRate >= 0.9 * rate;
-  if (!held) break;
+  // A miss counts only if it repeats, as in the site and socket.io runs (site-load.ts).
+  if (!held(s)) {
+    s = await groupCommitStep(rate, stepSeconds * 1000);
+    steps.push(s);
+  }
+  if (!held(s)) break;
   top = s.achievedRate;
   rate = Math.round(rate * 2);
 }
