@@ -45,7 +45,16 @@ async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTi
       sittingId: SITTING,
       changes: [{ seq, itemId: 'J-001', value }],
     });
-  return { proctor, acks, tiles: lastTiles, replica, save };
+  // A change of state on the candidate's tile, made by the proctor.
+  const recordViolation = () =>
+    call<Ack<unknown>>(proctor, 'violation:record', {
+      sittingId: SITTING,
+      ticketNo: TICKET,
+      category: 'mark-or-sign',
+      description: 'wrote on the desk',
+      notified: true,
+    });
+  return { proctor, acks, tiles: lastTiles, replica, save, recordViolation };
 }
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
@@ -71,14 +80,7 @@ describe('the proctor tiles’ pace', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(room.acks.get(TICKET) ?? 0).toBe(0);
     // A change of state sends the whole tile at once, progress included.
-    const violation = await call<Ack<unknown>>(room.proctor, 'violation:record', {
-      sittingId: SITTING,
-      ticketNo: TICKET,
-      category: 'mark-or-sign',
-      description: 'wrote on the desk',
-      notified: true,
-    });
-    expect(violation.ok).toBe(true);
+    expect((await room.recordViolation()).ok).toBe(true);
     expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
   });
 
@@ -86,14 +88,7 @@ describe('the proctor tiles’ pace', () => {
     const room = await startedRoom({});
     expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
     expect(await until(() => room.tiles.get(TICKET)?.answered === 1, 1500)).toBe(true);
-    const violation = await call<Ack<unknown>>(room.proctor, 'violation:record', {
-      sittingId: SITTING,
-      ticketNo: TICKET,
-      category: 'mark-or-sign',
-      description: 'wrote on the desk',
-      notified: true,
-    });
-    expect(violation.ok).toBe(true);
+    expect((await room.recordViolation()).ok).toBe(true);
     expect(await until(() => room.tiles.get(TICKET)?.violations === 1, 1500)).toBe(true);
     // The candidate clears the answer: one item fewer answered, the violation still shown.
     expect(await room.save(2, null)).toEqual({ ok: true, value: { ackSeq: 2 } });
