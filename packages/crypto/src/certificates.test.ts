@@ -6,6 +6,7 @@ import {
   verifyCertificate,
 } from './certificates.js';
 import type { CertSubject } from './certSubject.js';
+import { CryptoError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { generateKeyPair, type KeyPair } from './keys.js';
 
@@ -117,6 +118,23 @@ describe('root -> site certificates', () => {
     expect(() => verifyCertificate(forged, { trustedRootPem: root, at: NOW })).toThrow(
       expect.objectContaining({ code: 'UNTRUSTED_CERTIFICATE' }),
     );
+  });
+
+  it('refuses every bit flip around the signature algorithm as a certificate error, not a crash', () => {
+    // forge reads some of these leniently where Node's DER reader refuses them; a package
+    // whose signer certificate was altered there must still be refused as untrusted.
+    const site = issue({ commonName: 'Site', role: 'site' });
+    const der = Buffer.from(site.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    // The 2048-bit signature is the last 256 bytes; its algorithm and header come just before.
+    const from = der.length - 256 - 24;
+    for (let at = from; at < der.length - 256; at++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const copy = Buffer.from(der);
+        copy[at] = (copy[at] ?? 0) ^ (1 << bit);
+        const pem = `-----BEGIN CERTIFICATE-----\n${copy.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+        expect(() => verifyCertificate(pem, { trustedRootPem: root, at: NOW })).toThrow(CryptoError);
+      }
+    }
   });
 
   it('refuses to check at an invalid date rather than skipping the validity check', () => {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { CryptoError } from './errors.js';
 
@@ -6,9 +7,10 @@ import { CryptoError } from './errors.js';
  * everything this package returns uses LF, as Node's crypto does.
  */
 export function parseCertificate(pem: string, what = 'certificate'): forge.pki.Certificate {
-  certificateDer(pem, what);
+  const der = certificateDer(pem, what);
+  let cert: forge.pki.Certificate;
   try {
-    return forge.pki.certificateFromPem(pem);
+    cert = forge.pki.certificateFromPem(pem);
   } catch (cause) {
     throw new CryptoError(
       'MALFORMED_CERTIFICATE',
@@ -17,6 +19,39 @@ export function parseCertificate(pem: string, what = 'certificate'): forge.pki.C
         cause,
       },
     );
+  }
+  checkStrictEncoding(der, what);
+  return cert;
+}
+
+/**
+ * forge reads chains, Node's crypto reads the keys: a certificate must be one both read
+ * alike. forge accepts some DER that Node refuses (a bit flip in a package's signer
+ * certificate crashed the import instead of refusing it), and neither compares the
+ * unsigned outer signature algorithm with the signed one (RFC 5280 §4.1.1.2), which would
+ * let one signed certificate travel under several fingerprints.
+ */
+function checkStrictEncoding(der: Buffer, what: string): void {
+  const malformed = (why: string, cause?: unknown) =>
+    new CryptoError('MALFORMED_CERTIFICATE', `The ${what} is not a well-formed X.509 certificate: ${why}.`, {
+      cause,
+    });
+  try {
+    new X509Certificate(der);
+  } catch (cause) {
+    throw malformed('its DER encoding is invalid', cause);
+  }
+  const outer = forge.asn1.fromDer(der.toString('binary')).value as forge.asn1.Asn1[];
+  const tbs = outer[0]?.value as forge.asn1.Asn1[];
+  // The TBS certificate starts with an explicit [0] version when it has one.
+  const signedAlgorithm = tbs[tbs[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 2 : 1];
+  const outerAlgorithm = outer[1];
+  if (
+    !signedAlgorithm ||
+    !outerAlgorithm ||
+    forge.asn1.toDer(signedAlgorithm).getBytes() !== forge.asn1.toDer(outerAlgorithm).getBytes()
+  ) {
+    throw malformed('its signature algorithm differs from the one it was signed with');
   }
 }
 
