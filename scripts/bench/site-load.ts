@@ -110,11 +110,16 @@ async function measure(
   return { counted: held(again) ? again : first, attempts: [first, again] };
 }
 
+/** Halvings of the gap between the last rate that held and the first that missed. */
+const BISECTIONS = 2;
+
 /**
  * Steps the offered save rate up ×1.5 until a step misses (twice: see `measure`), at most
- * `limit` steps, then measures halfway between the last rate that held and the one that
- * missed: the ladder alone can put the top rate up to a third low. `limitReached` is false
- * when every step held: the top rate is then only a lower bound.
+ * `limit` steps, then halves the gap between the last rate that held and the one that
+ * missed `BISECTIONS` times, each halving the uncertainty the ladder's rungs leave (the true
+ * limit can lie up to half a rung above the reported one). The site and the bare baseline are measured alike, so
+ * their ratio does not hang on where each one's limit falls between two rungs.
+ * `limitReached` is false when every step held: the top rate is then only a lower bound.
  */
 async function stepRates(
   gen: GeneratorProcess,
@@ -151,11 +156,18 @@ async function stepRates(
     lastHeld = rate;
     rate = Math.round(rate * 1.5);
   }
-  if (missedAt !== null && lastHeld !== null) {
-    const between = Math.round((lastHeld + missedAt) / 2);
+  let low = lastHeld;
+  let high = missedAt;
+  for (let i = 0; i < BISECTIONS && low !== null && high !== null; i++) {
+    const between = Math.round((low + high) / 2);
     const { counted: s, attempts } = await measure(gen, between, `${label} (between)`, mons);
     steps.push(...attempts);
-    if (held(s) && s.achievedRate > top) {
+    if (!held(s)) {
+      high = between;
+      continue;
+    }
+    low = between;
+    if (s.achievedRate > top) {
       top = s.achievedRate;
       topPhase = `step ${s.offeredRate}/s`;
     }
@@ -171,9 +183,9 @@ async function siteRun() {
   const site = prepareSite(join(dir, 'site'), { candidates: N, scheduledStart });
   // The server clock runs fast so the earliest hand-in (75 minutes in) comes at the end of
   // the run and the automatic hand-in (90 minutes) only after it.
-  // Every step, the one between the last that held and the first that missed, and a second
-  // attempt at each of those two.
-  const afterStartS = 15 + sustainS + (maxSteps + 3) * (stepS + 5);
+  // Every step, a second attempt at the one that missed, and the halvings, each of which may
+  // be measured twice.
+  const afterStartS = 15 + sustainS + (maxSteps + 1 + 2 * BISECTIONS) * (stepS + 5);
   const scale = Math.max(1, Math.round((90 * MIN) / ((afterStartS + 30) * 1000)));
   const loop = new LoopLog();
   const proc = await startSiteProcess(site, {
@@ -203,12 +215,15 @@ async function siteRun() {
     );
     // The generator shares the machine: its CPU shows when it, not the server, is the limit.
     const genMon = new ProcMonitor(gen.child.pid!);
+    // The rooms' consoles run in a process of their own, which the generator starts.
+    let consolesMon: ProcMonitor | null = null;
     const phase = (name: string) => {
-      for (const m of [mon, genMon, loop]) m.phase = name;
+      for (const m of [mon, genMon, loop, consolesMon]) if (m) m.phase = name;
     };
     try {
       phase('login storm');
       const setup = await gen.setup();
+      if (setup.consolesPid) consolesMon = new ProcMonitor(setup.consolesPid);
       say(
         `  login storm: connect ${round1(setup.connectMs)} ms, register ${round1(setup.registerMs)} ms, ` +
           `login ${round1(setup.loginMs)} ms, total ${round1(setup.stormMs)} ms (${setup.loggedIn} logged in)`,
@@ -222,11 +237,13 @@ async function siteRun() {
         `  sustained ${N / 5}/s (1 per candidate per 5 s): achieved ${sustained.achievedRate}/s, ` +
           `p50 ${sustained.p50} ms, p99 ${sustained.p99} ms (generator loop p99 ${sustained.generatorLoopMs.p99} ms)`,
       );
-      const stepping = await stepRates(gen, fromRate, 'site', [mon, genMon, loop], maxSteps, sustained);
+      const mons = consolesMon ? [mon, genMon, loop, consolesMon] : [mon, genMon, loop];
+      const stepping = await stepRates(gen, fromRate, 'site', mons, maxSteps, sustained);
       phase('hand-in');
       const handIn = await gen.handIn(240_000);
       say(`  hand-in: ${handIn.handedIn} handed in in ${round1(handIn.handInMs)} ms`);
       genMon.stop();
+      consolesMon?.stop();
       return {
         loadAverage: { start: round1(loadAtStart), end: round1(loadavg()[0]!) },
         scale,
@@ -239,9 +256,11 @@ async function siteRun() {
         serverLoop: loop.summary(),
         serverLoopSeconds: loop.seconds,
         generator: genMon.summary(),
+        consoles: consolesMon?.summary() ?? null,
       };
     } finally {
       genMon.stop();
+      consolesMon?.stop();
       await gen.close();
     }
   } finally {
@@ -328,6 +347,7 @@ try {
       const loop = site.serverLoop[phase];
       say(
         `  ${phase}: server CPU ${cpu.meanCpuPct} %, generator CPU ${site.generator.phases[phase]?.meanCpuPct ?? '—'} %` +
+          `, consoles CPU ${site.consoles?.phases[phase]?.meanCpuPct ?? '—'} %` +
           (loop ? `, loop busy ${loop.busy} %, answers ${JSON.stringify(loop.answers)}` : ''),
       );
     }
@@ -432,6 +452,12 @@ try {
         null,
       ],
       ['load generator CPU, site run (same phases)', cpuLine(site.generator), '—', null],
+      [
+        "the rooms' consoles (one process) CPU, site run: sustained / busiest step",
+        site.consoles ? `${site.consoles.phases.sustained?.meanCpuPct} / ${busiestStep(site.consoles)}` : '—',
+        '—',
+        null,
+      ],
       ['load generator CPU, bare run (busiest step)', `${busiestStep(bare.generator)}`, '—', null],
       [
         'hand-in: all handed in',
