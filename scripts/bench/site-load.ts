@@ -215,15 +215,12 @@ async function siteRun() {
     );
     // The generator shares the machine: its CPU shows when it, not the server, is the limit.
     const genMon = new ProcMonitor(gen.child.pid!);
-    // The rooms' consoles run in a process of their own, which the generator starts.
-    let consolesMon: ProcMonitor | null = null;
     const phase = (name: string) => {
-      for (const m of [mon, genMon, loop, consolesMon]) if (m) m.phase = name;
+      for (const m of [mon, genMon, loop]) m.phase = name;
     };
     try {
       phase('login storm');
       const setup = await gen.setup();
-      if (setup.consolesPid) consolesMon = new ProcMonitor(setup.consolesPid);
       say(
         `  login storm: connect ${round1(setup.connectMs)} ms, register ${round1(setup.registerMs)} ms, ` +
           `login ${round1(setup.loginMs)} ms, total ${round1(setup.stormMs)} ms (${setup.loggedIn} logged in)`,
@@ -237,13 +234,11 @@ async function siteRun() {
         `  sustained ${N / 5}/s (1 per candidate per 5 s): achieved ${sustained.achievedRate}/s, ` +
           `p50 ${sustained.p50} ms, p99 ${sustained.p99} ms (generator loop p99 ${sustained.generatorLoopMs.p99} ms)`,
       );
-      const mons = consolesMon ? [mon, genMon, loop, consolesMon] : [mon, genMon, loop];
-      const stepping = await stepRates(gen, fromRate, 'site', mons, maxSteps, sustained);
+      const stepping = await stepRates(gen, fromRate, 'site', [mon, genMon, loop], maxSteps, sustained);
       phase('hand-in');
       const handIn = await gen.handIn(240_000);
       say(`  hand-in: ${handIn.handedIn} handed in in ${round1(handIn.handInMs)} ms`);
       genMon.stop();
-      consolesMon?.stop();
       return {
         loadAverage: { start: round1(loadAtStart), end: round1(loadavg()[0]!) },
         scale,
@@ -256,11 +251,9 @@ async function siteRun() {
         serverLoop: loop.summary(),
         serverLoopSeconds: loop.seconds,
         generator: genMon.summary(),
-        consoles: consolesMon?.summary() ?? null,
       };
     } finally {
       genMon.stop();
-      consolesMon?.stop();
       await gen.close();
     }
   } finally {
@@ -347,7 +340,6 @@ try {
       const loop = site.serverLoop[phase];
       say(
         `  ${phase}: server CPU ${cpu.meanCpuPct} %, generator CPU ${site.generator.phases[phase]?.meanCpuPct ?? '—'} %` +
-          `, consoles CPU ${site.consoles?.phases[phase]?.meanCpuPct ?? '—'} %` +
           (loop ? `, loop busy ${loop.busy} %, answers ${JSON.stringify(loop.answers)}` : ''),
       );
     }
@@ -452,12 +444,6 @@ try {
         null,
       ],
       ['load generator CPU, site run (same phases)', cpuLine(site.generator), '—', null],
-      [
-        "the rooms' consoles (one process) CPU, site run: sustained / busiest step",
-        site.consoles ? `${site.consoles.phases.sustained?.meanCpuPct} / ${busiestStep(site.consoles)}` : '—',
-        '—',
-        null,
-      ],
       ['load generator CPU, bare run (busiest step)', `${busiestStep(bare.generator)}`, '—', null],
       [
         'hand-in: all handed in',

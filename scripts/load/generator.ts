@@ -1,10 +1,11 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { idNumberFor, ticketFor } from '@exam/centre';
+import { sign } from '@exam/crypto';
 import {
   type Ack,
+  buildSignInProof,
   type LoginResult,
   NAMESPACES,
   PROTOCOL_VERSION,
@@ -13,12 +14,9 @@ import {
 } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { prng } from '../demo/simulatedCandidate.js';
-import { CommandChild } from './commandChild.js';
 import {
   type CandidateState,
   type Command,
-  type ConsolesCommand,
-  type ConsolesConfig,
   changeFor,
   type GeneratorConfig,
   type HandInResult,
@@ -259,22 +257,42 @@ for (let i = 0; i < cfg.candidates; i++) {
   candidates.push(new SimCandidate(ticketFor(room, seat), idNumberFor(i + 1), `R${room}`, seat));
 }
 const roomIds = [...new Set(candidates.map((c) => c.roomId))];
-/** The rooms' consoles (site mode): their own process, see `consoles.ts`. */
-let consoles: CommandChild<ConsolesCommand> | null = null;
+const proctors = new Map<string, Socket>();
 
-async function connectConsoles(): Promise<void> {
-  consoles = await CommandChild.start<ConsolesCommand>(
-    'consoles',
-    join(dirname(fileURLToPath(import.meta.url)), 'consoles.ts'),
-    {
-      url: cfg.url,
-      chiefKeyPath: cfg.chiefKeyPath!,
-      siteId: cfg.siteId!,
-      sittingId: SITTING_ID,
-      roomIds,
-    } satisfies ConsolesConfig,
-  );
-  await consoles.send({ type: 'connect' });
+async function serverNow(): Promise<number> {
+  const res = await fetch(`${cfg.url}/api/health`);
+  return ((await res.json()) as { serverNow: number }).serverNow;
+}
+
+/** One console per room, signed in with the chief examiner's key (valid for every room). */
+async function connectProctors(): Promise<void> {
+  const key = JSON.parse(readFileSync(cfg.chiefKeyPath!, 'utf8')) as {
+    certPem: string;
+    privateKeyPem: string;
+  };
+  for (const roomId of roomIds) {
+    // The server's clock may be scaled; sign with its time, fetched just before.
+    const signedAt = await serverNow();
+    const proof = buildSignInProof(
+      { certPem: key.certPem, siteId: cfg.siteId!, roomId, signedAt, nonce: randomBytes(16).toString('hex') },
+      (text) => sign(text, key.privateKeyPem),
+    );
+    const s = io(`${cfg.url}${NAMESPACES.proctor}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { protocolVersion: PROTOCOL_VERSION, roomId, proof },
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', (e) => reject(new Error(`proctor ${roomId}: ${e.message}`)));
+    });
+    proctors.set(roomId, s);
+    const sub = await withTimeout(s, 'room:subscribe', {});
+    if (!sub.ok) throw new Error(`subscribe ${roomId}: ${sub.error.code}`);
+    const opened = await withTimeout(s, 'login:open', { sittingId: SITTING_ID });
+    if (!opened.ok) throw new Error(`login:open ${roomId}: ${opened.error.code}`);
+  }
 }
 
 /** Runs `fn` over all candidates at once (a storm), timing the whole. */
@@ -288,7 +306,7 @@ async function storm(fn: (c: SimCandidate) => Promise<void>): Promise<number> {
 }
 
 async function setup(): Promise<SetupResult> {
-  if (cfg.mode === 'site') await connectConsoles();
+  if (cfg.mode === 'site') await connectProctors();
   const t0 = performance.now();
   const connectMs = await storm((c) => c.connect());
   if (cfg.mode === 'bare') {
@@ -298,7 +316,6 @@ async function setup(): Promise<SetupResult> {
   const registerMs = await storm((c) => c.register());
   const loginMs = await storm((c) => c.login());
   return {
-    ...(consoles?.child.pid ? { consolesPid: consoles.child.pid } : {}),
     connectMs,
     registerMs,
     loginMs,
@@ -308,9 +325,19 @@ async function setup(): Promise<SetupResult> {
 }
 
 async function start(): Promise<StartResult> {
-  if (!consoles) throw new Error('no consoles: start needs a site run set up');
   const t0 = performance.now();
-  const { startAckMs } = await consoles.send<{ startAckMs: number }>({ type: 'start' });
+  const acks = await Promise.all(
+    // A reason is sent always: on a scaled server clock the storm may run past the on-time grace.
+    [...proctors.values()].map((p) =>
+      withTimeout(p, 'sitting:start', {
+        sittingId: SITTING_ID,
+        reason: 'load run: start after the login storm',
+      }),
+    ),
+  );
+  const startAckMs = performance.now() - t0;
+  const failed = acks.find((a) => !a.ok);
+  if (failed && !failed.ok) throw new Error(`sitting:start: ${failed.error.code}`);
   const deadline = performance.now() + 60_000;
   while (candidates.some((c) => c.keyAt === null) && performance.now() < deadline) await sleep(10);
   const holding = candidates.filter((c) => c.keyAt !== null);
@@ -433,7 +460,7 @@ async function run(cmd: Command): Promise<unknown> {
       return candidates.map((c) => c.state());
     case 'close':
       for (const c of candidates) c.close();
-      await consoles?.close({ type: 'close' });
+      for (const p of proctors.values()) p.disconnect();
       ackLog.close();
       setTimeout(() => process.exit(0), 50);
       return { closed: true };

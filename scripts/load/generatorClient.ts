@@ -1,11 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { CommandChild } from './commandChild.js';
 import type {
   CandidateState,
   Command,
   GeneratorConfig,
   HandInResult,
+  Reply,
   SavesResult,
   SetupResult,
   StartResult,
@@ -17,28 +17,68 @@ const GENERATOR = join(REPO_ROOT, 'scripts/load/generator.ts');
 
 /** The controller's handle on a load generator process: one command at a time, one reply each. */
 export class GeneratorProcess {
-  private constructor(private readonly proc: CommandChild<Command>) {}
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  get child(): ChildProcess {
-    return this.proc.child;
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (m: Reply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.ok) w.resolve(m.value);
+      else w.reject(new Error(m.message));
+    });
+    child.on('exit', (code, signal) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`generator exited (${code ?? signal})`));
+      this.waiting.clear();
+    });
   }
 
   /** `nodeArgs` go to node before the script, e.g. `--cpu-prof` to profile the generator. */
   static async start(cfg: GeneratorConfig, nodeArgs: readonly string[] = []): Promise<GeneratorProcess> {
-    return new GeneratorProcess(await CommandChild.start<Command>('generator', GENERATOR, cfg, nodeArgs));
+    const child = fork(GENERATOR, [JSON.stringify(cfg)], {
+      cwd: REPO_ROOT,
+      execArgv: [...nodeArgs, '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('generator did not start in 30 s')), 30_000);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`generator exited with ${code}`));
+      });
+    });
+    return new GeneratorProcess(child);
   }
 
-  setup = () => this.proc.send<SetupResult>({ type: 'setup' });
-  start = () => this.proc.send<StartResult>({ type: 'start' });
-  saves = (rate: number, durationMs: number, drainMs?: number) =>
-    this.proc.send<SavesResult>({ type: 'saves', rate, durationMs, ...(drainMs ? { drainMs } : {}) });
-  run = (rate: number) => this.proc.send<unknown>({ type: 'run', rate });
-  stop = (timeoutMs: number) => this.proc.send<StopResult>({ type: 'stop', timeoutMs });
-  handIn = (maxWaitMs: number) => this.proc.send<HandInResult>({ type: 'handIn', maxWaitMs });
-  flush = () => this.proc.send<unknown>({ type: 'flush' });
-  state = () => this.proc.send<CandidateState[]>({ type: 'state' });
+  private send<T>(cmd: Command): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, cmd });
+    });
+  }
 
-  close(): Promise<void> {
-    return this.proc.close({ type: 'close' });
+  setup = () => this.send<SetupResult>({ type: 'setup' });
+  start = () => this.send<StartResult>({ type: 'start' });
+  saves = (rate: number, durationMs: number, drainMs?: number) =>
+    this.send<SavesResult>({ type: 'saves', rate, durationMs, ...(drainMs ? { drainMs } : {}) });
+  run = (rate: number) => this.send<unknown>({ type: 'run', rate });
+  stop = (timeoutMs: number) => this.send<StopResult>({ type: 'stop', timeoutMs });
+  handIn = (maxWaitMs: number) => this.send<HandInResult>({ type: 'handIn', maxWaitMs });
+  flush = () => this.send<unknown>({ type: 'flush' });
+  state = () => this.send<CandidateState[]>({ type: 'state' });
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    await Promise.race([this.send({ type: 'close' }).catch(() => {}), exited]);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
   }
 }

@@ -28,20 +28,7 @@ export type Command =
   | { type: 'state' }
   | { type: 'close' };
 
-/** The rooms' consoles of a site run, in their own process (`consoles.ts`). */
-export interface ConsolesConfig {
-  url: string;
-  chiefKeyPath: string;
-  siteId: string;
-  sittingId: string;
-  roomIds: string[];
-}
-
-export type ConsolesCommand = { type: 'connect' } | { type: 'start' } | { type: 'close' };
-
 export interface SetupResult {
-  /** The consoles' process (site mode), so the controller can watch its CPU too. */
-  consolesPid?: number;
   connectMs: number;
   registerMs: number;
   loginMs: number;
