@@ -115,10 +115,10 @@ const BISECTIONS = 2;
 
 /**
  * Steps the offered save rate up ×1.5 until a step misses (twice: see `measure`), at most
- * `limit` steps, then halves the gap between the last rate that held and the one that
- * missed `BISECTIONS` times, each halving the uncertainty the ladder's rungs leave (the true
- * limit can lie up to half a rung above the reported one). The site and the bare baseline are measured alike, so
- * their ratio does not hang on where each one's limit falls between two rungs.
+ * `limit` steps, then halves the gap between the last rate that held and the first that
+ * missed `BISECTIONS` times: the ladder alone can leave the top rate up to a rung (a third)
+ * below the limit, and each halving halves that. The site and the bare baseline are
+ * measured alike, so their ratio does not hang on where each limit falls between two rungs.
  * `limitReached` is false when every step held: the top rate is then only a lower bound.
  */
 async function stepRates(
