@@ -8,9 +8,11 @@ import { CryptoError } from './errors.js';
  */
 export function parseCertificate(pem: string, what = 'certificate'): forge.pki.Certificate {
   const der = certificateDer(pem, what);
+  let tree: forge.asn1.Asn1;
   let cert: forge.pki.Certificate;
   try {
-    cert = forge.pki.certificateFromPem(pem);
+    tree = forge.asn1.fromDer(der.toString('binary'));
+    cert = forge.pki.certificateFromAsn1(tree);
   } catch (cause) {
     throw new CryptoError(
       'MALFORMED_CERTIFICATE',
@@ -20,7 +22,7 @@ export function parseCertificate(pem: string, what = 'certificate'): forge.pki.C
       },
     );
   }
-  checkStrictEncoding(der, what);
+  checkStrictEncoding(der, tree, what);
   return cert;
 }
 
@@ -29,9 +31,10 @@ export function parseCertificate(pem: string, what = 'certificate'): forge.pki.C
  * alike. forge accepts some DER that Node refuses (a bit flip in a package's signer
  * certificate crashed the import instead of refusing it), and neither compares the
  * unsigned outer signature algorithm with the signed one (RFC 5280 §4.1.1.2), which would
- * let one signed certificate travel under several fingerprints.
+ * let one signed certificate travel under several fingerprints. `tree` is forge's reading
+ * of `der`.
  */
-function checkStrictEncoding(der: Buffer, what: string): void {
+function checkStrictEncoding(der: Buffer, tree: forge.asn1.Asn1, what: string): void {
   const malformed = (why: string, cause?: unknown) =>
     new CryptoError('MALFORMED_CERTIFICATE', `The ${what} is not a well-formed X.509 certificate: ${why}.`, {
       cause,
@@ -41,7 +44,7 @@ function checkStrictEncoding(der: Buffer, what: string): void {
   } catch (cause) {
     throw malformed('its DER encoding is invalid', cause);
   }
-  const outer = forge.asn1.fromDer(der.toString('binary')).value as forge.asn1.Asn1[];
+  const outer = tree.value as forge.asn1.Asn1[];
   const tbs = outer[0]?.value as forge.asn1.Asn1[];
   // The TBS certificate starts with an explicit [0] version when it has one.
   const signedAlgorithm = tbs[tbs[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 2 : 1];
