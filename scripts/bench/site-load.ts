@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { GeneratorProcess } from '../load/generatorClient.js';
 import { LoopLog } from '../load/loopLog.js';
-import type { SavesResult } from '../load/messages.js';
+import { stepHeld as held, type SavesResult, STEP_P99_MS } from '../load/messages.js';
 import {
   importPackages,
   ProcMonitor,
@@ -65,7 +65,7 @@ const TARGETS = Object.freeze({
   sustainedP99Ms: 50,
   topRateVsBare: 0.5,
   peakRssMb: 500,
-  stepP99Ms: 100,
+  stepP99Ms: STEP_P99_MS,
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'site-bench-'));
@@ -86,10 +86,6 @@ async function step(gen: GeneratorProcess, rate: number, label: string, mons: re
   );
   return s;
 }
-
-/** A step holds when p99 < 100 ms and at least 90 % of the offered rate was achieved. */
-const held = (s: SavesResult) =>
-  s.p99 >= 0 && s.p99 < TARGETS.stepP99Ms && s.achievedRate >= 0.9 * s.offeredRate;
 
 /**
  * Measures `rate`; a step that misses is measured once more before it counts as missed.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { percentile } from '../load/messages.js';
+import { stepHeld as held, percentile } from '../load/messages.js';
 
 /**
  * Baseline for the benchmark, run in its own process: bare better-sqlite3 inserts with the
@@ -83,7 +83,6 @@ const perRow = perRowRate(3000);
 const steps: Awaited<ReturnType<typeof groupCommitStep>>[] = [];
 let rate = 2000;
 let top = 0;
-const held = (s: { p99: number; achievedRate: number }) => s.p99 < 100 && s.achievedRate >= 0.9 * rate;
 for (let i = 0; i < maxSteps; i++) {
   let s = await groupCommitStep(rate, stepSeconds * 1000);
   steps.push(s);

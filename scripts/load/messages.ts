@@ -115,3 +115,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/** A step's p99 limit (ms) for the top save rate: the issue's "p99 under 100 ms". */
+export const STEP_P99_MS = 100;
+
+/**
+ * A measured rate holds when its p99 is under `STEP_P99_MS` at ≥ 90 % of the offered rate
+ * (a negative p99 means some saves were never answered). The site, the bare socket.io
+ * server and the bare SQLite inserts are all judged by this.
+ */
+export const stepHeld = (s: { p99: number; achievedRate: number; offeredRate: number }) =>
+  s.p99 >= 0 && s.p99 < STEP_P99_MS && s.achievedRate >= 0.9 * s.offeredRate;
