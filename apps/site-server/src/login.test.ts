@@ -74,6 +74,8 @@ describe('candidate login', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.candidate).toMatchObject({ ticketNo: ticketFor(1, 1), name: '考生1', seatNo: 1 });
+    // The registration photo, for the candidate to confirm it is them.
+    expect(Buffer.from(r.value.candidate.photoPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect(r.value.sitting).toMatchObject({ sittingId: 'S-J-ECON', phase: 'login-open', startedAt: null });
     // Before the start the paper is sealed and no key is given out.
     expect(r.value.sittingKey).toBeNull();

@@ -21,7 +21,7 @@ beforeEach(() => {
   db.exec(`
     INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
     INSERT INTO sittings VALUES ('${S}', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
-    INSERT INTO candidates VALUES ('${T}', 'id', 'Name', 'F', 'junior', 'econ', 'png', 'R1', 1);
+    INSERT INTO candidates VALUES ('${T}', 'id', 'Name', 'F', 'junior', 'econ', 'R1', 1);
     INSERT INTO candidate_sittings (ticket_no, sitting_id, status) VALUES ('${T}', '${S}', 'in-progress');
   `);
 });

@@ -75,6 +75,50 @@ describe('site database migrations', () => {
     db.close();
   });
 
+  it('moves a version-6 database’s photos out of the candidates’ rows, keeping every photo', () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma('foreign_keys = ON');
+    for (const m of migrations.slice(0, 6)) m(db);
+    db.pragma('user_version = 6');
+    db.exec(`
+      INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
+      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
+      INSERT INTO candidates VALUES ('T1', 'id1', 'A', 'F', 'junior', 'econ', 'cGhvdG8x', 'R1', 1);
+      INSERT INTO candidates VALUES ('T2', 'id2', 'B', 'M', 'junior', 'econ', 'cGhvdG8y', 'R1', NULL);
+      INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1');
+    `);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(db.prepare('SELECT * FROM candidate_photos ORDER BY ticket_no').all()).toEqual([
+      { ticket_no: 'T1', photo_png: 'cGhvdG8x' },
+      { ticket_no: 'T2', photo_png: 'cGhvdG8y' },
+    ]);
+    expect(db.prepare('SELECT * FROM candidates ORDER BY ticket_no').all()).toEqual([
+      {
+        ticket_no: 'T1',
+        id_number: 'id1',
+        name: 'A',
+        gender: 'F',
+        level: 'junior',
+        specialty: 'econ',
+        room_id: 'R1',
+        seat_no: 1,
+      },
+      {
+        ticket_no: 'T2',
+        id_number: 'id2',
+        name: 'B',
+        gender: 'M',
+        level: 'junior',
+        specialty: 'econ',
+        room_id: 'R1',
+        seat_no: null,
+      },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('refuses a database written by a newer server', () => {
     const path = tempDb();
     const db = new Database(path);

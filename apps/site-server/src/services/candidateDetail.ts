@@ -1,5 +1,6 @@
 import type { AuditLine, CandidateDetail } from '@exam/protocol';
 import { type AuditRow, listAuditBySubjects } from '../db/tables/audit.js';
+import { getCandidatePhoto } from '../db/tables/candidates.js';
 import type { SiteContext } from './context.js';
 import { roomCandidate } from './roomOperations.js';
 
@@ -81,7 +82,7 @@ export function candidateDetail(
     sittingId,
     name: candidate.name,
     idNumberMasked: maskIdNumber(candidate.id_number),
-    photoPng: candidate.photo_png,
+    photoPng: getCandidatePhoto(ctx.db, ticketNo) ?? '',
     level: candidate.level,
     specialty: candidate.specialty,
     seatNo: cs.seat_no ?? candidate.seat_no,

@@ -111,17 +111,20 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
       });
     }
     for (const c of data.candidates) {
-      insertCandidate(ctx.db, {
-        ticket_no: c.ticketNo,
-        id_number: c.idNumber,
-        name: c.name,
-        gender: c.gender,
-        level: c.level,
-        specialty: c.specialty,
-        photo_png: c.photoPng,
-        room_id: c.roomId,
-        seat_no: c.seatNo,
-      });
+      insertCandidate(
+        ctx.db,
+        {
+          ticket_no: c.ticketNo,
+          id_number: c.idNumber,
+          name: c.name,
+          gender: c.gender,
+          level: c.level,
+          specialty: c.specialty,
+          room_id: c.roomId,
+          seat_no: c.seatNo,
+        },
+        c.photoPng,
+      );
       for (const s of c.sittingIds) {
         ensureCandidateSitting(ctx.db, c.ticketNo, s);
         ensureRoomSitting(ctx.db, c.roomId, s);

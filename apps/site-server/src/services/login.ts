@@ -11,7 +11,7 @@ import {
   markBack,
   recordLogin,
 } from '../db/tables/candidateSittings.js';
-import { getCandidate } from '../db/tables/candidates.js';
+import { getCandidate, getCandidatePhoto } from '../db/tables/candidates.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting, getSittingMeta } from '../db/tables/sittings.js';
@@ -212,7 +212,7 @@ function loginResult(
       name: candidate.name,
       level: candidate.level,
       specialty: candidate.specialty,
-      photoPng: candidate.photo_png,
+      photoPng: getCandidatePhoto(ctx.db, ticketNo) ?? '',
       seatNo: cs.seat_no ?? candidate.seat_no ?? 0,
       roomName: room.name,
     },

@@ -5,6 +5,7 @@ import { m0003RoomOperations } from './0003_room_operations.js';
 import { m0004CandidatesRoomIndex } from './0004_candidates_room_index.js';
 import { m0005LookupIndexes } from './0005_lookup_indexes.js';
 import { m0006AnsweredCount } from './0006_answered_count.js';
+import { m0007CandidatePhotos } from './0007_candidate_photos.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0004CandidatesRoomIndex,
   m0005LookupIndexes,
   m0006AnsweredCount,
+  m0007CandidatePhotos,
 ]);

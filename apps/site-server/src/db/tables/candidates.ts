@@ -8,17 +8,27 @@ export interface CandidateRow {
   gender: 'M' | 'F';
   level: 'junior' | 'intermediate' | 'senior';
   specialty: string;
-  photo_png: string;
   room_id: string;
   seat_no: number | null;
 }
 
-export function insertCandidate(db: Db, c: CandidateRow): void {
+/** Call inside the import's transaction: the candidate and their photo go in together. */
+export function insertCandidate(db: Db, c: CandidateRow, photoPng: string): void {
   stmt(
     db,
-    `INSERT INTO candidates (ticket_no, id_number, name, gender, level, specialty, photo_png, room_id, seat_no)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(c.ticket_no, c.id_number, c.name, c.gender, c.level, c.specialty, c.photo_png, c.room_id, c.seat_no);
+    `INSERT INTO candidates (ticket_no, id_number, name, gender, level, specialty, room_id, seat_no)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(c.ticket_no, c.id_number, c.name, c.gender, c.level, c.specialty, c.room_id, c.seat_no);
+  stmt(db, 'INSERT INTO candidate_photos (ticket_no, photo_png) VALUES (?, ?)').run(c.ticket_no, photoPng);
+}
+
+/** The registration photo (base64 PNG), kept apart from the row every tile reads (migration 0007). */
+export function getCandidatePhoto(db: Db, ticketNo: string): string | undefined {
+  return (
+    stmt(db, 'SELECT photo_png FROM candidate_photos WHERE ticket_no = ?').get(ticketNo) as
+      | { photo_png: string }
+      | undefined
+  )?.photo_png;
 }
 
 export function getCandidate(db: Db, ticketNo: string): CandidateRow | undefined {
