@@ -325,6 +325,11 @@ const busiestStep = (u: Usage) =>
       .filter(([k]) => k.startsWith('step'))
       .map(([, v]) => v.meanCpuPct),
   );
+const largestRssPhase = (u: Usage) =>
+  Object.entries(u.phases).reduce<[string, number]>(
+    (best, [name, p]) => (p.maxRssMb > best[1] ? [name, p.maxRssMb] : best),
+    ['—', 0],
+  )[0];
 const cpuLine = (u: Usage) =>
   [u.phases['login storm']?.meanCpuPct, u.phases.sustained?.meanCpuPct, busiestStep(u)].join(' / ');
 
@@ -335,7 +340,8 @@ try {
     for (const [phase, cpu] of Object.entries(site.server.phases)) {
       const loop = site.serverLoop[phase];
       say(
-        `  ${phase}: server CPU ${cpu.meanCpuPct} %, generator CPU ${site.generator.phases[phase]?.meanCpuPct ?? '—'} %` +
+        `  ${phase}: server CPU ${cpu.meanCpuPct} %, RSS up to ${cpu.maxRssMb} MB,` +
+          ` generator CPU ${site.generator.phases[phase]?.meanCpuPct ?? '—'} %` +
           (loop ? `, loop busy ${loop.busy} %, answers ${JSON.stringify(loop.answers)}` : ''),
       );
     }
@@ -401,8 +407,8 @@ try {
         null,
       ],
       [
-        'site server peak RSS',
-        `${site.server.peakRssMb} MB`,
+        'site server peak RSS (the phase with the largest sample)',
+        `${site.server.peakRssMb} MB (${largestRssPhase(site.server)})`,
         '< 500 MB',
         site.server.peakRssMb < TARGETS.peakRssMb,
       ],

@@ -229,6 +229,13 @@ export interface ProcSample {
 
 const CLOCK_TICKS = 100;
 
+export interface PhaseFigures {
+  meanCpuPct: number;
+  peakCpuPct: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
 /** Reads CPU time (utime + stime) and RSS of a process from /proc; null once it has gone. */
 export function sampleProc(pid: number): ProcSample | null {
   try {
@@ -269,13 +276,16 @@ export class ProcMonitor {
     clearInterval(this.timer);
   }
 
-  /** Peak RSS (the kernel's high-water mark) and CPU per phase: mean and the busiest 1 s. */
+  /**
+   * Peak RSS (the kernel's high-water mark) and, per phase, CPU (mean and the busiest 1 s)
+   * and the largest RSS sampled: which phase the peak came from.
+   */
   summary(): {
     peakRssMb: number;
-    phases: Record<string, { meanCpuPct: number; peakCpuPct: number; seconds: number }>;
+    phases: Record<string, PhaseFigures>;
   } {
     const peak = Math.max(0, ...this.samples.map((s) => Math.max(s.hwmBytes, s.rssBytes)));
-    const phases: Record<string, { meanCpuPct: number; peakCpuPct: number; seconds: number }> = {};
+    const phases: Record<string, PhaseFigures> = {};
     const names = [...new Set(this.samples.map((s) => s.phase))];
     for (const name of names) {
       const list = this.samples.filter((s) => s.phase === name);
@@ -292,7 +302,12 @@ export class ProcMonitor {
         if (dt >= 0.5)
           peakCpu = Math.max(peakCpu, ((end.cpuTicks - list[i]!.cpuTicks) / CLOCK_TICKS / dt) * 100);
       }
-      phases[name] = { meanCpuPct: round1(mean), peakCpuPct: round1(peakCpu), seconds: round1(seconds) };
+      phases[name] = {
+        meanCpuPct: round1(mean),
+        peakCpuPct: round1(peakCpu),
+        seconds: round1(seconds),
+        maxRssMb: round1(Math.max(...list.map((s) => s.rssBytes)) / 1024 / 1024),
+      };
     }
     return { peakRssMb: round1(peak / 1024 / 1024), phases };
   }
