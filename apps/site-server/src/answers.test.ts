@@ -4,6 +4,7 @@ import type { Ack, SaveResult } from '@exam/protocol';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SAVES_IN_FLIGHT } from './sockets/candidateNamespace.js';
 import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 let site: TestSite;
@@ -106,10 +107,29 @@ describe('answer saves', () => {
     const { socket } = await candidate();
     const before = site.server.committer.batches;
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => save(socket, [{ seq: i + 1, itemId: 'J-001', value: 'A' }])),
+      Array.from({ length: MAX_SAVES_IN_FLIGHT }, (_, i) =>
+        save(socket, [{ seq: i + 1, itemId: 'J-001', value: 'A' }]),
+      ),
     );
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(Math.max(...results.map((r) => (r.ok ? r.value.ackSeq : 0)))).toBe(50);
-    expect(site.server.committer.batches - before).toBeLessThan(50);
+    expect(Math.max(...results.map((r) => (r.ok ? r.value.ackSeq : 0)))).toBe(MAX_SAVES_IN_FLIGHT);
+    expect(site.server.committer.batches - before).toBeLessThan(MAX_SAVES_IN_FLIGHT);
+  });
+
+  it('refuses a flood of saves from one machine past the in-flight limit, and stores what it acknowledged', async () => {
+    const { socket } = await candidate();
+    const change = (seq: number) => ({ seq, itemId: 'J-001', value: 'ABCD'[seq % 4]! });
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => save(socket, [change(i + 1)])));
+    const refused = results.flatMap((r, i) => (r.ok ? [] : [{ seq: i + 1, code: r.error.code }]));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['RATE_LIMITED']));
+    const accepted = results.flatMap((r, i) => (r.ok ? [i + 1] : []));
+    expect(accepted.length).toBeGreaterThanOrEqual(MAX_SAVES_IN_FLIGHT);
+    expect(storedChanges().map((c) => (c as { seq: number }).seq)).toEqual(accepted);
+    // A client that sends the refused ones again, one at a time as the real one does, loses nothing.
+    let last: Ack<SaveResult> | null = null;
+    for (const { seq } of refused) last = await save(socket, [change(seq)]);
+    expect(last).toEqual({ ok: true, value: { ackSeq: 100 } });
+    expect(storedChanges()).toHaveLength(100);
   });
 });

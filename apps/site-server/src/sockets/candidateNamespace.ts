@@ -67,6 +67,13 @@ export const CANDIDATE_EVENTS = Object.freeze([
   'notice:ack',
 ] as const satisfies readonly (keyof CandidateClientEvents)[]);
 
+/**
+ * Saves one connection may have waiting for their commit. The candidate client sends one at
+ * a time (its journal is the queue), so only a broken or hostile machine reaches this; past
+ * it, saves are refused at once rather than held in the server's memory.
+ */
+export const MAX_SAVES_IN_FLIGHT = 32;
+
 export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
 export const roomSittingRoom = (roomId: string, sittingId: string) => `rs:${roomId}:${sittingId}`;
 
@@ -102,6 +109,7 @@ export function attachCandidateNamespace(
 
   nsp.on('connection', (socket: CandidateSocket) => {
     const log = ctx.log.child({ ns: 'candidate', sid: socket.id });
+    let savesInFlight = 0;
 
     const enterSession = async (loggedIn: LoggedIn) => {
       const prev = socket.data.session;
@@ -180,13 +188,24 @@ export function attachCandidateNamespace(
           throw new ProtocolError(ERROR_CODES.INVALID_MESSAGE, `The answer does not fit item ${c.itemId}.`);
         }
       }
-      const outcome = await deps.committer.save({
-        roomId: s.roomId,
-        ticketNo: s.ticketNo,
-        sittingId: s.sittingId,
-        changes: p.changes,
-      });
-      return { ackSeq: outcome.ackSeq };
+      if (savesInFlight >= MAX_SAVES_IN_FLIGHT) {
+        throw new ProtocolError(
+          ERROR_CODES.RATE_LIMITED,
+          `More than ${MAX_SAVES_IN_FLIGHT} saves from this machine await their acknowledgement.`,
+        );
+      }
+      savesInFlight++;
+      try {
+        const outcome = await deps.committer.save({
+          roomId: s.roomId,
+          ticketNo: s.ticketNo,
+          sittingId: s.sittingId,
+          changes: p.changes,
+        });
+        return { ackSeq: outcome.ackSeq };
+      } finally {
+        savesInFlight--;
+      }
     });
 
     handle(socket, 'exam:handIn', handInSchema, log, (p) => {
