@@ -359,7 +359,8 @@ try {
     const bare = await bareRun(Math.round((N / 5) * 1.5));
     const sqlite = await sqliteRun();
     const top = site.stepping.top;
-    const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toPrecision(2)) : null);
+    // Shown to three digits; the verdict compares the unrounded ratio (0.4991 is not 0.5).
+    const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toPrecision(3)) : null);
     const rows: [string, string, string, boolean | null][] = [
       [
         `login storm: all ${N} connected, registered, logged in`,
@@ -396,7 +397,9 @@ try {
         String(ratio(top, bare.stepping.top)),
         '≥ 0.5',
         // A baseline that never missed a step is a lower bound, so the ratio could be lower.
-        bare.stepping.limitReached && (ratio(top, bare.stepping.top) ?? 0) >= TARGETS.topRateVsBare,
+        bare.stepping.limitReached &&
+          bare.stepping.top > 0 &&
+          top / bare.stepping.top >= TARGETS.topRateVsBare,
       ],
       ['bare SQLite, one fsync per insert', `${sqlite.perRowCommitsPerSec}/s`, '—', null],
       ['bare SQLite, group commit (p99 < 100 ms)', `${sqlite.groupCommitTopRate}/s`, '—', null],
