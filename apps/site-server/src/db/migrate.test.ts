@@ -14,6 +14,15 @@ function tempDb(): string {
   return join(dir, 'site.db');
 }
 
+/** A database as a server at `version` left it: that many migrations run, nothing after. */
+function databaseAtVersion(version: number): Database.Database {
+  const db = new Database(tempDb());
+  db.pragma('foreign_keys = ON');
+  for (const m of migrations.slice(0, version)) m(db);
+  db.pragma(`user_version = ${version}`);
+  return db;
+}
+
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -28,10 +37,7 @@ describe('site database migrations', () => {
   });
 
   it('runs 0001 then 0002 on an existing version-1 database without losing rows', () => {
-    const path = tempDb();
-    const db = new Database(path);
-    migrations[0]!(db);
-    db.pragma('user_version = 1');
+    const db = databaseAtVersion(1);
     db.prepare(
       "INSERT INTO machines (machine_id, room_id, seat_no, client_version, registered_at) VALUES ('m1', 'R1', 1, '1', 0)",
     ).run();
@@ -47,10 +53,7 @@ describe('site database migrations', () => {
   });
 
   it('moves a version-5 database’s answered counts onto the candidates’ sittings', () => {
-    const path = tempDb();
-    const db = new Database(path);
-    for (const m of migrations.slice(0, 5)) m(db);
-    db.pragma('user_version = 5');
+    const db = databaseAtVersion(5);
     db.exec(`
       INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
       INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
@@ -76,11 +79,7 @@ describe('site database migrations', () => {
   });
 
   it('moves a version-6 database’s photos out of the candidates’ rows, keeping every photo', () => {
-    const path = tempDb();
-    const db = new Database(path);
-    db.pragma('foreign_keys = ON');
-    for (const m of migrations.slice(0, 6)) m(db);
-    db.pragma('user_version = 6');
+    const db = databaseAtVersion(6);
     db.exec(`
       INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
       INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
