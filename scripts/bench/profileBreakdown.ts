@@ -128,18 +128,20 @@ function main(): void {
     options: { from: { type: 'string' }, to: { type: 'string' } },
   });
   const file = positionals[0];
-  if (!file) {
+  const fromS = values.from === undefined ? undefined : Number(values.from);
+  const toS = values.to === undefined ? Number.POSITIVE_INFINITY : Number(values.to);
+  if (!file || Number.isNaN(fromS) || Number.isNaN(toS)) {
     process.stderr.write('usage: profileBreakdown.ts FILE.cpuprofile [--from S --to S]\n');
     process.exit(2);
   }
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  if (values.from === undefined) {
+  if (fromS === undefined) {
     // No window yet: the busy share per second shows where the load steps are.
     const line = busyBySecond(p).map((b, s) => `${s}:${Math.round(b * 100)}%`);
     process.stdout.write(`busy per second (pick --from/--to):\n${line.join(' ')}\n`);
     return;
   }
-  const shares = breakdown(p, SITE_MAIN_THREAD, Number(values.from), Number(values.to ?? Infinity));
+  const shares = breakdown(p, SITE_MAIN_THREAD, fromS, toS);
   for (const s of shares.slice(0, 20)) {
     process.stdout.write(
       `${String(s.ms).padStart(8)} ms ${(s.share * 100).toFixed(1).padStart(5)} %  ${s.category}\n`,
