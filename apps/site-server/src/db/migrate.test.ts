@@ -23,6 +23,30 @@ function databaseAtVersion(version: number): Database.Database {
   return db;
 }
 
+interface OldCandidate {
+  idNumber: string;
+  photo: string;
+  seatNo: number | null;
+}
+
+/**
+ * Room R1, sitting S1, and candidates T1 (A, F) and T2 (B, M) sitting it, in the candidates'
+ * row as versions 1–6 had it (the photo before room and seat).
+ */
+function seedTwoCandidates(
+  db: Database.Database,
+  [first, second]: readonly [OldCandidate, OldCandidate],
+): void {
+  db.exec(`
+    INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
+    INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
+  `);
+  const insert = db.prepare("INSERT INTO candidates VALUES (?, ?, ?, ?, 'junior', 'econ', ?, 'R1', ?)");
+  insert.run('T1', first.idNumber, 'A', 'F', first.photo, first.seatNo);
+  insert.run('T2', second.idNumber, 'B', 'M', second.photo, second.seatNo);
+  db.exec("INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1')");
+}
+
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -54,12 +78,11 @@ describe('site database migrations', () => {
 
   it('moves a version-5 database’s answered counts onto the candidates’ sittings', () => {
     const db = databaseAtVersion(5);
+    seedTwoCandidates(db, [
+      { idNumber: 'id', photo: 'png', seatNo: 1 },
+      { idNumber: 'id', photo: 'png', seatNo: 2 },
+    ]);
     db.exec(`
-      INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
-      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
-      INSERT INTO candidates VALUES ('T1', 'id', 'A', 'F', 'junior', 'econ', 'png', 'R1', 1);
-      INSERT INTO candidates VALUES ('T2', 'id', 'B', 'M', 'junior', 'econ', 'png', 'R1', 2);
-      INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1');
       INSERT INTO answers_current VALUES
         ('T1', 'S1', 'Q1', 1, '["A"]', 0, 1), ('T1', 'S1', 'Q2', 2, '"x"', 0, 1), ('T1', 'S1', 'Q3', 3, '[]', 0, 0);
     `);
@@ -80,13 +103,10 @@ describe('site database migrations', () => {
 
   it('moves a version-6 database’s photos out of the candidates’ rows, keeping every photo', () => {
     const db = databaseAtVersion(6);
-    db.exec(`
-      INSERT INTO rooms VALUES ('R1', 'Room 1', 40);
-      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
-      INSERT INTO candidates VALUES ('T1', 'id1', 'A', 'F', 'junior', 'econ', 'cGhvdG8x', 'R1', 1);
-      INSERT INTO candidates VALUES ('T2', 'id2', 'B', 'M', 'junior', 'econ', 'cGhvdG8y', 'R1', NULL);
-      INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1');
-    `);
+    seedTwoCandidates(db, [
+      { idNumber: 'id1', photo: 'cGhvdG8x', seatNo: 1 },
+      { idNumber: 'id2', photo: 'cGhvdG8y', seatNo: null },
+    ]);
     expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
     expect(db.prepare('SELECT * FROM candidate_photos ORDER BY ticket_no').all()).toEqual([
       { ticket_no: 'T1', photo_png: 'cGhvdG8x' },
