@@ -29,6 +29,10 @@ describe('the README demo', () => {
     );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("room R02's network is down");
+    // One machine per seat, not one per candidate and sitting; nothing left on their disks.
+    expect(r.stdout).toMatch(
+      /test machines \d+, one per seat for the whole day .*; changes left undelivered 0/,
+    );
     const [summary] = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary[];
     expect(summary!.handedIn + summary!.absent).toBe(summary!.expected);
     expect(summary!.changes).toBeGreaterThan(0);

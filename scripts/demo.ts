@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CandidateCore, scaledMonotonic } from '@exam/candidate-client/core';
 import { verifyAnswerPackage } from '@exam/centre';
+import { parseCommand, usageExit } from '@exam/cli';
 import { fromPkcs12 } from '@exam/crypto';
 import { ProctorCore } from '@exam/proctor-console/core';
 import { createSiteServer, ScaledClock } from '@exam/site-server';
@@ -10,6 +10,7 @@ import { loadSiteIdentity } from '@exam/site-server/identity';
 import { NetworkLink } from '@exam/site-server/testing';
 import pino from 'pino';
 import { makeDemoExam } from './centre/make-exam.js';
+import { verifyAnswersCommand } from './centre/verifyCommand.js';
 import { SimulatedCandidate } from './demo/simulatedCandidate.js';
 
 /**
@@ -18,24 +19,29 @@ import { SimulatedCandidate } from './demo/simulatedCandidate.js';
  * a candidate client per candidate answers, one room's network fails for ten minutes, and
  * the centre verifies the answer packages. Time runs `--speed` times faster than real.
  */
-const { values } = parseArgs({
+const DEMO = {
+  name: 'demo',
+  usage: `demo [--candidates 2..20000] [--speed 1..3600] [--sittings all|first] [--out DIR]
+  --candidates N   how many candidates (default 60)
+  --speed X        the exam clock runs X times faster than real time (default 300)
+  --sittings S     all three sittings of the day, or only the first (default all)
+  --out DIR        everything the demo writes, recreated on each run (default demo-data)`,
   options: {
     candidates: { type: 'string', default: '60' },
     speed: { type: 'string', default: '300' },
     sittings: { type: 'string', default: 'all' },
     out: { type: 'string', default: 'demo-data' },
   },
-});
+} as const;
+const { values } = parseCommand(DEMO);
 
 const MIN = 60_000;
 const count = Number(values.candidates);
 const speed = Number(values.speed);
-if (!Number.isInteger(count) || count < 2 || count > 20_000 || !(speed >= 1 && speed <= 3600)) {
-  process.stderr.write(
-    'usage: demo [--candidates 2..20000] [--speed 1..3600] [--sittings all|first] [--out DIR]\n',
-  );
-  process.exit(2);
-}
+if (!Number.isInteger(count) || count < 2 || count > 20_000)
+  usageExit(DEMO, '--candidates is a whole number from 2 to 20000');
+if (!(speed >= 1 && speed <= 3600)) usageExit(DEMO, '--speed is from 1 to 3600');
+if (values.sittings !== 'all' && values.sittings !== 'first') usageExit(DEMO, '--sittings is all or first');
 const out = resolve(values.out);
 const PINS = { centre: 'centre-demo-pin', site: 'site-demo-pin', proctor: 'proctor-demo-pin' };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -99,7 +105,33 @@ interface SittingSummary {
   verified: string;
 }
 const summaries: SittingSummary[] = [];
-let machineSeq = 0;
+let simSeq = 0;
+
+/**
+ * One test machine per seat for the whole day, as a site runs it: its client and journal
+ * serve each sitting's candidate at that seat in turn (the morning's juniors, the
+ * afternoon's seniors), returning to the login screen when the proctor ends a sitting.
+ */
+const machines = new Map<string, CandidateCore>();
+function machineAt(roomId: string, seatNo: number): CandidateCore {
+  const machineId = `PC-${roomId}-${String(seatNo).padStart(3, '0')}`;
+  let core = machines.get(machineId);
+  if (!core) {
+    core = new CandidateCore({
+      serverUrl: roomUrl(roomId),
+      journalPath: join(out, 'machines', `${machineId}.db`),
+      roomId,
+      seatNo,
+      machineId,
+      clientVersion: '0.1.0',
+      monotonicNow: scaledMonotonic(speed),
+      ackTimeoutMs: 5_000,
+      tickMs: 200,
+    });
+    machines.set(machineId, core);
+  }
+  return core;
+}
 
 for (const def of sittings) {
   const start = Date.parse(def.scheduledStart);
@@ -116,24 +148,11 @@ for (const def of sittings) {
   const sims: SimulatedCandidate[] = [];
   // Every 20th candidate does not come: they are marked absent at the end.
   const present = participants.filter((_, i) => i % 20 !== 7);
-  for (const c of present) {
-    const machineId = `PC-${c.roomId}-${String(c.seatNo).padStart(3, '0')}`;
-    const core = new CandidateCore({
-      serverUrl: roomUrl(c.roomId),
-      journalPath: join(out, 'machines', `${machineId}-${++machineSeq}.db`),
-      roomId: c.roomId,
-      seatNo: c.seatNo!,
-      machineId,
-      clientVersion: '0.1.0',
-      monotonicNow: scaledMonotonic(speed),
-      ackTimeoutMs: 5_000,
-      tickMs: 200,
-    });
-    sims.push(new SimulatedCandidate(core, machineSeq * 7919));
-  }
+  for (const c of present) sims.push(new SimulatedCandidate(machineAt(c.roomId, c.seatNo!), ++simSeq * 7919));
   await Promise.all(
     sims.map(async (sim) => {
-      while (!sim.core.status().connected) await sleep(20);
+      // Back at its login screen: the previous sitting at this seat has ended.
+      while (!sim.core.status().connected || sim.core.status().phase !== 'signed-out') await sleep(20);
       const c = present[sims.indexOf(sim)]!;
       await sim.core.login(c.ticketNo, c.idNumber);
     }),
@@ -142,7 +161,8 @@ for (const def of sittings) {
     `[${hhmm(clock.now())}] ${sims.length} candidates logged in, ${participants.length - sims.length} not arrived`,
   );
 
-  clock.skipTo(start - 20_000);
+  // The start command at the scheduled time, never before it (the server refuses an early one).
+  clock.skipTo(start);
   for (const p of proctors.values()) await p.start(def.sittingId);
   clock.release();
   say(`[${hhmm(clock.now())}] start command sent; papers open with the sitting key`);
@@ -193,7 +213,6 @@ for (const def of sittings) {
     if (ended.answerPackage) packagePath = ended.answerPackage;
   }
   say(`[${hhmm(clock.now())}] end command sent in every room; answer package written`);
-  for (const s of sims) s.core.close();
 
   const centre = fromPkcs12(readFileSync(join(out, 'centre', 'centre.p12')), PINS.centre);
   const bytes = readFileSync(packagePath);
@@ -218,11 +237,16 @@ for (const def of sittings) {
   });
 }
 
+const leftovers = [...machines.values()].reduce((n, m) => n + m.status().undelivered, 0);
+for (const m of machines.values()) m.close();
 for (const p of proctors.values()) p.close();
 await link.close();
 await server.close();
 
 say('\n== Summary ==');
+say(
+  `test machines ${machines.size}, one per seat for the whole day (journals in ${relative(process.cwd(), join(out, 'machines'))}); changes left undelivered ${leftovers}`,
+);
 for (const s of summaries) {
   say(`${s.name}`);
   say(
@@ -234,6 +258,10 @@ for (const s of summaries) {
 }
 writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summaries, null, 2)}\n`);
 say(
-  `\nCentre-side check by hand: EXAM_CENTRE_PIN=${PINS.centre} npx -y pnpm@10.34.9 verify-answers -- --centre-dir ${relative(process.cwd(), join(out, 'centre'))} ${relative(process.cwd(), join(out, 'site-data', 'exports'))}/*.exampkg`,
+  `\nCentre-side check by hand: ${verifyAnswersCommand({
+    centrePin: PINS.centre,
+    centreDir: relative(process.cwd(), join(out, 'centre')),
+    exportsDir: relative(process.cwd(), join(out, 'site-data', 'exports')),
+  })}`,
 );
 process.exit(0);

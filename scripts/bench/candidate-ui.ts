@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   builtRenderer,
   candidatePage,
@@ -11,6 +10,7 @@ import {
   startTestMachine,
 } from '@exam/candidate-client/testing';
 import { idNumberFor, ticketFor } from '@exam/centre';
+import { parseCommand } from '@exam/cli';
 import { syntheticPaper } from '../demo/papers.js';
 
 /**
@@ -25,7 +25,11 @@ import { syntheticPaper } from '../demo/papers.js';
  * Prints a table and writes JSON under bench-results/, with the load average (the machine
  * is shared: other jobs' load moves the tails) and how many state pushes the saves caused.
  */
-const { values } = parseArgs({
+const { values } = parseCommand({
+  name: 'bench:candidate',
+  usage: `bench:candidate [--items 200] [--rounds 3] [--out bench-results]
+  --items N   questions in the synthetic paper
+  --rounds N  passes over every item`,
   options: {
     items: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },

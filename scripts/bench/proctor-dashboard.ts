@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommand } from '@exam/cli';
 import {
   buildRenderer,
   launchBrowser,
@@ -20,9 +20,13 @@ import { call, proctorSocket, startTestSite } from '@exam/site-server/testing';
  * acknowledgement (sent after the commit) to the tile showing that sequence in the page,
  * and the console's CPU (host process tree + Chromium) over the run.
  *
- *   npx tsx scripts/bench/proctor-dashboard.ts [--candidates 130] [--seconds 60] [--interval 2000]
+ *   pnpm bench:proctor [--candidates 130] [--seconds 60] [--interval 2000]
  */
-const { values } = parseArgs({
+const { values } = parseCommand({
+  name: 'bench:proctor',
+  usage: `bench:proctor [--candidates 130] [--seconds 60] [--interval 2000] [--warmup 6]
+  --candidates N  simulated candidates in the room, each saving every --interval ms
+  --seconds S     how long to measure, after --warmup seconds`,
   options: {
     candidates: { type: 'string', default: '130' },
     seconds: { type: 'string', default: '60' },

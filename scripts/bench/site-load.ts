@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseCommand, usageExit } from '@exam/cli';
 import { GeneratorProcess } from '../load/generatorClient.js';
 import { LoopLog } from '../load/loopLog.js';
 import { stepHeld as held, type SavesResult, STEP_P99_MS } from '../load/messages.js';
@@ -23,10 +23,14 @@ import {
  * in the same run on the same machine. Server, generator and baselines each run in their
  * own process; see docs/BENCHMARKS.md for what each figure means and its target.
  */
-// pnpm 10 passes a `--` separator through to the script; parseArgs would take it as positional.
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
+const BENCH = {
+  name: 'bench',
+  usage: `bench [--candidates 1..20000] [--sustain-seconds S] [--step-seconds S] [--max-steps 1..20]
+             [--out DIR] [--cpu-prof DIR] [--from-rate R --site-only]
+  --candidates N   simulated candidates (default 2000; 200 for a quick run)
+  --out DIR        where the JSON results go (default bench-results)
+  --cpu-prof DIR   V8 CPU profiles of the site server and the load generator
+  --from-rate R --site-only  profile one rate: the first step's rate, and no baselines`,
   options: {
     candidates: { type: 'string', default: '2000' },
     'sustain-seconds': { type: 'string', default: '30' },
@@ -40,7 +44,8 @@ const { values } = parseArgs({
     'from-rate': { type: 'string' },
     'site-only': { type: 'boolean', default: false },
   },
-});
+} as const;
+const { values } = parseCommand(BENCH);
 const N = Number(values.candidates);
 const sustainS = Number(values['sustain-seconds']);
 const stepS = Number(values['step-seconds']);
@@ -51,11 +56,10 @@ if (
   N > 20_000 ||
   maxSteps > 20
 ) {
-  process.stderr.write(
-    'usage: bench [--candidates 1..20000] [--sustain-seconds S] [--step-seconds S] [--max-steps 1..20]' +
-      ' [--from-rate R --site-only]\n',
+  usageExit(
+    BENCH,
+    'the counts and durations are whole numbers above 0 (candidates up to 20000, steps up to 20)',
   );
-  process.exit(2);
 }
 
 const MIN = 60_000;
@@ -185,7 +189,8 @@ async function siteRun() {
   const scale = Math.max(1, Math.round((90 * MIN) / ((afterStartS + 30) * 1000)));
   const loop = new LoopLog();
   const proc = await startSiteProcess(site, {
-    clock: { startAt: scheduledStart - 29 * MIN, scale },
+    // Login may open from 30 minutes before; the start waits for the scheduled time.
+    clock: { startAt: scheduledStart - 2 * MIN, scale },
     nodeArgs: profArgs('site-server'),
     loopStatsMs: 1000,
     onLog: (e) => loop.add(e),

@@ -1,24 +1,117 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildExamPackages, createExamPki, issueKeyHolder } from '@exam/centre';
+import { parseCommand, usageExit } from '@exam/cli';
 import { certificateFingerprint, toPkcs12 } from '@exam/crypto';
-import { demoExam } from '../demo/examSpec.js';
+import { type DemoExam, demoExam } from '../demo/examSpec.js';
 
 /**
- * Centre side: `make-exam.ts --out DIR [--candidates 60]` issues a centre root and a site key,
- * and builds the signed, encrypted exam data and authorization packages for the demo site.
- * Writes centre/ (centre.p12, approval.key), site/ (site.p12, centre-root.pem), keys/ (a proctor
- * key per room and the chief examiner's), province/ (approval.key) and packages/.
- * PINs come from EXAM_CENTRE_PIN, EXAM_SITE_PIN and EXAM_PROCTOR_PIN.
+ * Centre side: `make-exam --out DIR [--candidates 60] [--date YYYY-MM-DD]` issues a centre
+ * root and a site key, and builds the signed, encrypted exam data and authorization packages
+ * for the demo site. Writes centre/ (centre.p12, approval.key), site/ (site.p12,
+ * centre-root.pem), keys/ (a proctor key per room and the chief examiner's), province/
+ * (approval.key), packages/ and roster.csv (who sits where, with the ticket and ID number
+ * each logs in with). PINs come from EXAM_CENTRE_PIN, EXAM_SITE_PIN and EXAM_PROCTOR_PIN.
  */
+const MAKE_EXAM = {
+  name: 'make-exam',
+  usage: `make-exam --out DIR [--candidates N] [--date YYYY-MM-DD]
+  --out DIR          where the keys, packages and roster.csv go
+  --candidates N     how many candidates (2..20000, default 60)
+  --date YYYY-MM-DD  the exam day (default 2021-10-23): sittings at 08:30, 10:40 and 14:30
+                     Beijing time that day, the authorization valid from the day before to
+                     two days after. Build for today to run a site on the real clock.
+PINs of the key files: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN (empty if unset).`,
+  options: {
+    out: { type: 'string' },
+    candidates: { type: 'string', default: '60' },
+    date: { type: 'string' },
+  },
+} as const;
+
+const DAY_MS = 86_400_000;
+/** The day the demo exam is written for (its sittings' times are on it). */
+const DEMO_DATE = '2021-10-23';
+const cst = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+function isDay(date: string): boolean {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(date);
+}
+
+/** The demo exam moved to another day: every time in it keeps its time of day. */
+function onDate(exam: DemoExam, date: string): DemoExam {
+  const shift = cst(date) - cst(DEMO_DATE);
+  const moved = (iso: string) => new Date(Date.parse(iso) + shift).toISOString();
+  return {
+    ...exam,
+    spec: {
+      ...exam.spec,
+      arrangementTimestamp: moved(exam.spec.arrangementTimestamp),
+      sittings: exam.spec.sittings.map((s) => ({ ...s, scheduledStart: moved(s.scheduledStart) })),
+    },
+  };
+}
+
+/** `2021-10-23 08:30` in Beijing time, as a roster prints it. */
+const localTime = (iso: string) =>
+  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const csvField = (v: string | number) =>
+  /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+
+/**
+ * One line per candidate and sitting, by sitting, room and seat: what a candidate machine
+ * at a seat logs in with (ticket and ID number), for running a site by hand.
+ */
+export function rosterCsv(exam: DemoExam): string {
+  const rows: (string | number)[][] = [
+    [
+      'sitting_id',
+      'subject',
+      'scheduled_start',
+      'room_id',
+      'seat_no',
+      'ticket_no',
+      'id_number',
+      'name',
+      'level',
+    ],
+  ];
+  for (const s of exam.spec.sittings) {
+    const sitting = exam.spec.candidates
+      .filter((c) => c.sittingIds.includes(s.sittingId))
+      .sort((a, b) => a.roomId.localeCompare(b.roomId) || (a.seatNo ?? 0) - (b.seatNo ?? 0));
+    for (const c of sitting) {
+      rows.push([
+        s.sittingId,
+        s.subjectName,
+        localTime(s.scheduledStart),
+        c.roomId,
+        c.seatNo ?? '',
+        c.ticketNo,
+        c.idNumber,
+        c.name,
+        c.level,
+      ]);
+    }
+  }
+  return rows.map((r) => `${r.map(csvField).join(',')}\n`).join('');
+}
+
 export function makeDemoExam(
   out: string,
   count: number,
   pins: { centre: string; site: string; proctor: string },
+  date: string = DEMO_DATE,
 ) {
-  const exam = demoExam(count);
-  const validity = { validFrom: new Date('2021-09-01T00:00:00Z'), validDays: 3650 };
+  const exam = onDate(demoExam(count), date);
+  const day = cst(date);
+  // The certificates hold from well before the exam day to long after it, and now (the
+  // centre verifies answer packages on its own clock).
+  const validFrom = new Date(Math.min(day - 52 * DAY_MS, Date.now() - DAY_MS));
+  const validity = {
+    validFrom,
+    validDays: Math.ceil((Math.max(day, Date.now()) - validFrom.getTime()) / DAY_MS) + 3650,
+  };
   const pki = createExamPki(exam.spec.site.siteId, validity);
   // A proctor key (监考锁) per room and the chief examiner's key, registered for this exam.
   const holders = [
@@ -37,8 +130,8 @@ export function makeDemoExam(
     { ...exam.spec, registeredKeys },
     pki.centre,
     pki.site.certPem,
-    { validFrom: new Date('2021-10-22T00:00:00+08:00'), validUntil: new Date('2021-10-25T00:00:00+08:00') },
-    new Date('2021-10-20T09:00:00+08:00'),
+    { validFrom: new Date(day - DAY_MS), validUntil: new Date(day + 2 * DAY_MS) },
+    new Date(day - 3 * DAY_MS + 9 * 3_600_000),
   );
   for (const d of ['centre', 'site', 'packages', 'keys', 'province'])
     mkdirSync(join(out, d), { recursive: true });
@@ -72,24 +165,37 @@ export function makeDemoExam(
   writeFileSync(join(out, 'site', 'centre-root.pem'), pki.centre.certPem);
   writeFileSync(join(out, 'packages', 'exam-data.exampkg'), built.examData);
   writeFileSync(join(out, 'packages', 'authorization.exampkg'), built.authorization);
+  writeFileSync(join(out, 'roster.csv'), rosterCsv(exam));
   return { exam, pki, built, holders };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: { out: { type: 'string' }, candidates: { type: 'string', default: '60' } },
-  });
-  if (!values.out) {
-    process.stderr.write('usage: make-exam.ts --out DIR [--candidates N]\n');
-    process.exit(2);
-  }
-  const { exam } = makeDemoExam(values.out, Number(values.candidates), {
-    centre: process.env.EXAM_CENTRE_PIN ?? '',
-    site: process.env.EXAM_SITE_PIN ?? '',
-    proctor: process.env.EXAM_PROCTOR_PIN ?? '',
-  });
-  process.stdout.write(
-    `Built exam ${exam.spec.examId} for site ${exam.spec.site.siteId}: ${exam.spec.candidates.length} candidates, ` +
-      `${exam.spec.rooms.length} rooms, ${exam.spec.sittings.length} sittings, in ${values.out}\n`,
+  const { values } = parseCommand(MAKE_EXAM);
+  const count = Number(values.candidates);
+  const date = values.date ?? DEMO_DATE;
+  if (!values.out) usageExit(MAKE_EXAM, '--out is required');
+  if (!Number.isInteger(count) || count < 2 || count > 20_000)
+    usageExit(MAKE_EXAM, '--candidates is a whole number from 2 to 20000');
+  if (!isDay(date)) usageExit(MAKE_EXAM, '--date is a day, YYYY-MM-DD');
+  const { exam } = makeDemoExam(
+    values.out,
+    count,
+    {
+      centre: process.env.EXAM_CENTRE_PIN ?? '',
+      site: process.env.EXAM_SITE_PIN ?? '',
+      proctor: process.env.EXAM_PROCTOR_PIN ?? '',
+    },
+    date,
   );
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(
+    `Built exam ${exam.spec.examId} for site ${exam.spec.site.siteId}: ${exam.spec.candidates.length} candidates, ` +
+      `${exam.spec.rooms.length} rooms, ${exam.spec.sittings.length} sittings, in ${values.out}`,
+  );
+  for (const s of exam.spec.sittings)
+    say(`  ${s.sittingId}  ${localTime(s.scheduledStart)} (Beijing time)  ${s.subjectName}`);
+  const first = exam.spec.candidates.find((c) => c.sittingIds.includes(exam.spec.sittings[0]!.sittingId));
+  say(`Roster (room, seat, ticket and ID number to log in with): ${join(values.out, 'roster.csv')}`);
+  if (first)
+    say(`  e.g. ${first.roomId} seat ${first.seatNo}: ticket ${first.ticketNo}, ID number ${first.idNumber}`);
 }

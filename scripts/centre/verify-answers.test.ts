@@ -21,6 +21,8 @@ const CLI = new URL('./verify-answers.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
 let site: TestSite;
 let packagePath: string;
+/** Exported by the admin while the candidate was still answering. */
+let interimPath: string;
 
 beforeAll(async () => {
   site = await startTestSite({ rooms: 1, perRoom: 2 });
@@ -43,6 +45,11 @@ beforeAll(async () => {
       { seq: 2, itemId: 'J-002', value: ['B', 'D'] },
     ],
   });
+  const interim = await fetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${site.server.adminToken}` },
+  });
+  interimPath = ((await interim.json()) as { value: { path: string } }).value.path;
   site.clock.advance(91 * MIN);
   const ended = await call<Ack<EndResult>>(proctor, 'sitting:end', { sittingId: 'S-J-ECON' });
   if (!ended.ok || !ended.value.answerPackage) throw new Error('no package');
@@ -71,6 +78,31 @@ describe('centre-side answer verification', () => {
     expect(r.stdout).toContain('OK');
     expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 1)}\\s+handed-in\\s+2\\s+2\\s+auto`));
     expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 2)}\\s+absent\\s+0\\s+0`));
+  });
+
+  it('says the sitting’s package is the final one', () => {
+    const r = runCli(packagePath);
+    expect(r.stdout).toMatch(/^OK .* 最终答卷包 FINAL$/m);
+    expect(r.stdout).not.toContain('INTERIM');
+    expect(r.stdout).not.toContain('未交卷的考生');
+  });
+
+  it('says an export made mid-sitting is not the final package, naming the room and who was still answering', () => {
+    const r = runCli(interimPath);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^OK .*interim.* 临时导出，不是最终答卷包 INTERIM — 考场 R1 未结束考试，2 人未交卷/m,
+    );
+    expect(r.stdout).toContain('未结束的考场 (rooms not ended): R1');
+    expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 1)}\\s+R1\\s+answering 正在作答`));
+    expect(r.stdout).toMatch(new RegExp(`${ticketFor(1, 2)}\\s+R1\\s+not-started 未开始作答`));
+    // Even in one line per package, the clerk sees it is not the final one.
+    const quiet = spawnSync(
+      process.execPath,
+      ['--import', TSX, CLI, '--centre-dir', dir, '--quiet', interimPath],
+      { env: { ...process.env, EXAM_CENTRE_PIN: '1234' }, encoding: 'utf8' },
+    );
+    expect(quiet.stdout).toContain('不是最终答卷包 INTERIM');
   });
 
   it('refuses an altered copy with a reason and exits non-zero', () => {

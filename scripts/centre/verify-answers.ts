@@ -1,24 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { AnswerVerificationError, verifyAnswerPackage } from '@exam/centre';
+import { AnswerVerificationError, type VerifiedAnswers, verifyAnswerPackage } from '@exam/centre';
+import { parseCommand, usageExit } from '@exam/cli';
 import { fromPkcs12, PackageError } from '@exam/crypto';
 
 /**
- * Centre side: `verify-answers.ts --centre-dir DIR PACKAGE…`. Opens each answer package with
+ * Centre side: `verify-answers --centre-dir DIR PACKAGE…`. Opens each answer package with
  * the centre key (centre.p12, PIN in EXAM_CENTRE_PIN), checks the site's signature and the
  * audit hash chain (and the approval codes used, given the keys), and prints each candidate's
  * answer counts. Exits 1 if any package fails.
  */
-const { values, positionals } = parseArgs({
+const VERIFY_ANSWERS = {
+  name: 'verify-answers',
+  usage: `verify-answers --centre-dir DIR [--quiet] PACKAGE...
+  --centre-dir DIR  holds centre.p12 (PIN in EXAM_CENTRE_PIN) and approval.key, as make-exam writes it
+  --quiet           one line per package, without the candidates
+Exits 1 if any package fails.`,
   options: { 'centre-dir': { type: 'string' }, quiet: { type: 'boolean', default: false } },
   allowPositionals: true,
-});
-if (!values['centre-dir'] || positionals.length === 0) {
-  process.stderr.write('usage: verify-answers.ts --centre-dir DIR PACKAGE...\n');
-  process.exit(2);
-}
+} as const;
+const { values, positionals } = parseCommand(VERIFY_ANSWERS);
 const centreDir = values['centre-dir'];
+if (!centreDir) usageExit(VERIFY_ANSWERS, '--centre-dir is required');
+if (positionals.length === 0) usageExit(VERIFY_ANSWERS, 'name at least one answer package');
 const centre = fromPkcs12(readFileSync(join(centreDir, 'centre.p12')), process.env.EXAM_CENTRE_PIN ?? '');
 // With the approval-code keys beside the centre key (as make-exam writes them), every code
 // used at the site is re-checked against what it authorised.
@@ -30,16 +34,60 @@ const centreKey = keyFile(centreDir);
 const provinceKey = keyFile(join(centreDir, '..', 'province'));
 const approvalKeys = centreKey && provinceKey ? { centre: centreKey, province: provinceKey } : undefined;
 
+const STATUS_ZH: Record<string, string> = { answering: '正在作答', 'not-started': '未开始作答' };
+
+/** One line a centre clerk reads first: is this the sitting's final package? */
+function finalityTag(v: VerifiedAnswers): string {
+  const missing = `${v.notHandedIn.length} 人未交卷 (${v.notHandedIn.length} not handed in)`;
+  switch (v.finality.kind) {
+    case 'final':
+      return v.notHandedIn.length === 0
+        ? '最终答卷包 FINAL'
+        : `最终答卷包 FINAL，但 ${missing}，请与考点核实`;
+    case 'interim':
+      return `临时导出，不是最终答卷包 INTERIM — 考场 ${v.finality.roomsNotEnded.join('、')} 未结束考试，${missing}`;
+    case 'unstated':
+      return `未注明是否最终 UNSTATED（旧版考点软件所写）— ${missing}`;
+  }
+}
+
+/** What the tag means, the rooms not ended and the candidates not handed in. */
+function finalityLines(v: VerifiedAnswers): string[] {
+  const lines =
+    v.finality.kind === 'final'
+      ? ['最终答卷包：写出时本场次所有考场均已结束考试。 Final: every room of the sitting had ended.']
+      : v.finality.kind === 'interim'
+        ? [
+            '临时导出：写出时仍有考场在考试，考生仍可能作答；请等待考点上报最终答卷包。',
+            'Interim: exported while rooms were still running; wait for the final package.',
+            `未结束的考场 (rooms not ended): ${v.finality.roomsNotEnded.join(', ')}`,
+          ]
+        : [
+            '未注明：旧版考点软件所写，无法从文件得知是否最终；有未交卷考生即不是最终答卷包。',
+            'Unstated: written by older site software; if anyone below had not handed in, it is not final.',
+          ];
+  if (v.notHandedIn.length > 0) {
+    lines.push(`未交卷的考生 (not handed in, ${v.notHandedIn.length}):`);
+    for (const c of v.notHandedIn) {
+      lines.push(`  ${c.ticketNo.padEnd(13)} ${c.roomId.padEnd(8)} ${c.status} ${STATUS_ZH[c.status] ?? ''}`);
+    }
+  }
+  return lines;
+}
+
 let failed = 0;
 for (const path of positionals) {
   try {
     const v = verifyAnswerPackage(readFileSync(path), centre, new Date(), approvalKeys);
+    // "OK" says the package is intact; the words after it say whether it is the last word.
+    process.stdout.write(`OK   ${path}  ${finalityTag(v)}\n`);
     process.stdout.write(
-      `OK   ${path}\n     site ${v.siteId}, sitting ${v.sittingId}, signed by "${v.signer}", ` +
+      `     site ${v.siteId}, sitting ${v.sittingId}, signed by "${v.signer}", ` +
         `${v.auditEvents} audit events in an unbroken chain` +
         (approvalKeys ? `, ${v.approvalCodes.checked} approval code(s) re-checked\n` : '\n'),
     );
     if (!values.quiet) {
+      for (const line of finalityLines(v)) process.stdout.write(`     ${line}\n`);
       process.stdout.write('     ticket        status      changes  answered  hand-in\n');
       for (const c of v.candidates) {
         process.stdout.write(

@@ -57,6 +57,7 @@ describe('a candidate client killed mid-write', () => {
     const proctor = await proctorSocket(site, 'R1');
     sockets.push(proctor);
     await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
+    site.clock.set(site.juniorStart);
     expect(await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' })).toMatchObject({ ok: true });
 
     const machine = {

@@ -108,7 +108,8 @@ class SimCandidate {
     readonly roomId: string,
     readonly seatNo: number,
   ) {
-    this.machineId = `load-${ticketNo}`;
+    // One machine per seat, as a site has: named by where it stands, not by who sits there.
+    this.machineId = `load-${roomId}-${String(seatNo).padStart(3, '0')}`;
     this.socket = io(`${cfg.url}${NAMESPACES.candidate}`, {
       transports: ['websocket'],
       forceNew: true,
@@ -163,6 +164,7 @@ class SimCandidate {
     this.token = r.value.sessionToken;
     this.ackSeq = r.value.ackSeq;
     this.earliestHandInAt = r.value.sitting.earliestHandInAt;
+    scheduledStart = r.value.sitting.scheduledStart;
     if (r.value.sittingKey && this.keyAt === null) this.keyAt = performance.now();
     this.ready = true;
   }
@@ -259,6 +261,9 @@ for (let i = 0; i < cfg.candidates; i++) {
 const roomIds = [...new Set(candidates.map((c) => c.roomId))];
 const proctors = new Map<string, Socket>();
 
+/** The sitting's scheduled start, as the first login reports it. */
+let scheduledStart: number | null = null;
+
 async function serverNow(): Promise<number> {
   const res = await fetch(`${cfg.url}/api/health`);
   return ((await res.json()) as { serverNow: number }).serverNow;
@@ -325,6 +330,9 @@ async function setup(): Promise<SetupResult> {
 }
 
 async function start(): Promise<StartResult> {
+  // The server refuses a start before the scheduled time; on a run's fast clock a short
+  // login storm can finish before it, so wait for the server's clock to get there.
+  while (scheduledStart !== null && (await serverNow()) < scheduledStart) await sleep(20);
   const t0 = performance.now();
   const acks = await Promise.all(
     // A reason is sent always: on a scaled server clock the storm may run past the on-time grace.

@@ -108,6 +108,7 @@ describe('a room’s network cut while its candidates keep answering', () => {
       }
       await until(() => machines.every((m) => m.core.status().connected), 10_000, 'all connected');
       await Promise.all(machines.map((m, i) => m.core.login(m.ticketNo, idNumberFor(i + 1))));
+      site.clock.set(site.juniorStart);
       for (const p of proctors)
         expect(await call(p, 'sitting:start', { sittingId: 'S-J-ECON' })).toMatchObject({ ok: true });
       await until(() => machines.every((m) => m.core.paper() !== null), 10_000, 'all hold the paper');

@@ -1,39 +1,56 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommand, parseCommandArgs, UsageError, usageExit } from '@exam/cli';
 import { type ApprovalParams, issueApprovalCode } from '@exam/crypto';
 
 /**
  * Province side (or centre side, with the centre's key): issues the short approval code a
  * person reads to a proctor over the phone, for a delayed start or a time extension.
  *
- *   issue-code.ts --key-file province/approval.key --kind extension --authority province \
+ *   issue-code --key-file province/approval.key --kind extension --authority province \
  *     --site SITE-01 --room R01 --sitting S-J-ECON --date 2021-10-23 \
  *     --tickets 210400100001,210400100002 --minutes 15 [--serial 0]
  *
  * The key file holds the approval key in base64 (as make-exam writes it); it is never printed.
  */
-export class UsageError extends Error {}
+export { UsageError };
+
+const ISSUE_CODE = {
+  name: 'issue-code',
+  usage: `issue-code --key-file FILE --kind delayed-start|extension --authority province|centre
+         --site SITE --room ROOM --sitting SITTING --date YYYY-MM-DD
+         [--tickets T1,T2 --minutes N] [--serial 0..31]
+  --key-file FILE  the approval key in base64, as make-exam writes it (province/ or centre/approval.key)
+  --date           the sitting's local date
+  --tickets, --minutes  an extension's candidates (ticket numbers) and minutes (1..240)
+Prints the 10-character code to read to the proctor.`,
+  options: {
+    'key-file': { type: 'string' },
+    kind: { type: 'string' },
+    authority: { type: 'string' },
+    site: { type: 'string' },
+    room: { type: 'string' },
+    sitting: { type: 'string' },
+    date: { type: 'string' },
+    tickets: { type: 'string' },
+    minutes: { type: 'string' },
+    serial: { type: 'string', default: '0' },
+  },
+} as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TICKET = /^\d{8,20}$/;
 
+type IssueCodeValues = ReturnType<typeof parseCommandArgs<typeof ISSUE_CODE>>['values'];
+
 export function paramsFromArgs(argv: string[]): { keyFile: string; params: ApprovalParams; serial: number } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'key-file': { type: 'string' },
-      kind: { type: 'string' },
-      authority: { type: 'string' },
-      site: { type: 'string' },
-      room: { type: 'string' },
-      sitting: { type: 'string' },
-      date: { type: 'string' },
-      tickets: { type: 'string' },
-      minutes: { type: 'string' },
-      serial: { type: 'string', default: '0' },
-    },
-    strict: true,
-  });
+  return paramsFromValues(parseCommandArgs(ISSUE_CODE, argv).values);
+}
+
+function paramsFromValues(values: IssueCodeValues): {
+  keyFile: string;
+  params: ApprovalParams;
+  serial: number;
+} {
   const need = (name: keyof typeof values): string => {
     const v = values[name];
     if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} is required`);
@@ -87,9 +104,12 @@ export function issueCodeFromArgs(argv: string[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseCommand(ISSUE_CODE);
   try {
-    process.stdout.write(`${issueCodeFromArgs(process.argv.slice(2))}\n`);
+    const { keyFile, params, serial } = paramsFromValues(values);
+    process.stdout.write(`${issueApprovalCode(readApprovalKey(keyFile), params, serial)}\n`);
   } catch (e) {
+    if (e instanceof UsageError) usageExit(ISSUE_CODE, e.message);
     process.stderr.write(`issue-code: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   }

@@ -13,6 +13,7 @@ import {
   connected,
   killHard,
   rawSocket,
+  START_REASON,
   signInProofFor,
   spawnSiteServer,
   spawnSiteWithExam,
@@ -73,7 +74,8 @@ describe('kill -9 of the site server mid-sitting', () => {
         socket,
       });
     }
-    expect((await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON' })).ok).toBe(true);
+    const start = { sittingId: 'S-J-ECON', reason: START_REASON };
+    expect((await call<Ack<unknown>>(proctor, 'sitting:start', start)).ok).toBe(true);
 
     const running = writers.map((w) => writeUntilDropped(w, 'S-J-ECON'));
     await new Promise((r) => setTimeout(r, 700));

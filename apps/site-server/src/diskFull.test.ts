@@ -74,6 +74,7 @@ describe.skipIf(mountError !== null)('a full disk under the site server', () => 
     });
     sockets.push(s);
     expect(login.candidate.ticketNo).toBe(ticketFor(1, 2));
+    site.clock.set(Date.parse('2021-10-23T06:30:00Z'));
     expect(await call(proctor, 'sitting:start', { sittingId: 'S-SENIOR' })).toMatchObject({ ok: true });
 
     const save = (seq: number) =>

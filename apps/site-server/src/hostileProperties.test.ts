@@ -37,6 +37,11 @@ const VALID: Record<EventName, Record<string, unknown>> = {
     sittingId: 'S-J-ECON',
     changes: [{ seq: 1, itemId: 'J-001', value: 'A', flagged: false }],
   },
+  'answer:deliver': {
+    sessionToken: 'a'.repeat(43),
+    sittingId: 'S-J-ECON',
+    changes: [{ seq: 1, itemId: 'J-001', value: 'A', flagged: false }],
+  },
   'exam:handIn': { sittingId: 'S-J-ECON' },
   'time:sync': {},
   'machine:check': passingMachineCheck(),

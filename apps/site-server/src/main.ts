@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommand, usageExit } from '@exam/cli';
 import pino from 'pino';
 import { createSiteServer } from './app.js';
 import { type Clock, ScaledClock, systemClock } from './clock.js';
@@ -6,10 +6,21 @@ import { loadSiteIdentity } from './identity.js';
 import { startLoopStats } from './loopStats.js';
 
 /**
- * Starts a site server: `tsx src/main.ts --data-dir DIR --identity-dir DIR [--port 8443]`.
+ * Starts a site server: `site-server --data-dir DIR --identity-dir DIR [--port 8443]`.
  * The site key's PIN comes from EXAM_SITE_PIN so it never appears in a process listing.
  */
-const { values } = parseArgs({
+const SITE_SERVER = {
+  name: 'site-server',
+  usage: `site-server --data-dir DIR --identity-dir DIR [--host H] [--port P]
+                   [--clock-start TIME [--clock-scale X]] [--loop-stats-ms N]
+  --data-dir DIR      site.db, admin-token and exports/ (created if missing)
+  --identity-dir DIR  site.p12 (PIN in EXAM_SITE_PIN) and centre-root.pem, as make-exam writes them
+  --host H --port P   where to listen (default 127.0.0.1, and 0: a free port, printed)
+  --clock-start TIME  run the site's clock from TIME (ISO 8601, e.g. 2021-10-23T08:20:00+08:00)
+                      instead of the real time, to run an exam built for another day; it starts
+                      again from TIME at every start of the server
+  --clock-scale X     with --clock-start: X times faster than real time (default 1)
+  --loop-stats-ms N   log the event-loop delay every N ms`,
   options: {
     'data-dir': { type: 'string' },
     'identity-dir': { type: 'string' },
@@ -20,23 +31,28 @@ const { values } = parseArgs({
     // Logs event-loop delay every N ms (the benchmark reads it per phase).
     'loop-stats-ms': { type: 'string' },
   },
-});
+} as const;
+const { values } = parseCommand(SITE_SERVER);
 
 const dataDir = values['data-dir'];
 const identityDir = values['identity-dir'];
-if (!dataDir || !identityDir) {
-  process.stderr.write('usage: main.ts --data-dir DIR --identity-dir DIR [--host H] [--port P]\n');
-  process.exit(2);
-}
+if (!dataDir || !identityDir) usageExit(SITE_SERVER, '--data-dir and --identity-dir are required');
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) usageExit(SITE_SERVER, '--port is 0..65535');
+const clockStart = values['clock-start'] === undefined ? null : Date.parse(values['clock-start']);
+const clockScale = Number(values['clock-scale'] ?? 1);
+if (clockStart !== null && Number.isNaN(clockStart))
+  usageExit(SITE_SERVER, '--clock-start is a date and time, e.g. 2021-10-23T08:20:00+08:00');
+if (values['clock-scale'] !== undefined && clockStart === null)
+  usageExit(SITE_SERVER, '--clock-scale needs --clock-start');
+if (!(Number.isFinite(clockScale) && clockScale > 0))
+  usageExit(SITE_SERVER, '--clock-scale is a number above 0');
 
 const log = pino(
   { level: process.env.LOG_LEVEL ?? 'info' },
   process.stdout.isTTY ? pino.transport({ target: 'pino-pretty' }) : pino.destination(1),
 );
-const clock: Clock =
-  values['clock-start'] && values['clock-scale']
-    ? new ScaledClock(Date.parse(values['clock-start']), Number(values['clock-scale']))
-    : systemClock;
+const clock: Clock = clockStart === null ? systemClock : new ScaledClock(clockStart, clockScale);
 
 const server = createSiteServer({
   dataDir,
@@ -44,7 +60,7 @@ const server = createSiteServer({
   clock,
   logger: log,
 });
-const url = await server.listen({ host: values.host, port: Number(values.port) });
+const url = await server.listen({ host: values.host, port });
 // The first line on stdout is machine-readable, for the scripts that start a server.
 log.info({ url, dataDir }, 'site server listening');
 const loopStatsMs = Number(values['loop-stats-ms'] ?? 0);

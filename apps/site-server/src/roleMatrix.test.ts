@@ -26,6 +26,11 @@ const CANDIDATE_EVENTS: Record<string, unknown> = {
   'candidate:login': { ticketNo: R1_TICKET, idNumber: idNumberFor(1) },
   'candidate:resume': { sessionToken: 'b'.repeat(43) },
   'answer:save': { sittingId: 'S-J-ECON', changes: [{ seq: 1, itemId: 'J-001', value: 'A' }] },
+  'answer:deliver': {
+    sessionToken: 'b'.repeat(43),
+    sittingId: 'S-J-ECON',
+    changes: [{ seq: 1, itemId: 'J-001', value: 'A' }],
+  },
   'exam:handIn': { sittingId: 'S-J-ECON' },
   'time:sync': {},
   'machine:check': passingMachineCheck(),
@@ -58,7 +63,8 @@ beforeAll(async () => {
   const p2 = await proctorSocket(site, 'R2');
   sockets.push(p1, p2);
   for (const p of [p1, p2]) await call(p, 'login:open', { sittingId: 'S-J-ECON' });
-  await call(p1, 'sitting:start', { sittingId: 'S-J-ECON' });
+  site.clock.set(site.juniorStart);
+  expect(await call(p1, 'sitting:start', { sittingId: 'S-J-ECON' })).toMatchObject({ ok: true });
 });
 
 afterAll(async () => {
@@ -89,6 +95,7 @@ describe('role matrix', () => {
       'candidate:login': 'NOT_REGISTERED',
       'candidate:resume': 'NOT_REGISTERED',
       'answer:save': 'NOT_LOGGED_IN',
+      'answer:deliver': 'NOT_REGISTERED',
       'exam:handIn': 'NOT_LOGGED_IN',
       'time:sync': 'ok',
       'machine:check': 'NOT_REGISTERED',
@@ -111,6 +118,7 @@ describe('role matrix', () => {
     const got: Record<string, string> = {};
     for (const event of [
       'answer:save',
+      'answer:deliver',
       'exam:handIn',
       'notice:ack',
       'candidate:resume',
@@ -122,6 +130,8 @@ describe('role matrix', () => {
       got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
     expect(got).toEqual({
       'answer:save': 'NOT_LOGGED_IN',
+      // A retired session's leftovers need no login, only the machine and a token of its own.
+      'answer:deliver': 'SESSION_INVALID',
       'exam:handIn': 'NOT_LOGGED_IN',
       'notice:ack': 'NOT_LOGGED_IN',
       'candidate:resume': 'SESSION_INVALID',

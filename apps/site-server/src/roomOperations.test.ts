@@ -15,6 +15,7 @@ import type {
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localDate } from './services/approvals.js';
+import { connectionLostAt } from './services/sittingControl.js';
 import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
@@ -62,6 +63,16 @@ async function tile(ticketNo: string): Promise<CandidateTile> {
   const r = await call<Ack<RoomSnapshot>>(proctor, 'room:subscribe', {});
   if (!r.ok) throw new Error(r.error.message);
   return r.value.candidates.find((c) => c.ticketNo === ticketNo && c.sittingId === SITTING)!;
+}
+
+/** Polls the room until the candidate's tile is as expected (the server sees a drop a moment later). */
+async function waitForTile(ticketNo: string, ok: (t: CandidateTile) => boolean): Promise<CandidateTile> {
+  for (let i = 0; i < 200; i++) {
+    const t = await tile(ticketNo);
+    if (ok(t)) return t;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`tile ${ticketNo} never reached the expected state`);
 }
 
 const save = (s: Socket, changes: unknown[]) =>
@@ -134,8 +145,45 @@ describe('reset onto another machine', () => {
     });
     const t = await tile(ticketFor(1, 1));
     expect(t).toMatchObject({ resetPending: false, seatNo: 3 });
-    // Downtime from the last sync to the new login is offered as the extension.
-    expect(t.suggestedExtensionMs).toBe(23 * MIN);
+    // The old machine was still connected: the time lost runs from the reset, when the
+    // server let go of it, to the new login (not from the last answer, 20 minutes earlier).
+    expect(t.suggestedExtensionMs).toBe(3 * MIN);
+  });
+
+  it('suggests the time from the lost connection to the new login, not from the last answer', async () => {
+    const old = await machine(1, 'machine-quiet-1');
+    await login(old, 1);
+    await start();
+    await save(old, [{ seq: 1, itemId: 'J-001', value: 'A' }]);
+    // Twenty minutes of thinking, then the machine dies and its socket drops.
+    site.clock.advance(20 * MIN);
+    old.disconnect();
+    await waitForTile(ticketFor(1, 1), (t) => !t.online);
+    expect(
+      await call<Ack<unknown>>(proctor, 'candidate:reset', {
+        sittingId: SITTING,
+        ticketNo: ticketFor(1, 1),
+        reason: '考试机死机',
+      }),
+    ).toMatchObject({ ok: true });
+    site.clock.advance(5 * MIN);
+    const spare = await machine(3, 'machine-spare-quiet');
+    await login(spare, 1);
+    expect((await tile(ticketFor(1, 1))).suggestedExtensionMs).toBe(5 * MIN);
+  });
+
+  it('counts a frozen machine from when it went silent, a ping timeout before the drop', () => {
+    const now = 1_000_000;
+    const ping = { reason: 'ping timeout', pingTimeoutMs: 10_000 };
+    // The unanswered ping: silent at least since now − pingTimeout.
+    expect(connectionLostAt(now, ping, null)).toBe(now - 10_000);
+    expect(connectionLostAt(now, ping, now - 5 * MIN)).toBe(now - 10_000);
+    // An answer saved after that proves it was alive then.
+    expect(connectionLostAt(now, ping, now - 4_000)).toBe(now - 4_000);
+    // A close is seen as it happens, whenever the last answer was.
+    expect(connectionLostAt(now, { reason: 'transport close', pingTimeoutMs: 10_000 }, now - 20 * MIN)).toBe(
+      now,
+    );
   });
 
   it('does not let a proctor act on another room’s candidate', async () => {
@@ -381,6 +429,13 @@ describe('absence, violations, notices and the end checklist', () => {
         ok: false,
         tickets: [ticketFor(1, 1)],
       });
+      // Each item carries its figures, so a console words it in its own language.
+      expect(blocked.value.items.map((i) => [i.key, i.ok, i.count, i.tickets])).toEqual([
+        ['all-accounted', false, 1, [ticketFor(1, 1)]],
+        ['answers-synced', true, 0, []],
+        ['standalone-collected', true, 0, []],
+        ['transfers-resolved', true, 0, []],
+      ]);
     }
     expect(await call(proctor, 'sitting:end', { sittingId: SITTING })).toMatchObject({
       ok: false,
@@ -389,6 +444,8 @@ describe('absence, violations, notices and the end checklist', () => {
     await call(s, 'exam:handIn', { sittingId: SITTING });
     const ready = await call<Ack<EndChecklist>>(proctor, 'sitting:checklist', { sittingId: SITTING });
     expect(ready).toMatchObject({ ok: true, value: { ready: true } });
+    // Passing, it counts those who never logged in, to be recorded absent at the end.
+    expect(ready.ok && ready.value.items[0]).toMatchObject({ key: 'all-accounted', count: 2, tickets: [] });
     expect(await call(proctor, 'sitting:end', { sittingId: SITTING })).toMatchObject({
       ok: true,
       value: { handedIn: 1, absent: 2 },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { openFromString } from '@exam/crypto';
-import type { Ack, EndResult, HandedIn, SaveResult, SittingStarted } from '@exam/protocol';
+import type { Ack, EndResult, HandedIn, LoginResult, SaveResult, SittingStarted } from '@exam/protocol';
 import { paperSchema } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -165,5 +165,54 @@ describe('a junior sitting from start to answer package', () => {
     });
     expect(byTicket.get(ticketFor(1, 3))).toMatchObject({ status: 'absent', changes: 0 });
     expect(verified.auditEvents).toBeGreaterThan(5);
+  });
+});
+
+describe('the start guard', () => {
+  it('refuses the start at 08:17 and one second before 08:30, and starts on the second', async () => {
+    const { socket, login } = await seated(1, 1, 1);
+    const token = login.sessionToken;
+    site.clock.set(site.juniorStart - 13 * MIN);
+    const at0817 = await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
+    expect(at0817).toMatchObject({
+      ok: false,
+      error: { code: 'TOO_EARLY', details: { earliestAt: site.juniorStart } },
+    });
+    site.clock.set(site.juniorStart - 1000);
+    const oneSecondEarly = await call<Ack<unknown>>(proctor, 'sitting:start', {
+      sittingId: 'S-J-ECON',
+      reason: '一个理由也不能让试卷提前开启',
+    });
+    expect(oneSecondEarly).toMatchObject({ ok: false, error: { code: 'TOO_EARLY' } });
+    const keyEarly = await call<Ack<LoginResult>>(socket, 'candidate:resume', { sessionToken: token });
+    expect(keyEarly).toMatchObject({ ok: true, value: { sittingKey: null } });
+
+    site.clock.set(site.juniorStart);
+    const onTime = await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
+    expect(onTime).toEqual({ ok: true, value: { startedAt: site.juniorStart, authority: 'on-time' } });
+  });
+
+  it('refuses a start in a room whose login was never opened', async () => {
+    const other = await startTestSite({ rooms: 1, perRoom: 1 });
+    try {
+      const p = await proctorSocket(other, 'R1');
+      sockets.push(p);
+      other.clock.set(other.juniorStart);
+      const start = await call<Ack<unknown>>(p, 'sitting:start', { sittingId: 'S-J-ECON' });
+      expect(start).toMatchObject({ ok: false, error: { code: 'LOGIN_NOT_OPEN' } });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('counts late entry from the scheduled start when the start is on time, and from the real start when late', async () => {
+    site.clock.set(site.juniorStart + 10 * MIN);
+    expect(
+      await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: 'S-J-ECON', reason: '停电' }),
+    ).toMatchObject({ ok: true });
+    site.clock.set(site.juniorStart + 15 * MIN);
+    await expect(seated(1, 1, 1)).resolves.toBeDefined();
+    site.clock.set(site.juniorStart + 15 * MIN + 1);
+    await expect(seated(1, 2, 2)).rejects.toThrow(/Late entry is closed/);
   });
 });

@@ -3,7 +3,8 @@ import type { ExamSpec } from './buildExam.js';
 
 /**
  * A small, deterministic exam for tests and load runs: rooms of `perRoom` candidates, one
- * junior sitting (single, multiple, true/false) and one senior sitting (long text).
+ * junior sitting (single, multiple, true/false) and one senior sitting (long text); on
+ * request a second junior sitting, so that one machine serves three sittings in a day.
  */
 export interface TestExamOptions {
   rooms?: number;
@@ -12,7 +13,23 @@ export interface TestExamOptions {
   juniorStart: Date;
   seniorStart?: Date;
   items?: number;
+  /**
+   * Candidates per room of a second junior sitting, `S-J-PRAC` (专业知识和实务), 40 minutes
+   * after `S-J-ECON` ends, as the notice's batches run. They sit on seats 1.., the machines
+   * the first sitting used. Their tickets follow the room's others (`ticketFor(room,
+   * perRoom + seniorPerRoom + k)`) and their ID numbers count on after every room's others.
+   * 0, the default, leaves the sitting out.
+   */
+  practicePerRoom?: number;
+  /**
+   * The senior candidates' first seat: after the junior seats by default; 1 puts them on the
+   * morning's machines, as a site runs its afternoon batch. Their tickets do not change.
+   */
+  seniorFirstSeat?: number;
 }
+
+/** 90 minutes of the first junior sitting and the notice's 40 between it and the next. */
+const PRACTICE_AFTER_MS = (90 + 40) * 60_000;
 
 const PHOTO_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -47,6 +64,18 @@ export function juniorTestPaper(items = 10): Paper {
   };
 }
 
+/** The second junior paper: the first one's shapes under its own item ids (P-001…). */
+export function practiceTestPaper(items = 10): Paper {
+  const first = juniorTestPaper(items);
+  return {
+    ...first,
+    paperId: 'P-J2',
+    subjectCode: 'J-PRAC',
+    title: '专业知识和实务（测试卷）',
+    items: first.items.map((item) => ({ ...item, id: item.id.replace('J-', 'P-') })),
+  };
+}
+
 export function seniorTestPaper(): Paper {
   return {
     paperId: 'P-S',
@@ -73,25 +102,34 @@ export function testExamSpec(o: TestExamOptions): ExamSpec {
   const perRoom = o.perRoom ?? 5;
   const seniorPerRoom = o.seniorPerRoom ?? 0;
   const seniorStart = o.seniorStart ?? new Date(o.juniorStart.getTime() + 6 * 3_600_000);
+  const practicePerRoom = o.practicePerRoom ?? 0;
+  const seniorFirstSeat = o.seniorFirstSeat ?? perRoom + 1;
+  const seats = Math.max(perRoom, practicePerRoom, seniorFirstSeat + seniorPerRoom - 1);
   const candidates: CandidateDef[] = [];
   let n = 0;
+  const add = (r: number, k: number, seatNo: number, sittingId: string) => {
+    n++;
+    candidates.push({
+      ticketNo: ticketFor(r, k),
+      idNumber: idNumberFor(n),
+      name: `考生${n}`,
+      gender: n % 2 ? 'M' : 'F',
+      level: sittingId === 'S-SENIOR' ? 'senior' : 'junior',
+      specialty: '工商管理',
+      photoPng: PHOTO_1PX,
+      roomId: `R${r}`,
+      seatNo,
+      sittingIds: [sittingId],
+    });
+  };
   for (let r = 1; r <= rooms; r++) {
-    for (let seat = 1; seat <= perRoom + seniorPerRoom; seat++) {
-      const senior = seat > perRoom;
-      n++;
-      candidates.push({
-        ticketNo: ticketFor(r, seat),
-        idNumber: idNumberFor(n),
-        name: `考生${n}`,
-        gender: n % 2 ? 'M' : 'F',
-        level: senior ? 'senior' : 'junior',
-        specialty: '工商管理',
-        photoPng: PHOTO_1PX,
-        roomId: `R${r}`,
-        seatNo: seat,
-        sittingIds: [senior ? 'S-SENIOR' : 'S-J-ECON'],
-      });
+    for (let k = 1; k <= perRoom + seniorPerRoom; k++) {
+      const senior = k > perRoom;
+      add(r, k, senior ? seniorFirstSeat + k - perRoom - 1 : k, senior ? 'S-SENIOR' : 'S-J-ECON');
     }
+  }
+  for (let r = 1; r <= rooms; r++) {
+    for (let k = 1; k <= practicePerRoom; k++) add(r, perRoom + seniorPerRoom + k, k, 'S-J-PRAC');
   }
   return {
     examId: 'EXAM-TEST',
@@ -101,7 +139,7 @@ export function testExamSpec(o: TestExamOptions): ExamSpec {
     rooms: Array.from({ length: rooms }, (_, i) => ({
       roomId: `R${i + 1}`,
       name: `第${i + 1}考场`,
-      seats: perRoom + seniorPerRoom,
+      seats,
     })),
     sittings: [
       {
@@ -114,6 +152,20 @@ export function testExamSpec(o: TestExamOptions): ExamSpec {
         lateEntryCutoffMinutes: 5,
         paper: juniorTestPaper(o.items),
       },
+      ...(practicePerRoom > 0
+        ? [
+            {
+              sittingId: 'S-J-PRAC',
+              batchId: 'B1',
+              subjectCode: 'J-PRAC',
+              subjectName: '专业知识和实务',
+              level: 'junior' as const,
+              scheduledStart: new Date(o.juniorStart.getTime() + PRACTICE_AFTER_MS).toISOString(),
+              lateEntryCutoffMinutes: 5,
+              paper: practiceTestPaper(o.items),
+            },
+          ]
+        : []),
       {
         sittingId: 'S-SENIOR',
         batchId: 'B2',

@@ -1,15 +1,16 @@
 import { type ApprovalParams, chainHash, GENESIS_HASH, readPackage, verifyApprovalCode } from '@exam/crypto';
 import {
-  type AnswerPackage,
   type AnswerValue,
-  answerPackageSchema,
   auditLinkPayload,
   isAnswered,
+  type ReceivedAnswerPackage,
+  receivedAnswerPackageSchema,
 } from '@exam/protocol';
 import type { Credential } from './pki.js';
 
 export interface CandidateCount {
   ticketNo: string;
+  roomId: string;
   status: string;
   changes: number;
   itemsAnswered: number;
@@ -21,10 +22,18 @@ export interface VerifiedAnswers {
   sittingId: string;
   signer: string;
   auditEvents: number;
+  /**
+   * Whether this is the sitting's final package (every room had ended), an interim export
+   * (rooms still running, named), or `unstated` (written by site software from before
+   * packages said so).
+   */
+  finality: ReceivedAnswerPackage['finality'];
+  /** Candidates neither handed in nor absent when the package was written: still to come. */
+  notHandedIn: { ticketNo: string; roomId: string; status: string }[];
   /** Approval codes used at the site, re-checked with the issuing keys (when given). */
   approvalCodes: { checked: number; failed: string[] };
   candidates: CandidateCount[];
-  package: AnswerPackage;
+  package: ReceivedAnswerPackage;
 }
 
 export interface ApprovalKeys {
@@ -33,7 +42,7 @@ export interface ApprovalKeys {
 }
 
 /** Re-checks every approval code the audit chain says was used, against what it authorised. */
-function recheckApprovalCodes(pkg: AnswerPackage, keys: ApprovalKeys | undefined) {
+function recheckApprovalCodes(pkg: ReceivedAnswerPackage, keys: ApprovalKeys | undefined) {
   const result = { checked: 0, failed: [] as string[] };
   if (!keys) return result;
   for (const e of pkg.audit) {
@@ -71,7 +80,7 @@ export function verifyAnswerPackage(
     allowedSignerRoles: ['site'],
     now,
   });
-  const parsed = answerPackageSchema.safeParse(JSON.parse(opened.payload.toString('utf8')));
+  const parsed = receivedAnswerPackageSchema.safeParse(JSON.parse(opened.payload.toString('utf8')));
   if (!parsed.success)
     throw new AnswerVerificationError('The answer package content does not match its schema.');
   const pkg = parsed.data;
@@ -100,12 +109,17 @@ export function verifyAnswerPackage(
     sittingId: pkg.sittingId,
     signer: opened.signer.subject.commonName,
     auditEvents: pkg.audit.length,
+    finality: pkg.finality,
+    notHandedIn: pkg.candidates
+      .filter((c) => c.status !== 'handed-in' && c.status !== 'absent')
+      .map((c) => ({ ticketNo: c.ticketNo, roomId: c.roomId, status: c.status })),
     candidates: pkg.candidates.map((c) => {
       const latest = new Map<string, AnswerValue>();
       for (const ch of [...c.changes].sort((a, b) => a.seq - b.seq)) latest.set(ch.itemId, ch.value);
       const answered = [...latest.values()].filter((v) => isAnswered(v)).length;
       return {
         ticketNo: c.ticketNo,
+        roomId: c.roomId,
         status: c.status,
         changes: c.changes.length,
         itemsAnswered: answered,

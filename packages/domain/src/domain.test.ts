@@ -3,10 +3,12 @@ import {
   canOpenLogin,
   decideHandIn,
   decideLogin,
+  decideStart,
   delayedStartAuthority,
   earliestHandInAt,
   endsAt,
   extensionAuthority,
+  lateEntryCutoffAt,
   machineShortfalls,
   maxCandidatesFor,
   remainingMs,
@@ -105,5 +107,50 @@ describe('machine check', () => {
       'SCREEN_TOO_SMALL',
       'LOW_MEMORY',
     ]);
+  });
+});
+
+describe('start guard', () => {
+  // Batch times are Beijing time (UTC+8): 08:30 is 00:30Z, 10:40 is 02:40Z.
+  const at = (hh: number, mm: number, ss = 0) => Date.UTC(2021, 9, 23, hh - 8, mm, ss);
+  const second = { scheduledStart: at(10, 40), loginOpenedAt: at(10, 10) };
+
+  it('refuses a start one second before the scheduled time and accepts it on the second', () => {
+    expect(decideStart(second, at(10, 39, 59))).toEqual({
+      ok: false,
+      reason: 'TOO_EARLY',
+      earliestAt: at(10, 40),
+    });
+    expect(decideStart(second, at(10, 40))).toEqual({ ok: true, authority: 'on-time', delayMs: 0 });
+  });
+
+  it('refuses the 08:30 sitting at 08:17 and the 10:40 sitting at 09:59', () => {
+    const first = { scheduledStart: at(8, 30), loginOpenedAt: at(8, 0) };
+    expect(decideStart(first, at(8, 17))).toMatchObject({ ok: false, reason: 'TOO_EARLY' });
+    expect(decideStart(second, at(9, 59))).toMatchObject({ ok: false, reason: 'TOO_EARLY' });
+  });
+
+  it('needs login opened first, even when late', () => {
+    const notOpened = { scheduledStart: at(10, 40), loginOpenedAt: null };
+    expect(decideStart(notOpened, at(10, 45))).toEqual({ ok: false, reason: 'LOGIN_NOT_OPEN' });
+  });
+
+  it('classifies a late start with the delayed-start thresholds', () => {
+    expect(decideStart(second, at(11, 15))).toEqual({
+      ok: true,
+      authority: 'province-code',
+      delayMs: 35 * MIN,
+    });
+  });
+
+  it('counts the late-entry cut-off from the later of the scheduled and the actual start', () => {
+    const scheduledStart = at(10, 40);
+    expect(lateEntryCutoffAt({ scheduledStart, startedAt: null })).toBeNull();
+    expect(lateEntryCutoffAt({ scheduledStart, startedAt: at(10, 50) })).toBe(at(10, 55));
+    // A start recorded before the schedule (data from before this guard) cannot shorten it.
+    expect(lateEntryCutoffAt({ scheduledStart, startedAt: at(9, 59) })).toBe(at(10, 45));
+    const early = { scheduledStart, startedAt: at(9, 59), openedByProctor: true };
+    expect(decideLogin(early, at(10, 44))).toEqual({ ok: true });
+    expect(decideLogin(early, at(10, 45, 1))).toMatchObject({ reason: 'LATE_ENTRY_CLOSED' });
   });
 });

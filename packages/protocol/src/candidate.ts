@@ -38,6 +38,19 @@ export const answerSaveSchema = z.strictObject({
 });
 export type AnswerSave = z.input<typeof answerSaveSchema>;
 
+/**
+ * A previous sitting's changes that this machine still holds unacknowledged, sent after
+ * that session was retired (the machine moved on to the next sitting's login). Whoever is
+ * logged in now does not matter: the session token names whose changes they are, and the
+ * server accepts them only from the machine that session was on.
+ */
+export const answerDeliverSchema = z.strictObject({
+  sessionToken: resumeSchema.shape.sessionToken,
+  sittingId: id,
+  changes: answerSaveSchema.shape.changes,
+});
+export type AnswerDeliver = z.input<typeof answerDeliverSchema>;
+
 /** What a test machine reports about itself at start (notice §三 minimums are checked on it). */
 export const machineCheckSchema = z.strictObject({
   os: z.string().max(100),

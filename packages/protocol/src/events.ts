@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  AnswerDeliver,
   AnswerSave,
   ClientAlert,
   HandedIn,
@@ -50,6 +51,11 @@ export interface RegisterResult {
   siteName: string;
   roomName: string;
   serverNow: number;
+  /**
+   * This room's sittings whose login is open and that have not ended (running ones too).
+   * A machine locked by a reset unlocks when a later sitting's login opens here.
+   */
+  loginOpen: string[];
 }
 
 export interface CandidateClientEvents {
@@ -57,6 +63,7 @@ export interface CandidateClientEvents {
   'candidate:login': (p: LoginRequest, ack: AckFn<LoginResult>) => void;
   'candidate:resume': (p: { sessionToken: string }, ack: AckFn<LoginResult>) => void;
   'answer:save': (p: AnswerSave, ack: AckFn<SaveResult>) => void;
+  'answer:deliver': (p: AnswerDeliver, ack: AckFn<SaveResult>) => void;
   'exam:handIn': (p: { sittingId: string }, ack: AckFn<HandedIn>) => void;
   'time:sync': (p: Record<string, never>, ack: AckFn<{ serverNow: number }>) => void;
   'machine:check': (p: MachineCheck, ack: AckFn<{ shortfalls: string[] }>) => void;
@@ -69,6 +76,8 @@ export interface CandidateServerEvents {
   'sitting:started': (started: SittingStarted) => void;
   'exam:handedIn': (handedIn: HandedIn) => void;
   'session:revoked': (p: { reason: string }) => void;
+  /** To every machine registered in the room when a sitting's login opens or it ends. */
+  'room:loginOpen': (p: { sittingIds: string[] }) => void;
   notice: (n: Notice) => void;
 }
 

@@ -111,12 +111,25 @@ export const answerChangeRecordSchema = z.strictObject({
 export const candidateStatusSchema = z.enum(['absent', 'not-started', 'answering', 'handed-in']);
 export type CandidateStatus = z.infer<typeof candidateStatusSchema>;
 
+/**
+ * Whether an answer package is the sitting's last word. `final`: written after every room of
+ * the sitting had ended, so every candidate is handed in or absent. `interim`: a manual
+ * export before that; the rooms still running are named and their candidates may still
+ * change answers, so the centre must wait for the final one.
+ */
+export const answerPackageFinalitySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('final') }),
+  z.strictObject({ kind: z.literal('interim'), roomsNotEnded: z.array(id).min(1).max(500) }),
+]);
+export type AnswerPackageFinality = z.infer<typeof answerPackageFinalitySchema>;
+
 export const answerPackageSchema = z.strictObject({
   examId: id,
   siteId: id,
   sittingId: id,
   subjectCode: id,
   exportedAt: z.number().int(),
+  finality: answerPackageFinalitySchema,
   candidates: z.array(
     z.strictObject({
       ticketNo: z.string(),
@@ -134,6 +147,53 @@ export const answerPackageSchema = z.strictObject({
   audit: z.array(auditEventSchema),
 });
 export type AnswerPackage = z.infer<typeof answerPackageSchema>;
+
+/**
+ * What the centre reads. Sites write `finality` since it was added; a package from a site
+ * running the earlier software has none, and is read as `unstated` rather than given a
+ * default: that software wrote a mid-sitting export under the final package's name, so
+ * neither `final` nor `interim` would be true of every such file. Refusing them would
+ * strand packages already collected; `unstated` lets the verifier say so and list who had
+ * not handed in, which is what tells the two apart.
+ */
+export const receivedAnswerPackageSchema = z.union([
+  answerPackageSchema,
+  answerPackageSchema
+    .omit({ finality: true })
+    .transform((p) => ({ ...p, finality: { kind: 'unstated' } as const })),
+]);
+export type ReceivedAnswerPackage = z.infer<typeof receivedAnswerPackageSchema>;
+
+/** One answer package the site has written, as the admin's status lists it. */
+export interface AnswerPackageFile {
+  file: string;
+  path: string;
+  finality: AnswerPackageFinality['kind'];
+  /** The rooms still running when it was written (none for a final package). */
+  roomsNotEnded: string[];
+  sha256: string;
+  exportedAt: number;
+}
+
+/** Where a sitting stands, for the site admin (`GET /api/admin/status`). */
+export interface SittingStatus {
+  sittingId: string;
+  subjectName: string;
+  scheduledStart: number;
+  /** Rooms that have not given the end command, and how far each has got. */
+  roomsNotEnded: { roomId: string; phase: 'scheduled' | 'login-open' | 'running' }[];
+  /** The final package, once the last room has ended. */
+  finalPackage: AnswerPackageFile | null;
+  /** Every package written for the sitting, interim ones included, oldest first. */
+  packages: AnswerPackageFile[];
+}
+
+export interface SiteStatus {
+  examId: string | null;
+  candidates: number;
+  answerChanges: number;
+  sittings: SittingStatus[];
+}
 
 /** The exact object each audit link's hash covers; the site and the centre both use it. */
 export function auditLinkPayload(e: {

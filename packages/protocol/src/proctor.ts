@@ -52,6 +52,11 @@ export interface MachineTile {
     ipAddress: string;
     shortfalls: string[];
   } | null;
+  /**
+   * Candidates a proctor's reset released from this machine, by sitting: for that sitting
+   * the machine is locked (its screen says so), not a free spare.
+   */
+  released: { sittingId: string; ticketNo: string; ticketTail: string }[];
 }
 
 export interface RoomAlert {

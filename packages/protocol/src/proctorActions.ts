@@ -138,11 +138,21 @@ export interface CandidateDetail {
   history: AuditLine[];
 }
 
+/**
+ * One end-of-sitting check. A console words it in its own language from `key`, `ok` and
+ * the figures; `detail` is the same in English, for logs and API callers.
+ */
 export interface ChecklistItem {
   key: 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
   ok: boolean;
+  /**
+   * The candidates the sentence counts: when it fails, those it names in `tickets`; when
+   * `all-accounted` passes, those who never logged in and will be recorded absent.
+   */
+  count: number;
+  /** The candidates who keep a failing check from passing (empty when it passes). */
+  tickets: string[];
   detail: string;
-  tickets?: string[];
 }
 
 export interface EndChecklist {

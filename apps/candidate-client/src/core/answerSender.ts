@@ -1,7 +1,7 @@
 import { type AnswerChange, MAX_CHANGES_PER_SAVE, type SaveResult } from '@exam/protocol';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { CoreError, LOCAL_ERROR_CODES } from './errors.js';
-import type { SittingRef } from './journal/types.js';
+import type { RetiredSession, SittingRef } from './journal/types.js';
 import type { AnswerJournal } from './journal.js';
 
 export interface AnswerSenderDeps {
@@ -13,8 +13,30 @@ export interface AnswerSenderDeps {
   send(sittingId: string, changes: AnswerChange[]): Promise<SaveResult>;
   onAcked(ref: SittingRef, ackSeq: number): void;
   onFailed(error: unknown): void;
+  /** Sessions this machine moved on from with changes still to deliver, oldest first. */
+  leftovers(): RetiredSession[];
+  /** answer:deliver: a retired session's changes, under its own token. */
+  deliver(session: RetiredSession, changes: AnswerChange[]): Promise<SaveResult>;
+  /** After a delivery was acknowledged (and journalled): the session may be settled. */
+  onDelivered(session: RetiredSession, ackSeq: number): void;
   retry?: BackoffOptions;
 }
+
+/**
+ * Refusals that another try on the same connection would only repeat: the session is void
+ * (a reset), not this sitting's, or its changes do not fit the paper. The changes stay in the
+ * journal and are offered again on the next connection; nothing is dropped.
+ */
+const REFUSED_FOR_THIS_CONNECTION: ReadonlySet<string> = new Set([
+  'SESSION_INVALID',
+  'FORBIDDEN',
+  'UNKNOWN_ITEM',
+  'INVALID_MESSAGE',
+  'SITTING_NOT_STARTED',
+  'UNKNOWN_SITTING',
+]);
+
+const keyOf = (ref: SittingRef) => `${ref.ticketNo}\u0000${ref.sittingId}`;
 
 interface Waiter {
   resolve(): void;
@@ -35,29 +57,48 @@ export class AnswerSender {
   private readonly backoff: Backoff;
   private readonly waiters = new Set<Waiter>();
   private stopped = false;
+  /** Retired sessions the server refused on this connection; tried again on the next. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly deps: AnswerSenderDeps) {
     this.backoff = new Backoff(deps.retry);
   }
 
-  /** Sends the next batch if there is one and nothing is in flight. Cheap to call often. */
+  /**
+   * Sends the next batch if there is one and nothing is in flight. Cheap to call often. The
+   * current session's backlog goes first (its candidate is answering); then the leftovers of
+   * sessions this machine moved on from, whoever is logged in now.
+   */
   kick(): void {
-    if (this.stopped || this.inFlight || this.retryTimer) return;
+    if (this.stopped || this.inFlight || this.retryTimer || !this.deps.ready()) return;
     const ref = this.deps.target();
-    if (!ref || !this.deps.ready()) return;
-    const batch = this.deps.journal.unacked(ref, MAX_CHANGES_PER_SAVE);
-    if (batch.length === 0) {
+    if (ref) {
+      const batch = this.deps.journal.unacked(ref, MAX_CHANGES_PER_SAVE);
+      if (batch.length > 0) {
+        this.inFlight = true;
+        void this.sendBatch(ref, batch, (changes) => this.deps.send(ref.sittingId, changes));
+        return;
+      }
       this.settleWaiters(ref);
+    }
+    for (const session of this.deps.leftovers()) {
+      if (this.refused.has(keyOf(session))) continue;
+      const batch = this.deps.journal.unacked(session, MAX_CHANGES_PER_SAVE);
+      if (batch.length === 0) {
+        this.deps.onDelivered(session, this.deps.journal.ackSeq(session));
+        continue;
+      }
+      this.inFlight = true;
+      void this.sendBatch(session, batch, (changes) => this.deps.deliver(session, changes), session);
       return;
     }
-    this.inFlight = true;
-    void this.sendBatch(ref, batch);
   }
 
   /** A fresh connection: retry now rather than at the end of an old backoff. */
   onReady(): void {
     this.cancelRetry();
     this.backoff.reset();
+    this.refused.clear();
     this.kick();
   }
 
@@ -96,9 +137,15 @@ export class AnswerSender {
     this.failWaiters(new CoreError(LOCAL_ERROR_CODES.CLOSED, 'The candidate core was closed.'));
   }
 
-  private async sendBatch(ref: SittingRef, batch: ReturnType<AnswerJournal['unacked']>): Promise<void> {
+  private async sendBatch(
+    ref: SittingRef,
+    batch: ReturnType<AnswerJournal['unacked']>,
+    send: (changes: AnswerChange[]) => Promise<SaveResult>,
+    retired?: RetiredSession,
+  ): Promise<void> {
     let progressed = false;
     let offline = false;
+    let refused = false;
     try {
       const changes = batch.map((c) => ({
         seq: c.seq,
@@ -106,22 +153,26 @@ export class AnswerSender {
         value: c.value,
         flagged: c.flagged,
       }));
-      const { ackSeq } = await this.deps.send(ref.sittingId, changes);
+      const { ackSeq } = await send(changes);
       if (this.stopped) return;
       this.deps.journal.markAckedUpTo(ref, ackSeq);
       // Progress means the first change of the batch is now acknowledged; an ack stuck
       // below it (the server refusing or missing something) must not become a hot loop.
       progressed = ackSeq >= batch[0]!.seq;
-      this.deps.onAcked(ref, ackSeq);
+      if (retired) this.deps.onDelivered(retired, ackSeq);
+      else this.deps.onAcked(ref, ackSeq);
     } catch (e) {
       if (this.stopped) return;
       offline = e instanceof CoreError && e.code === LOCAL_ERROR_CODES.OFFLINE;
+      // A refused leftover waits for the next connection and does not hold up the rest.
+      refused = retired !== undefined && e instanceof CoreError && REFUSED_FOR_THIS_CONNECTION.has(e.code);
+      if (refused) this.refused.add(keyOf(ref));
       this.deps.onFailed(e);
     } finally {
       this.inFlight = false;
     }
-    if (progressed) {
-      this.backoff.reset();
+    if (progressed || refused) {
+      if (progressed) this.backoff.reset();
       this.kick();
     } else if (!offline) {
       // Offline needs no timer: the next connection calls onReady.

@@ -24,20 +24,29 @@ import {
   type CorePhase,
   type CoreStatus,
   phaseOf,
+  type RetireReason,
 } from './coreTypes.js';
 import { TypedEmitter } from './emitter.js';
 import { asCoreError, CoreError, LOCAL_ERROR_CODES } from './errors.js';
 import {
   isHandedIn,
+  isLoginOpenPush,
   isNotice,
   isSittingStarted,
   isSittingView,
   parseHandedIn,
   parseLoginResult,
+  parseRegistered,
   parseSaveResult,
   parseServerNow,
 } from './inbound.js';
-import type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+import type {
+  CurrentAnswer,
+  JournalChange,
+  RetiredSession,
+  SittingRef,
+  StoredSession,
+} from './journal/types.js';
 import { AnswerJournal } from './journal.js';
 import { type CoreLogger, silentLogger } from './logger.js';
 import { NoticeBox } from './noticeBox.js';
@@ -69,6 +78,11 @@ export class CandidateCore {
   /** The sitting key: in memory only, never written or logged (ARCHITECTURE §3). */
   private sittingKey: Buffer | null = null;
   private revoked = false;
+  /** The sitting this machine was released from by a reset: locked while it runs here. */
+  private revokedFrom: string | null = null;
+  /** The room's sittings taking logins, as the server last said (register or push). */
+  private loginOpen: readonly string[] = [];
+  private roomDisplayName: string | null = null;
   /** Registered (and resumed, with a session) on the current connection. */
   private ready = false;
   /** Bumped per connection so a flow from a dropped connection cannot apply late. */
@@ -109,6 +123,18 @@ export class CandidateCore {
         const err = asCoreError(e);
         this.log.warn({ code: err.code, msg: err.message }, 'answer save not acknowledged; will retry');
       },
+      // A retired session's token is good only on the server that issued it.
+      leftovers: () => this.journal.retiredSessions().filter((r) => r.serverUrl === opts.serverUrl),
+      deliver: async (retired, changes) =>
+        parseSaveResult(
+          await request(
+            this.socket,
+            'answer:deliver',
+            { sessionToken: retired.sessionToken, sittingId: retired.sittingId, changes },
+            this.ackTimeoutMs,
+          ),
+        ),
+      onDelivered: (retired, ackSeq) => this.onDelivered(retired, ackSeq),
       retry: opts.backoff,
     });
     this.listen();
@@ -136,7 +162,18 @@ export class CandidateCore {
       remainingMs: this.clock.remainingMs(),
       handedIn: this.session?.sitting.handedInAt != null,
       lastSyncAt: this.lastSyncAt,
+      undelivered: this.closed ? 0 : this.journal.retiredPendingCount(),
     };
+  }
+
+  /** The room's sittings whose login is open (and not ended), as the server last said. */
+  roomLoginOpen(): readonly string[] {
+    return this.loginOpen;
+  }
+
+  /** The room's name as the server gave it at registration (e.g. 第01考场); null before. */
+  roomName(): string | null {
+    return this.roomDisplayName;
   }
 
   candidate(): CandidateProfile | null {
@@ -263,6 +300,22 @@ export class CandidateCore {
     return result;
   }
 
+  /**
+   * "完成" on the end screen: the machine returns to its login screen for the next sitting.
+   * Only once the server has the hand-in (or the sitting has ended): before that the
+   * candidate's session is still live. Changes the server has not acknowledged stay in the
+   * journal and are delivered under this session's token, whoever logs in next.
+   */
+  finish(): void {
+    if (this.closed) throw new CoreError(LOCAL_ERROR_CODES.CLOSED, 'The candidate core was closed.');
+    const sitting = this.session?.sitting;
+    if (!sitting) return;
+    if (sitting.handedInAt === null && sitting.phase !== 'ended') {
+      throw new CoreError(ERROR_CODES.NOT_ALLOWED_NOW, 'The paper has not been handed in yet.');
+    }
+    this.retire('done');
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -320,6 +373,11 @@ export class CandidateCore {
     s.on('session:revoked', (p) => {
       this.revoke(typeof p?.reason === 'string' ? p.reason : 'revoked');
     });
+    s.on('room:loginOpen', (p) => {
+      if (!isLoginOpenPush(p)) return;
+      this.loginOpen = p.sittingIds;
+      this.maybeUnlock();
+    });
   }
 
   /** Every (re)connect: register the machine, re-sync time, resume, then send the backlog. */
@@ -328,12 +386,18 @@ export class CandidateCore {
     this.ready = false;
     const o = this.opts;
     try {
-      await request(
-        this.socket,
-        'machine:register',
-        { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
-        this.ackTimeoutMs,
+      const registered = parseRegistered(
+        await request(
+          this.socket,
+          'machine:register',
+          { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
+          this.ackTimeoutMs,
+        ),
       );
+      if (generation !== this.generation) return;
+      this.roomDisplayName = registered.roomName;
+      this.loginOpen = registered.loginOpen;
+      this.maybeUnlock();
       const syncSentAt = this.monotonic();
       const serverNow = parseServerNow(await request(this.socket, 'time:sync', {}, this.ackTimeoutMs));
       if (generation !== this.generation) return;
@@ -401,6 +465,10 @@ export class CandidateCore {
     if (!prev || prev.ticketNo !== session.ticketNo || prev.sittingId !== session.sittingId) {
       this.forgetPaper();
       this.noticeBox.clear();
+      this.handedIn = null;
+      // Someone else logged in before this machine moved on from the previous session: it
+      // moves on now, its unacknowledged changes kept for delivery under its own token.
+      if (prev) this.journal.retireSession();
     }
     this.journal.saveSession(session);
     // The server's word on what it holds: restores answers after a reset and settles acks
@@ -414,8 +482,15 @@ export class CandidateCore {
     this.revoked = false;
     this.noticeBox.replace(result.notices);
     this.events.emit('notices', this.noticeBox.list());
+    this.revokedFrom = null;
     this.clock.sync(result.sitting.serverNow, sentAt);
     this.clock.setTiming(result.sitting);
+    // Back after the sitting ended (a restart, or the network came back): nothing is left to
+    // do in it, so the machine moves on; its unsent changes go as leftovers.
+    if (result.sitting.phase === 'ended') {
+      this.retire('ended');
+      return;
+    }
     if (result.sittingKey && !this.openedPaper) this.openWithKey(result.sittingKey);
     this.changed();
     this.sender.kick();
@@ -430,6 +505,11 @@ export class CandidateCore {
     this.journal.saveSession(session);
     this.clock.observe(view.serverNow);
     this.clock.setTiming(view);
+    // The proctor ended the sitting in this room: the machine returns to its login screen.
+    if (view.phase === 'ended') {
+      this.retire('ended');
+      return;
+    }
     this.changed();
   }
 
@@ -466,9 +546,57 @@ export class CandidateCore {
     this.sender.kick();
   }
 
+  /**
+   * The machine moves on from its session to the next login. The journal keeps the session's
+   * unacknowledged changes (retired, with its token) until the server acknowledges them.
+   */
+  private retire(reason: RetireReason): void {
+    const session = this.session;
+    if (!session) return;
+    const retired = this.journal.retireSession();
+    this.log.info(
+      { reason, ticketNo: session.ticketNo, sittingId: session.sittingId, leftovers: retired !== null },
+      'moved on from the session',
+    );
+    this.session = null;
+    this.handedIn = null;
+    this.noticeBox.clear();
+    this.events.emit('notices', []);
+    this.forgetPaper();
+    this.clock.setTiming({ endsAt: null, earliestHandInAt: null });
+    this.events.emit('retired', { ticketNo: session.ticketNo, sittingId: session.sittingId, reason });
+    this.changed();
+    this.sender.kick();
+  }
+
+  private onDelivered(retired: RetiredSession, ackSeq: number): void {
+    if (this.journal.settleRetired(retired)) {
+      this.log.info(
+        { ticketNo: retired.ticketNo, sittingId: retired.sittingId, ackSeq },
+        'leftovers delivered',
+      );
+    }
+    this.changed();
+  }
+
+  /**
+   * A machine released by a reset stays locked while the sitting it was released from runs
+   * in the room, and opens again once that sitting is over and a later one takes logins:
+   * the machine may well be fine by then, and the next candidate needs it.
+   */
+  private maybeUnlock(): void {
+    if (!this.revoked || this.loginOpen.length === 0) return;
+    if (this.revokedFrom !== null && this.loginOpen.includes(this.revokedFrom)) return;
+    this.log.info({ releasedFrom: this.revokedFrom, loginOpen: this.loginOpen }, 'released machine unlocked');
+    this.revoked = false;
+    this.revokedFrom = null;
+    this.changed();
+  }
+
   /** Locks this machine. Unacknowledged answers stay in the journal for the proctor. */
   private revoke(reason: string): void {
     this.log.warn({ reason }, 'session revoked');
+    this.revokedFrom = this.session?.sittingId ?? this.revokedFrom;
     this.journal.clearSession();
     this.session = null;
     this.revoked = true;
@@ -478,6 +606,7 @@ export class CandidateCore {
     this.clock.setTiming({ endsAt: null, earliestHandInAt: null });
     this.events.emit('revoked', { reason });
     this.changed();
+    this.maybeUnlock();
   }
 
   private forgetPaper(): void {

@@ -25,8 +25,9 @@ export interface CandidateCoreOptions {
 }
 
 /**
- * Where the candidate is, for the UI. `revoked`: a proctor moved this candidate to another
- * machine; this one is locked until someone logs in here again.
+ * Where the candidate is, for the UI. `revoked`: a proctor's reset moved this machine's
+ * candidate to another machine; this one is locked until a later sitting's login opens in
+ * the room, or the client restarts.
  */
 export type CorePhase =
   | 'signed-out'
@@ -48,7 +49,12 @@ export interface CoreStatus {
   handedIn: boolean;
   /** Server time of the last acknowledgement. */
   lastSyncAt: number | null;
+  /** Changes of sessions this machine moved on from that the server has not acknowledged. */
+  undelivered: number;
 }
+
+/** Why the machine moved on from a session: "完成" pressed, or the sitting ended. */
+export type RetireReason = 'done' | 'ended';
 
 export interface CoreEvents extends Record<string, unknown[]> {
   change: [CoreStatus];
@@ -56,6 +62,8 @@ export interface CoreEvents extends Record<string, unknown[]> {
   handedIn: [HandedIn];
   connection: [{ connected: boolean }];
   revoked: [{ reason: string }];
+  /** The machine moved on from its session and is ready for the next login. */
+  retired: [{ ticketNo: string; sittingId: string; reason: RetireReason }];
   reminder: [{ beforeEndMs: number }];
   /** A proctor's notice arrived (or the list changed at resume); read `notices()`. */
   notices: [Notice[]];

@@ -104,3 +104,18 @@ export function parseServerNow(x: unknown): number {
   if (!isObj(x) || !isTime(x.serverNow)) throw bad('time sample');
   return x.serverNow;
 }
+
+/** machine:register's reply: the room's name for the header, the sittings taking logins. */
+export function parseRegistered(x: unknown): { roomName: string; loginOpen: string[] } {
+  if (!isObj(x) || !isStr(x.roomName) || !isLoginOpen(x)) throw bad('registration reply');
+  return { roomName: x.roomName, loginOpen: x.loginOpen };
+}
+
+function isLoginOpen(x: Obj): x is Obj & { loginOpen: string[] } {
+  return Array.isArray(x.loginOpen) && x.loginOpen.every(isStr);
+}
+
+/** room:loginOpen's payload: the room's sittings whose login is open now. */
+export function isLoginOpenPush(x: unknown): x is { sittingIds: string[] } {
+  return isObj(x) && Array.isArray(x.sittingIds) && x.sittingIds.every(isStr);
+}

@@ -5,9 +5,15 @@
 export { BACKOFF_DEFAULTS, Backoff, type BackoffOptions, backoffDelay } from './backoff.js';
 export { CandidateCore, createCandidateCore } from './candidateCore.js';
 export { type MonotonicSource, SittingClock, scaledMonotonic, systemMonotonic } from './clock.js';
-export type { CandidateCoreOptions, CoreEvents, CorePhase, CoreStatus } from './coreTypes.js';
+export type { CandidateCoreOptions, CoreEvents, CorePhase, CoreStatus, RetireReason } from './coreTypes.js';
 export { asCoreError, CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
 export { JournalCorruptError, JournalFromTheFutureError } from './journal/openDb.js';
-export type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+export type {
+  CurrentAnswer,
+  JournalChange,
+  RetiredSession,
+  SittingRef,
+  StoredSession,
+} from './journal/types.js';
 export { AnswerJournal, type JournalOptions } from './journal.js';
 export { type CoreLogger, silentLogger } from './logger.js';

@@ -195,5 +195,98 @@ describe('AnswerJournal', () => {
       journal.saveSession({ ...session, sessionToken: 'y'.repeat(43) });
       expect(journal.loadSession()?.sessionToken).toBe('y'.repeat(43));
     });
+
+    describe('moving on to the next sitting', () => {
+      const carol: SittingRef = { ticketNo: '2001', sittingId: 'S2' };
+      const next: StoredSession = {
+        ...session,
+        sessionToken: 'z'.repeat(43),
+        ticketNo: carol.ticketNo,
+        sittingId: carol.sittingId,
+      };
+
+      it('keeps every unacknowledged change of the retired session, across a reopen, and drops the acknowledged', () => {
+        journal.saveSession(session);
+        for (const v of ['A', 'B', 'C']) journal.append(alice, 'q1', v);
+        journal.markAckedUpTo(alice, 1);
+        expect(journal.retireSession()).toEqual({
+          ...alice,
+          sessionToken: session.sessionToken,
+          serverUrl: session.serverUrl,
+          retiredAt: 1_000,
+        });
+        expect(journal.loadSession()).toBeNull();
+        journal.close();
+        journal = AnswerJournal.open(path, { now: () => 1_000 });
+        expect(journal.retiredSessions().map((r) => r.sessionToken)).toEqual([session.sessionToken]);
+        expect(journal.unacked(alice, 10).map((c) => [c.seq, c.value])).toEqual([
+          [2, 'B'],
+          [3, 'C'],
+        ]);
+        expect(journal.currentAnswers(alice).map((a) => a.seq)).toEqual([3]);
+        expect(journal.retiredPendingCount()).toBe(2);
+      });
+
+      it('keeps a retired session while any change is unacknowledged, and forgets it with them once all are', () => {
+        journal.saveSession(session);
+        for (const v of ['A', 'B']) journal.append(alice, 'q1', v);
+        journal.retireSession();
+        journal.saveSession(next);
+        journal.append(carol, 'q9', 'D');
+        journal.markAckedUpTo(alice, 1);
+        expect(journal.settleRetired(alice)).toBe(false);
+        expect(journal.retiredSessions()).toHaveLength(1);
+        journal.markAckedUpTo(alice, 2);
+        expect(journal.settleRetired(alice)).toBe(true);
+        expect(journal.retiredSessions()).toEqual([]);
+        expect(journal.currentAnswers(alice)).toEqual([]);
+        expect(journal.retiredPendingCount()).toBe(0);
+        // The next candidate's session and answers are untouched.
+        expect(journal.loadSession()?.ticketNo).toBe(carol.ticketNo);
+        expect(journal.unacked(carol, 10).map((c) => c.value)).toEqual(['D']);
+        expect(journal.nextSeq(carol)).toBe(2);
+      });
+
+      it('retires nothing when the server has every change, and keeps an older session’s unacknowledged changes', () => {
+        // Bob was released by a reset earlier: his unsent change stays for the proctor.
+        journal.append(bob, 'q1', 'B');
+        journal.saveSession(session);
+        journal.append(alice, 'q1', 'A');
+        journal.markAckedUpTo(alice, 1);
+        expect(journal.retireSession()).toBeNull();
+        expect(journal.retiredSessions()).toEqual([]);
+        expect(journal.currentAnswers(alice)).toEqual([]);
+        expect(journal.unacked(bob, 10).map((c) => c.value)).toEqual(['B']);
+      });
+
+      it('lists retired sessions oldest first', () => {
+        let now = 1_000;
+        const j = AnswerJournal.open(join(dir, 'order.db'), { now: () => now });
+        try {
+          j.saveSession(session);
+          j.append(alice, 'q1', 'A');
+          j.retireSession();
+          now = 2_000;
+          j.saveSession(next);
+          j.append(carol, 'q1', 'C');
+          j.retireSession();
+          expect(j.retiredSessions().map((r) => [r.ticketNo, r.retiredAt])).toEqual([
+            [alice.ticketNo, 1_000],
+            [carol.ticketNo, 2_000],
+          ]);
+        } finally {
+          j.close();
+        }
+      });
+
+      it('takes a retired session back as the current one when the same candidate and sitting log in again', () => {
+        journal.saveSession(session);
+        journal.append(alice, 'q1', 'A');
+        journal.retireSession();
+        journal.saveSession(session);
+        expect(journal.retiredSessions()).toEqual([]);
+        expect(journal.pendingCount(alice)).toBe(1);
+      });
+    });
   });
 });

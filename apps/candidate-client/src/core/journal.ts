@@ -1,6 +1,8 @@
 import type { AnswerValue, ServerAnswer } from '@exam/protocol';
 import {
   countUnacked,
+  deleteAckedExcept,
+  deleteAllOf,
   deleteUpTo,
   insertChange,
   latestPerItem,
@@ -11,9 +13,21 @@ import {
   unackedRows,
 } from './journal/changesTable.js';
 import { type Db, openJournalDb } from './journal/openDb.js';
+import {
+  countRetiredUnacked,
+  deleteRetired,
+  insertRetired,
+  listRetired,
+} from './journal/retiredSessionsTable.js';
 import { deleteSession, getSession, putSession } from './journal/sessionTable.js';
-import { getSyncState, raiseAck, setSyncState } from './journal/syncStateTable.js';
-import type { CurrentAnswer, JournalChange, SittingRef, StoredSession } from './journal/types.js';
+import { deleteIdleSyncStates, getSyncState, raiseAck, setSyncState } from './journal/syncStateTable.js';
+import type {
+  CurrentAnswer,
+  JournalChange,
+  RetiredSession,
+  SittingRef,
+  StoredSession,
+} from './journal/types.js';
 
 export interface JournalOptions {
   /** Stamps `created_at`; the core passes its server-clock estimate. Informational only. */
@@ -129,8 +143,15 @@ export class AnswerJournal {
     })();
   }
 
+  /**
+   * Makes `session` the current one. Should it be a session this machine retired (the same
+   * candidate and sitting again), its leftovers go with the session's own saves from now on.
+   */
   saveSession(session: StoredSession): void {
-    putSession(this.db, session);
+    this.db.transaction(() => {
+      putSession(this.db, session);
+      deleteRetired(this.db, session);
+    })();
   }
 
   loadSession(): StoredSession | null {
@@ -140,6 +161,63 @@ export class AnswerJournal {
   /** Forgets the session only: unacked answers stay on disk for the proctor to recover. */
   clearSession(): void {
     deleteSession(this.db);
+  }
+
+  /**
+   * The machine moves on from the current session (its candidate handed in, or the sitting
+   * ended) to the next login. The session row goes; while any of its changes is
+   * unacknowledged the session waits in `retired_sessions` with what delivering them needs.
+   * Acknowledged changes of past sittings go too: the server holds them. One transaction,
+   * so a crash leaves the session current or retired, never lost. Returns the retired
+   * session, or null when nothing was left to deliver (or there was no session).
+   */
+  retireSession(): RetiredSession | null {
+    return this.db
+      .transaction((): RetiredSession | null => {
+        const s = getSession(this.db);
+        if (!s) return null;
+        const ref: SittingRef = { ticketNo: s.ticketNo, sittingId: s.sittingId };
+        deleteSession(this.db);
+        let retired: RetiredSession | null = null;
+        if (countUnacked(this.db, ref) > 0) {
+          retired = {
+            ...ref,
+            sessionToken: s.sessionToken,
+            serverUrl: s.serverUrl,
+            retiredAt: Math.floor(this.now()),
+          };
+          insertRetired(this.db, retired);
+        }
+        deleteAckedExcept(this.db, null);
+        deleteIdleSyncStates(this.db, null);
+        return retired;
+      })
+      .immediate();
+  }
+
+  /** Retired sessions with changes still to deliver, oldest first. */
+  retiredSessions(): RetiredSession[] {
+    return listRetired(this.db);
+  }
+
+  /** Changes of retired sessions the server has not acknowledged yet. */
+  retiredPendingCount(): number {
+    return countRetiredUnacked(this.db);
+  }
+
+  /**
+   * Forgets a retired session once the server has acknowledged every one of its changes,
+   * with those changes; while any is unacknowledged it stays. Returns whether it went.
+   */
+  settleRetired(ref: SittingRef): boolean {
+    return this.db.transaction((): boolean => {
+      if (countUnacked(this.db, ref) > 0) return false;
+      deleteRetired(this.db, ref);
+      deleteAllOf(this.db, ref);
+      const current = getSession(this.db);
+      deleteIdleSyncStates(this.db, current && { ticketNo: current.ticketNo, sittingId: current.sittingId });
+      return true;
+    })();
   }
 
   /** `ok`, or SQLite's report of what is damaged (ARCHITECTURE §9). */

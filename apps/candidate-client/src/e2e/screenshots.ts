@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idNumberFor, ticketFor } from '@exam/centre';
+import { parseCommand } from '@exam/cli';
 import { NetworkLink } from '@exam/site-server/testing';
 import type { Page } from 'playwright-core';
 import { candidatePage, launchChromium } from './support/browser.js';
@@ -15,6 +16,10 @@ import { builtRenderer } from './support/renderer.js';
  * and site server (web mode). `pnpm candidate:screenshots` writes them to
  * docs/screenshots/candidate/.
  */
+parseCommand({
+  name: 'candidate:screenshots',
+  usage: 'candidate:screenshots   (writes docs/screenshots/candidate/)',
+});
 const MIN = 60_000;
 const OUT = resolve(fileURLToPath(new URL('../../../../docs/screenshots/candidate/', import.meta.url)));
 mkdirSync(OUT, { recursive: true });
@@ -118,6 +123,10 @@ try {
   await page.getByRole('button', { name: '重新交卷' }).click();
   await page.getByRole('heading', { name: '交卷成功' }).waitFor();
   await shot(page, '11-end-success');
+  // 完成: the machine between two sittings, ready for the next candidate's login.
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.locator('[data-screen="login"]').waitFor();
+  await shot(page, '15-between-sittings');
 
   // Senior candidate, seat 4: typing test, written answers, the reminder.
   site.clock.set(site.seniorStart - 20 * MIN);
@@ -148,6 +157,14 @@ try {
   await shot(p2, '13-senior-text-reminder');
   await p2.getByRole('button', { name: '知道了' }).click();
   await shot(p2, '14-senior-text-answer');
+  // The proctor resets the candidate onto a spare: this machine locks.
+  await site.proctorCall('candidate:reset', {
+    sittingId: SENIOR_SITTING,
+    ticketNo: ticketFor(1, 4),
+    reason: '考试机键盘失灵',
+  });
+  await p2.locator('[data-screen="locked"]').waitFor();
+  await shot(p2, '16-released-locked');
   await senior.stop();
   await junior.stop();
 } finally {

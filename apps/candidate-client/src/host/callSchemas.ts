@@ -25,6 +25,7 @@ export const CALL_ARGS = Object.freeze({
   enterExam: none,
   saveAnswer: z.tuple([itemId, answerValueSchema, z.boolean()]),
   handIn: none,
+  finish: none,
   reportAlert: z.tuple([
     z.enum(['focus-lost', 'display-added', 'close-attempt', 'shortcut-blocked']),
     z.string().max(500),

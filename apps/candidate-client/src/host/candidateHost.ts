@@ -66,7 +66,8 @@ export class CandidateHost implements BridgeCalls {
   private handInFailure: string | null = null;
   private revokedReason: string | null = null;
   private handedInAs: 'manual' | 'auto' | null = null;
-  private readonly resumed: boolean;
+  /** True from a restart that found a session until the machine moves on or someone logs in. */
+  private resumed: boolean;
   private closed = false;
   private pushQueued = false;
   private lastPushAt = Number.NEGATIVE_INFINITY;
@@ -94,6 +95,14 @@ export class CandidateHost implements BridgeCalls {
     this.core.on('revoked', ({ reason }) => {
       this.revokedReason = reason;
       this.progress = NOT_STARTED;
+      this.pushState();
+    });
+    // The machine moved on (完成, or the sitting ended): the next candidate starts afresh.
+    this.core.on('retired', () => {
+      this.progress = NOT_STARTED;
+      this.handedInAs = null;
+      this.handInFailure = null;
+      this.resumed = false;
       this.pushState();
     });
     this.core.on('handedIn', (h) => {
@@ -129,6 +138,7 @@ export class CandidateHost implements BridgeCalls {
       connection: status.connected ? 'online' : this.everConnected ? 'offline' : 'connecting',
       machine: {
         roomId: this.opts.core.roomId,
+        roomName: core.roomName(),
         seatNo: this.opts.core.seatNo,
         clientVersion: this.opts.core.clientVersion,
       },
@@ -142,6 +152,7 @@ export class CandidateHost implements BridgeCalls {
       startsInMs: sitting && serverNow !== null ? sitting.scheduledStart - serverNow : null,
       canHandIn: core.canHandIn(),
       pending: status.pending,
+      undelivered: status.undelivered,
       handedIn,
       handInFailure: this.handInFailure,
       revokedReason: status.phase === 'revoked' ? this.revokedReason : null,
@@ -165,6 +176,7 @@ export class CandidateHost implements BridgeCalls {
       this.progress = NOT_STARTED;
       this.revokedReason = null;
       this.handInFailure = null;
+      this.resumed = false;
       this.pushState();
       return ok(null);
     } catch (e) {
@@ -212,6 +224,15 @@ export class CandidateHost implements BridgeCalls {
         this.pushState();
       }
       return failFrom(err);
+    }
+  }
+
+  finish(): BridgeResult<null> {
+    try {
+      this.core.finish();
+      return ok(null);
+    } catch (e) {
+      return failFrom(e);
     }
   }
 

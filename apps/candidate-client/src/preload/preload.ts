@@ -28,6 +28,7 @@ const candidate: CandidateBridge = {
   saveAnswer: (itemId, value, flagged) =>
     ipcRenderer.invoke(callChannel('saveAnswer'), itemId, value, flagged),
   handIn: () => ipcRenderer.invoke(callChannel('handIn')),
+  finish: () => ipcRenderer.invoke(callChannel('finish')),
   reportAlert: (kind, detail) => ipcRenderer.invoke(callChannel('reportAlert'), kind, detail),
   acknowledgeNotice: (noticeId) => ipcRenderer.invoke(callChannel('acknowledgeNotice'), noticeId),
   // Main measures the screen itself (Electron's screen module); nothing to send.

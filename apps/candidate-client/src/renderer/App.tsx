@@ -11,6 +11,7 @@ import { screenFor } from './model/screen.js';
 import { ConfirmScreen } from './screens/ConfirmScreen.js';
 import { ConnectingScreen } from './screens/ConnectingScreen.js';
 import { EndScreen } from './screens/EndScreen.js';
+import { LockedScreen } from './screens/LockedScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { NoticeScreen } from './screens/NoticeScreen.js';
 import { TypingTestScreen } from './screens/TypingTestScreen.js';
@@ -38,6 +39,8 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
     switch (screen) {
       case 'connecting':
         return <ConnectingScreen />;
+      case 'locked':
+        return <LockedScreen state={state} />;
       case 'login':
         return <LoginScreen state={state} bridge={bridge} />;
       case 'confirm':

@@ -19,6 +19,8 @@ export interface BridgeCalls {
   /** Resolves once the change is durable (fsync'd) on this machine, not when the server has it. */
   saveAnswer(itemId: string, value: AnswerEntry['value'], flagged: boolean): BridgeResult<{ seq: number }>;
   handIn(): Promise<BridgeResult<{ at: number; kind: 'manual' | 'auto' }>>;
+  /** "完成" on the end screen: the machine returns to its login screen for the next sitting. */
+  finish(): BridgeResult<null>;
   reportAlert(kind: AlertKind, detail: string): BridgeResult<null>;
   /** "知道了" on a proctor's notice: it leaves the screen; the proctor sees the acknowledgement. */
   acknowledgeNotice(noticeId: number): BridgeResult<null>;
@@ -40,6 +42,7 @@ export const BRIDGE_METHODS = Object.freeze([
   'enterExam',
   'saveAnswer',
   'handIn',
+  'finish',
   'reportAlert',
   'acknowledgeNotice',
   'reportScreen',

@@ -28,7 +28,8 @@ export interface ScreenProgress {
 export interface CandidateState {
   /** `connecting` until the first connection; `offline` after one was lost. */
   connection: 'connecting' | 'online' | 'offline';
-  machine: { roomId: string; seatNo: number; clientVersion: string };
+  /** `roomName` is the room's name from the server (第01考场); null until it has answered. */
+  machine: { roomId: string; roomName: string | null; seatNo: number; clientVersion: string };
   phase: CandidatePhase;
   candidate: CandidateProfile | null;
   sitting: Omit<SittingView, 'serverNow'> | null;
@@ -42,6 +43,8 @@ export interface CandidateState {
   canHandIn: boolean;
   /** Answer changes durable on this machine that the server has not acknowledged yet. */
   pending: number;
+  /** Changes of earlier sittings this machine moved on from, still on their way to the server. */
+  undelivered: number;
   handedIn: { at: number; kind: 'manual' | 'auto' } | null;
   /** A hand-in that failed for a reason other than "too early": the candidate calls the proctor. */
   handInFailure: string | null;

@@ -10,6 +10,7 @@ import {
   call,
   connected,
   killHard,
+  START_REASON,
   spawnSiteWithExam,
   writeUntilDropped,
 } from '@exam/site-server/testing';
@@ -63,7 +64,7 @@ describe('kill -9 of the site server mid-sitting', () => {
       if (!r.ok) throw new Error(r.error.message);
       writers.push({ ticketNo: ticketFor(1, seat), nextSeq: 1, acked: 0, socket });
     }
-    await core.start(SITTING);
+    await core.start(SITTING, { reason: START_REASON });
 
     const running = writers.map((w) => writeUntilDropped(w, SITTING));
     await new Promise((r) => setTimeout(r, 700));

@@ -163,12 +163,17 @@ describe('running a room from the console', () => {
     expect(c1Moved.sitting()?.endsAt).toBe(endsAt);
     await eventually(() => state(1)).toBe('answering');
     await eventually(() => tile(1).locator('.seat').textContent()).toBe('4');
+    // The dead machine at seat 1 is no free spare: released, and whose it was.
+    const oldSeat = page().getByTestId('seat-1');
+    await eventually(() => oldSeat.getAttribute('data-machine')).toBe('released');
+    expect(await oldSeat.textContent()).toContain(`已释放 · ${tail(1)}`);
     // The history is the site's audit trail, fetched again after the tile moved.
     const history = () => detail.getByTestId('history').textContent();
     await eventually(history).toContain('在 4 号机位重新登录');
     expect(await history()).toContain('被重置（考试机蓝屏）');
-    // Downtime from the last sync (minute 0) to the new login (minute 12) is offered.
-    await eventually(() => detail.getByTestId('suggested').textContent()).toContain('12 分钟');
+    // The old machine was still connected when reset (minute 5): the time lost runs from the
+    // reset to the new login (minute 12), not from the last answer (minute 0).
+    await eventually(() => detail.getByTestId('suggested').textContent()).toContain('7 分钟');
     await expectAccessible('dashboard running, candidate detail');
   });
 
@@ -177,7 +182,7 @@ describe('running a room from the console', () => {
     const detail = await select(1);
     await detail.getByTestId('act-extend').click();
     const d = await dialog('extend-dialog');
-    expect(await d.getByTestId('minutes').inputValue()).toBe('12');
+    expect(await d.getByTestId('minutes').inputValue()).toBe('7');
     await d.getByTestId('minutes').fill('8');
     expect(await d.getByTestId('extend-rule').getAttribute('data-authority')).toBe('proctor');
     expect(await d.getByTestId('code').count()).toBe(0);
@@ -310,6 +315,9 @@ describe('running a room from the console', () => {
     const blocked = await d.locator('[data-key="all-accounted"]').textContent();
     expect(blocked).toContain(tail(1));
     expect(blocked).toContain(tail(2));
+    // Worded in Chinese from the server's figures: no English left in the checklist.
+    expect(blocked).toContain('还有 2 名考生正在作答。');
+    expect(await d.getByTestId('checklist').textContent()).not.toMatch(/[A-Za-z]{3,}/);
     await expectAccessible('end dialog, checklist failing');
     expect(await d.getByTestId('dialog-submit').isDisabled()).toBe(true);
 
@@ -333,5 +341,29 @@ describe('running a room from the console', () => {
     expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
     await eventually(() => page().getByTestId('flash').textContent()).toContain('考场情况记录单已生成');
     expect(readdirSync(join(room.dataDir, 'reports'))).toEqual([download.suggestedFilename()]);
+
+    // "打开 / 打印" opens the PDF in the browser's viewer, in a tab of its own.
+    const open = page().getByTestId('open-report');
+    expect(await open.textContent()).toBe('打开 / 打印');
+    await expectAccessible('dashboard ended, report saved with its open button');
+    const [popup] = await Promise.all([page().waitForEvent('popup'), open.click()]);
+    expect(popup.url()).toMatch(/^blob:/);
+    await popup.close();
+  });
+
+  it('exports the room backup named in the site’s local time, and downloads it in web mode', async () => {
+    await page().getByTestId('backup').click();
+    await eventually(() => page().getByTestId('flash').textContent()).toContain('考场备份已导出');
+    const [name] = readdirSync(join(room.dataDir, 'backups'));
+    // The test clock is in the site's morning (UTC 00:30 plus), so a UTC name would read 00xx–02xx.
+    expect(name).toMatch(/^room-backup-R1-20211023-(0[89]|1[0-2])\d{2}\.exampkg$/);
+    expect(await page().getByTestId('flash').textContent()).toContain(name);
+    const [download] = await Promise.all([
+      page().waitForEvent('download'),
+      page().getByTestId('download-backup').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(name);
+    const bytes = readFileSync(await download.path());
+    expect(bytes.equals(readFileSync(join(room.dataDir, 'backups', name!)))).toBe(true);
   });
 });

@@ -55,10 +55,15 @@ async function expectRunning(page: Page) {
 }
 
 describe('starting a sitting from the console', () => {
-  it('starts on time with no reason asked', async () => {
+  it('keeps the start button disabled with a countdown until the scheduled start, then starts on time with no reason asked', async () => {
     const { page, ...c } = await room('R1');
     await openLogin(page);
+    await clockAt({ page, ...c }, -13 * MIN);
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    await eventually(() => page.getByTestId('start-wait').textContent()).toMatch(/^距计划开考 1[23]:\d\d$/);
     await clockAt({ page, ...c }, 0);
+    await eventually(() => page.getByTestId('start').isEnabled()).toBe(true);
+    expect(await page.getByTestId('start-wait').count()).toBe(0);
     const dialog = await startDialog(page);
     expect(await dialog.getByTestId('start-rule').getAttribute('data-authority')).toBe('on-time');
     expect(await dialog.getByTestId('reason').count()).toBe(0);

@@ -24,12 +24,21 @@ export const signInSchema = z.strictObject({
   roomId: z.string().min(1).max(64).optional(),
 });
 
+/** A report or backup the console saved: opened (Electron) or read back (web mode's download). */
+export const openSavedSchema = z.strictObject({
+  path: z.string().min(1).max(4096),
+  how: z.enum(['open', 'reveal']),
+});
+export const readSavedSchema = z.strictObject({ path: z.string().min(1).max(4096) });
+
 /** Commands the host runs itself (they need its key, files or dialogs), not the core. */
 export const HOST_COMMANDS = Object.freeze([
   'signIn',
   'chooseKeyFile',
   'roomReport',
   'exportBackup',
+  'openSaved',
+  'readSaved',
 ] as const);
 type RoomCommand = Exclude<CommandName, (typeof HOST_COMMANDS)[number]>;
 

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readPackage, toPkcs12 } from '@exam/crypto';
+import { siteTimeStamp } from '@exam/domain';
 import type { Notice } from '@exam/protocol';
 import { startTestSite, type TestSite } from '@exam/site-server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,11 +38,15 @@ afterAll(async () => {
   await site.stop();
 });
 
-function host(dataDir?: string): { host: ProctorHost; pushes: HostPush[] } {
+function host(
+  dataDir?: string,
+  openSaved?: (path: string, how: 'open' | 'reveal') => Promise<void>,
+): { host: ProctorHost; pushes: HostPush[] } {
   const h = new ProctorHost({
     serverUrl: site.url,
     connectTimeoutMs: 5_000,
     ...(dataDir ? { dataDir } : {}),
+    ...(openSaved ? { openSaved } : {}),
   });
   hosts.push(h);
   const pushes: HostPush[] = [];
@@ -79,6 +86,38 @@ describe('the console host', () => {
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(pushes.at(-1)).toMatchObject({ type: 'session', session: { phase: 'signed-out' } });
+  });
+
+  it('refuses to run another room than its proctor key’s, saying whose key it is', async () => {
+    const { host: h, pushes } = host();
+    const refused = await h.invoke('signIn', {
+      serverUrl: site.url,
+      keyFile: keyPath,
+      pin: TEST_PIN,
+      roomId: 'R2',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_MISMATCH', details: { keyRoom: 'R1', room: 'R2' } },
+    });
+    expect(refused.ok ? '' : refused.error.message).toContain('此监考锁属于考场 R1，不能用于考场 R2');
+    expect(pushes.some((p) => p.type === 'session' && p.session.phase === 'signing-in')).toBe(false);
+    // Its own room, named or not, is fine.
+    expect(
+      await h.invoke('signIn', { serverUrl: site.url, keyFile: keyPath, pin: TEST_PIN, roomId: 'R1' }),
+    ).toMatchObject({ ok: true, value: { roomId: 'R1' } });
+  });
+
+  it('refuses another room on web mode’s command line with the same sentence', () => {
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const main = new URL('./webMain.ts', import.meta.url).pathname;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', tsx, main, '--server', 'http://127.0.0.1:9', '--key-file', keyPath, '--room', 'R2'],
+      { env: { ...process.env, EXAM_PROCTOR_PIN: TEST_PIN }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('此监考锁属于考场 R1，不能用于考场 R2。');
   });
 
   it('refuses room commands before sign-in, unknown commands and malformed arguments', async () => {
@@ -176,6 +215,68 @@ describe('the console host', () => {
     } finally {
       candidate.close();
     }
+  });
+});
+
+describe('the saved report and backup', () => {
+  it('names backups by the site’s local time and never writes over one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'proctor-host-backup-'));
+    const { host: h } = host(dataDir);
+    await h.invoke('signIn', { serverUrl: site.url, keyFile: keyPath, pin: TEST_PIN });
+    const stamp = siteTimeStamp(site.clock.now());
+    const first = await exportBackup(h);
+    const second = await exportBackup(h);
+    expect([basename(first.savedTo), basename(second.savedTo)]).toEqual([
+      `room-backup-R1-${stamp}.exampkg`,
+      `room-backup-R1-${stamp}-2.exampkg`,
+    ]);
+    // The test clock runs around 00:30 UTC: the name reads 08:xx or 09:xx, the site's morning.
+    expect(stamp).toMatch(/^20211023-0[89]\d{2}$/);
+  });
+
+  it('opens or reads back only files it saved itself', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'proctor-host-open-'));
+    const opened: [string, string][] = [];
+    const { host: h } = host(dataDir, async (path, how) => {
+      opened.push([path, how]);
+    });
+    await h.invoke('signIn', { serverUrl: site.url, keyFile: keyPath, pin: TEST_PIN });
+    const backup = await exportBackup(h);
+    expect(await h.invoke('openSaved', { path: backup.savedTo, how: 'reveal' })).toEqual({
+      ok: true,
+      value: { opened: true },
+    });
+    expect(opened).toEqual([[backup.savedTo, 'reveal']]);
+    // A backup is never handed to the system's default app, only shown in its folder.
+    expect(await h.invoke('openSaved', { path: backup.savedTo, how: 'open' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SAVED' },
+    });
+    const read = await h.invoke('readSaved', { path: backup.savedTo });
+    expect(read).toMatchObject({ ok: true, value: { fileName: basename(backup.savedTo) } });
+    if (read.ok) {
+      const { base64 } = read.value as { base64: string };
+      expect(Buffer.from(base64, 'base64').equals(readFileSync(backup.savedTo))).toBe(true);
+    }
+    // The key file (or anything else on disk) is not the renderer's to open or read.
+    for (const name of ['openSaved', 'readSaved'] as const) {
+      expect(await h.invoke(name, { path: keyPath, how: 'open' })).toMatchObject({
+        ok: false,
+        error: { code: name === 'openSaved' ? 'NOT_SAVED' : 'INVALID_MESSAGE' },
+      });
+    }
+    expect(await h.invoke('readSaved', { path: keyPath })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SAVED' },
+    });
+    // Web mode's host opens nothing itself: the browser does.
+    const { host: web } = host(mkdtempSync(join(tmpdir(), 'proctor-host-web-')));
+    await web.invoke('signIn', { serverUrl: site.url, keyFile: keyPath, pin: TEST_PIN });
+    const saved = await exportBackup(web);
+    expect(await web.invoke('openSaved', { path: saved.savedTo, how: 'reveal' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AVAILABLE' },
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
+import { siteTimeStamp } from '@exam/domain';
 import {
   type ExtendRequest,
   type NoticeAcknowledged,
@@ -15,9 +16,9 @@ import type {
   SignedInAs,
   SignInRequest,
 } from '../shared/api.js';
-import { isRoomCommand, ROOM_COMMANDS, signInSchema } from './commands.js';
+import { isRoomCommand, openSavedSchema, ROOM_COMMANDS, readSavedSchema, signInSchema } from './commands.js';
 import { HistoryLog, type NewEntry } from './history.js';
-import { KeyFileError, openProctorKey, type ProctorKey } from './proctorKey.js';
+import { KeyFileError, openProctorKey, type ProctorKey, roomForKey } from './proctorKey.js';
 import { RoomFeed } from './roomFeed.js';
 
 export interface ProctorHostOptions {
@@ -31,6 +32,11 @@ export interface ProctorHostOptions {
    * backups. Without one (some tests) the console keeps no replica.
    */
   dataDir?: string;
+  /**
+   * Electron's shell: opens a saved report in the system's PDF reader (to read or print),
+   * or shows a saved backup in its folder. Absent in web mode, where the browser does it.
+   */
+  openSaved?: (path: string, how: 'open' | 'reveal') => Promise<void>;
 }
 
 type Listener = (push: HostPush) => void;
@@ -49,6 +55,8 @@ export class ProctorHost {
   private session: SessionState;
   private readonly listeners = new Set<Listener>();
   private publishQueued = false;
+  /** Files this console wrote: the only ones the renderer may have opened or read back. */
+  private readonly saved = new Set<string>();
 
   constructor(private readonly opts: ProctorHostOptions) {
     this.session = { phase: 'signed-out', serverUrl: opts.serverUrl };
@@ -74,6 +82,8 @@ export class ProctorHost {
       if (name === 'chooseKeyFile') {
         return { ok: true, value: this.opts.chooseKeyFile ? await this.opts.chooseKeyFile() : null };
       }
+      if (name === 'openSaved') return { ok: true, value: await this.openSaved(args) };
+      if (name === 'readSaved') return { ok: true, value: await this.readSaved(args) };
       const core = this.core;
       if (name === 'roomReport' || name === 'exportBackup') {
         if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
@@ -102,9 +112,8 @@ export class ProctorHost {
   }
 
   /** Signs in with a key already opened (web mode starts with one). */
-  async connect(key: ProctorKey, serverUrl: string, roomIdForChief?: string): Promise<SignedInAs> {
-    const roomId = key.roomId ?? roomIdForChief;
-    if (!roomId) throw new KeyFileError('NOT_A_PROCTOR_KEY', 'The chief examiner key needs a room chosen.');
+  async connect(key: ProctorKey, serverUrl: string, requestedRoomId?: string): Promise<SignedInAs> {
+    const roomId = roomForKey(key, requestedRoomId);
     this.closeCore();
     this.setSession({ phase: 'signing-in', serverUrl });
     const dataDir = this.opts.dataDir;
@@ -202,19 +211,68 @@ export class ProctorHost {
       signerPrivateKeyPem: key.key.privateKeyPem,
       recipientCertPem: key.rootPem,
     });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    // Named by the site's wall clock (the server's time as this console follows it), as the
+    // room's papers and reports are; a second backup in the same minute gets its own name.
+    const at = core.state.ready ? core.state.serverNow() : Date.now();
     const roomId = this.signedInAs?.roomId ?? 'room';
-    const savedTo = await this.saveFile('backups', `backup-${roomId}-${stamp}.pkg`, bytes);
+    const name = `room-backup-${roomId}-${siteTimeStamp(at)}`;
+    const savedTo = await this.saveFile('backups', `${name}.exampkg`, bytes, (n) => `${name}-${n}.exampkg`);
     return { savedTo: savedTo as string, changes: core.replica.countChanges() };
   }
 
-  private async saveFile(folder: string, name: string, bytes: Buffer): Promise<string | null> {
+  /**
+   * Writes a file into the console's folder. With `renamed`, an existing file is never
+   * replaced: the name takes the first free number instead.
+   */
+  private async saveFile(
+    folder: string,
+    name: string,
+    bytes: Buffer,
+    renamed?: (n: number) => string,
+  ): Promise<string | null> {
     if (!this.opts.dataDir) return null;
     const dir = join(this.opts.dataDir, folder);
     await mkdir(dir, { recursive: true });
-    const path = join(dir, name);
-    await writeFile(path, bytes, { flush: true });
-    return path;
+    for (let n = 1; ; n++) {
+      const path = join(dir, n === 1 ? name : (renamed?.(n) ?? name));
+      try {
+        await writeFile(path, bytes, { flush: true, flag: renamed ? 'wx' : 'w' });
+      } catch (e) {
+        if (renamed && (e as { code?: unknown }).code === 'EEXIST') continue;
+        throw e;
+      }
+      this.saved.add(path);
+      return path;
+    }
+  }
+
+  /** Opens a report, or shows a backup in its folder (Electron); only files saved here. */
+  private async openSaved(args: unknown): Promise<{ opened: true }> {
+    const { path, how } = openSavedSchema.parse(args);
+    if (!this.saved.has(path)) {
+      throw new ProctorCommandError('NOT_SAVED', 'Only a report or backup this console saved can be opened.');
+    }
+    // Only a PDF goes to the system's default app; a backup is only shown in its folder.
+    if (how === 'open' && extname(path) !== '.pdf') {
+      throw new ProctorCommandError(
+        'NOT_SAVED',
+        'Only a report opens in a reader; a backup is shown in its folder.',
+      );
+    }
+    if (!this.opts.openSaved) {
+      throw new ProctorCommandError('NOT_AVAILABLE', 'This console cannot open files itself (web mode).');
+    }
+    await this.opts.openSaved(path, how);
+    return { opened: true };
+  }
+
+  /** A saved file's bytes, for web mode's download; only files saved here. */
+  private async readSaved(args: unknown): Promise<{ fileName: string; base64: string }> {
+    const { path } = readSavedSchema.parse(args);
+    if (!this.saved.has(path)) {
+      throw new ProctorCommandError('NOT_SAVED', 'Only a report or backup this console saved can be read.');
+    }
+    return { fileName: basename(path), base64: (await readFile(path)).toString('base64') };
   }
 
   /** The proctor sees who has read a notice, by its text (kept from when it was sent). */
@@ -292,7 +350,9 @@ export function toHostError(e: unknown): HostError {
   if (e instanceof ProctorCommandError) {
     return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
   }
-  if (e instanceof KeyFileError) return { code: e.code, message: e.message };
+  if (e instanceof KeyFileError) {
+    return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+  }
   if (e && typeof e === 'object' && 'issues' in e) return { code: 'INVALID_MESSAGE', message: String(e) };
   if (e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === 'ENOENT') {
     return { code: 'BAD_KEY_FILE', message: 'The key file was not found.' };

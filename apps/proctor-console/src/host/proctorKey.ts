@@ -14,12 +14,36 @@ export interface ProctorKey {
 
 export class KeyFileError extends Error {
   constructor(
-    readonly code: 'BAD_PIN' | 'BAD_KEY_FILE' | 'NOT_A_PROCTOR_KEY',
+    readonly code: 'BAD_PIN' | 'BAD_KEY_FILE' | 'NOT_A_PROCTOR_KEY' | 'ROOM_MISMATCH',
     message: string,
+    readonly details?: Record<string, string>,
   ) {
     super(message);
     this.name = 'KeyFileError';
   }
+}
+
+/**
+ * The room this key may run. A proctor key names its room, and a different room asked for
+ * (`--room`, the sign-in form) is refused rather than quietly replaced by the key's own:
+ * a console showing another room than the one asked for misleads whoever watches it. The
+ * chief examiner's key names no room and runs the one asked for.
+ */
+export function roomForKey(key: Pick<ProctorKey, 'roomId'>, requested: string | undefined): string {
+  const asked = requested?.trim() || undefined;
+  if (key.roomId === null) {
+    if (!asked) throw new KeyFileError('NOT_A_PROCTOR_KEY', 'The chief examiner key needs a room chosen.');
+    return asked;
+  }
+  if (asked !== undefined && asked !== key.roomId) {
+    throw new KeyFileError(
+      'ROOM_MISMATCH',
+      `此监考锁属于考场 ${key.roomId}，不能用于考场 ${asked}。请使用考场 ${asked} 的监考锁，或用主考锁选择考场。` +
+        ` (This proctor key is for room ${key.roomId}, not ${asked}: use room ${asked}'s key, or the chief examiner's.)`,
+      { keyRoom: key.roomId, room: asked },
+    );
+  }
+  return key.roomId;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { ProctorHost } from '../host/proctorHost.js';
 import { registerIpc } from './ipc.js';
 import { createSecureWindow, lockDownSession } from './secureWindow.js';
@@ -25,6 +25,12 @@ const host = new ProctorHost({
     };
     const r = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return r.canceled ? null : (r.filePaths[0] ?? null);
+  },
+  // The host lets only files it saved through; the system's PDF reader prints the report.
+  openSaved: async (path, how) => {
+    if (how === 'reveal') return shell.showItemInFolder(path);
+    const failure = await shell.openPath(path);
+    if (failure) throw new Error(failure);
   },
 });
 

@@ -131,6 +131,10 @@ export interface Commands {
   roomReport: [{ sittingId: string }, { fileName: string; pdfBase64: string; savedTo: string | null }];
   /** The replica as a signed, encrypted backup package, written to the console's data folder. */
   exportBackup: [Record<string, never>, { savedTo: string; changes: number }];
+  /** Electron: a saved report opened in the PDF reader, or a backup shown in its folder. */
+  openSaved: [{ path: string; how: 'open' | 'reveal' }, { opened: true }];
+  /** A saved report or backup read back (web mode downloads it). */
+  readSaved: [{ path: string }, { fileName: string; base64: string }];
 }
 export type CommandName = keyof Commands;
 export type CommandArgs<K extends CommandName> = Commands[K][0];
@@ -151,6 +155,8 @@ export const COMMAND_NAMES = Object.freeze([
   'candidateDetail',
   'roomReport',
   'exportBackup',
+  'openSaved',
+  'readSaved',
 ] as const satisfies readonly CommandName[]);
 
 /** The object the preload exposes as `window.proctor` (and the web bridge imitates). */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCommand } from '@exam/cli';
 import { call, startTestSite } from '@exam/site-server/testing';
 import { launchBrowser } from './browser.js';
 import { openConsole, waitFor } from './consoleHarness.js';
@@ -14,9 +15,12 @@ import { SimulatedCandidate } from './simulatedCandidate.js';
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';
 const SEATS = 48;
-const out = process.argv.includes('--out')
-  ? process.argv[process.argv.indexOf('--out') + 1]!
-  : fileURLToPath(new URL('../../../../docs/screenshots/proctor', import.meta.url));
+const { values } = parseCommand({
+  name: 'proctor:screenshots',
+  usage: 'proctor:screenshots [--out DIR]   (default docs/screenshots/proctor)',
+  options: { out: { type: 'string' } },
+});
+const out = values.out ?? fileURLToPath(new URL('../../../../docs/screenshots/proctor', import.meta.url));
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const site = await startTestSite({ rooms: 1, perRoom: SEATS, items: 105 });
@@ -39,6 +43,11 @@ try {
   for (const seat of absent)
     await host.invoke('setAbsent', { sittingId: SITTING, ticketNo: ticket(seat), absent: true });
   log('logged in');
+  // Twelve minutes before the scheduled start: the start button waits, counting down.
+  await at(-12 * MIN);
+  await page.getByTestId('start-wait').waitFor();
+  mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: join(out, 'before-start.png') });
   await at(0);
   await host.invoke('start', { sittingId: SITTING });
   // Answers in varying amounts, last saved around minute 38.
@@ -68,7 +77,7 @@ try {
     minutes: 6,
     reason: '考试机蓝屏，更换备用机',
   });
-  // Seat 5 is quiet since minute 70; seat 18 plugged in a USB stick; seat 33 lost focus.
+  // Seat 5's machine drops at minute 70; seat 18 plugged in a USB stick; seat 33 lost focus.
   await at(70 * MIN);
   await machines.find((m) => m.seatNo === 33)?.alert('focus-lost', '切换到其他窗口 3 秒');
   await machines.find((m) => m.seatNo === 18)?.alert('display-added');

@@ -138,6 +138,41 @@ describe('site database migrations', () => {
     db.close();
   });
 
+  it('carries a version-7 database’s answer export over, classed final or interim by the rooms’ end times', () => {
+    const db = databaseAtVersion(7);
+    db.exec(`
+      INSERT INTO rooms VALUES ('R1', 'Room 1', 40), ('R2', 'Room 2', 40);
+      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
+      INSERT INTO sittings VALUES ('S2', 'B1', 'BIZ', 'Business', 'junior', 0, 0, 'P2', 'sealed');
+      INSERT INTO room_sittings (room_id, sitting_id, ended_at) VALUES
+        ('R1', 'S1', 100), ('R2', 'S1', 200), ('R1', 'S2', 100), ('R2', 'S2', NULL);
+      INSERT INTO exports VALUES ('S1', '/x/answers-S1.exampkg', 'aa', 250), ('S2', '/x/answers-S2.exampkg', 'bb', 150);
+    `);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(db.prepare('SELECT * FROM answer_packages ORDER BY sitting_id').all()).toEqual([
+      {
+        path: '/x/answers-S1.exampkg',
+        sitting_id: 'S1',
+        finality: 'final',
+        rooms_not_ended: '[]',
+        sha256: 'aa',
+        exported_at: 250,
+      },
+      {
+        path: '/x/answers-S2.exampkg',
+        sitting_id: 'S2',
+        finality: 'interim',
+        rooms_not_ended: '["R2"]',
+        sha256: 'bb',
+        exported_at: 150,
+      },
+    ]);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'exports'").get()).toEqual({
+      n: 0,
+    });
+    db.close();
+  });
+
   it('refuses a database written by a newer server', () => {
     const path = tempDb();
     const db = new Database(path);

@@ -1,12 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ERROR_CODES, PROTOCOL_VERSION } from '@exam/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { countChanges } from '../db/tables/answers.js';
-import { countCandidates } from '../db/tables/candidates.js';
 import { getMeta } from '../db/tables/meta.js';
 import { writeAnswerPackage } from '../services/answerExport.js';
 import type { SiteContext } from '../services/context.js';
 import { importAuthorization, importExamData } from '../services/examImport.js';
+import { siteStatus } from '../services/siteStatus.js';
 import { toFailure } from '../sockets/handler.js';
 import { registerErrorReplies } from './errorReplies.js';
 
@@ -60,17 +59,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, admi
   app.post('/api/admin/authorization', { onRequest: requireAdmin }, async (req, reply) =>
     run(reply, () => importAuthorization(ctx, asBuffer(req.body))),
   );
+  // Final once every room of the sitting has ended; before that an interim export, named and
+  // marked so (writeAnswerPackage decides). An unknown sitting is refused before any record.
   app.post<{ Params: { sittingId: string } }>(
     '/api/admin/sittings/:sittingId/answer-package',
     { onRequest: requireAdmin },
     async (req, reply) => run(reply, () => writeAnswerPackage(ctx, req.params.sittingId)),
   );
-  app.get('/api/admin/status', { onRequest: requireAdmin }, async () => ({
-    ok: true,
-    value: {
-      examId: getMeta(ctx.db, 'examId'),
-      candidates: countCandidates(ctx.db),
-      answerChanges: countChanges(ctx.db),
-    },
-  }));
+  // Per sitting: the rooms that have not ended and the packages written (final / interim).
+  app.get('/api/admin/status', { onRequest: requireAdmin }, async (_req, reply) =>
+    run(reply, () => siteStatus(ctx)),
+  );
 }

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
+import { issueApprovalCode } from '@exam/crypto';
 import type { Ack } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate } from '../services/approvals.js';
 import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '../testing/index.js';
 import { findCjkFont, MissingCjkFontError } from './cjkFont.js';
 
@@ -16,6 +18,22 @@ let site: TestSite;
 let proctor: Socket;
 const sockets: Socket[] = [];
 let beforeEnd: Ack<unknown>;
+const codes = { province: '', centre: '' };
+
+/** The code the province (or centre) reads over the phone for one candidate's extension. */
+function extensionCode(authority: 'province' | 'centre', minutes: number): string {
+  const params = {
+    kind: 'extension' as const,
+    authority,
+    siteId: 'SITE-T',
+    roomId: 'R1',
+    sittingId: SITTING,
+    date: localDate(site.juniorStart),
+    tickets: [ticketFor(1, 1)],
+    minutes,
+  };
+  return issueApprovalCode(site.built.approvalKeys[authority], params, 0);
+}
 
 beforeAll(async () => {
   site = await startTestSite({ rooms: 1, perRoom: 3 });
@@ -45,6 +63,25 @@ beforeAll(async () => {
     minutes: 8,
     reason: '更换考试机',
   });
+  // Past 10 minutes in all the province's code, past 60 the centre's (13, then 63 minutes).
+  codes.province = extensionCode('province', 5);
+  const byProvince = await call<Ack<unknown>>(proctor, 'candidate:extend', {
+    sittingId: SITTING,
+    tickets: [ticketFor(1, 1)],
+    minutes: 5,
+    reason: '省级批准补时',
+    code: codes.province,
+  });
+  expect(byProvince.ok).toBe(true);
+  codes.centre = extensionCode('centre', 50);
+  const byCentre = await call<Ack<unknown>>(proctor, 'candidate:extend', {
+    sittingId: SITTING,
+    tickets: [ticketFor(1, 1)],
+    minutes: 50,
+    reason: '部中心批准补时',
+    code: codes.centre,
+  });
+  expect(byCentre.ok).toBe(true);
   await call(proctor, 'violation:record', {
     sittingId: SITTING,
     ticketNo: ticketFor(1, 2),
@@ -52,7 +89,8 @@ beforeAll(async () => {
     description: '大幅度调整显示器角度',
     notified: true,
   });
-  site.clock.advance(110 * MIN);
+  // Past the extended candidate's own end (start + 90 + 63 minutes), so the room can end.
+  site.clock.advance(170 * MIN);
   beforeEnd = await call<Ack<unknown>>(proctor, 'report:room', { sittingId: SITTING });
   const ended = await call<Ack<unknown>>(proctor, 'sitting:end', { sittingId: SITTING });
   expect(ended.ok).toBe(true);
@@ -105,6 +143,26 @@ describe('room report (考场情况记录单)', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdfPath, join(dir, 'page')]);
     const png = readFileSync(join(dir, 'page-1.png'));
     expect(png.length).toBeGreaterThan(10_000);
+  });
+
+  it('prints each extension under 补时 with who allowed it, a coded one never as a delayed start', async () => {
+    const r = await call<Ack<{ fileName: string; pdfBase64: string }>>(proctor, 'report:room', {
+      sittingId: SITTING,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    const pdfPath = join(dir, 'extensions.pdf');
+    writeFileSync(pdfPath, Buffer.from(r.value.pdfBase64, 'base64'));
+    const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const section = text.slice(text.indexOf('三、补时'), text.indexOf('四、违纪违规'));
+    expect(section.length).toBeGreaterThan('三、补时'.length);
+    // One row per grant, in order: this time / cumulative, who allowed it, the code, the reason.
+    expect(section).toContain(`8/8监考补时—更换考试机`);
+    expect(section).toContain(`5/13补时（省级授权码）${codes.province}省级批准补时`);
+    expect(section).toContain(`50/63补时（部中心授权码）${codes.centre}部中心批准补时`);
+    expect(section).not.toContain('延迟开考');
+    expect(section).not.toContain('开考');
+    // The delayed start keeps its own wording where the start is printed.
+    expect(text.slice(0, text.indexOf('三、补时'))).toContain('延迟开考（经市级考试机构同意）');
   });
 
   it('explains how to fix a machine without a Chinese font', () => {

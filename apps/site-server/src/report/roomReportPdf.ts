@@ -2,12 +2,23 @@ import PDFDocument from 'pdfkit';
 import type { CjkFont } from './cjkFont.js';
 import type { RoomReportData } from './roomReportData.js';
 
-const AUTHORITY_ZH: Record<string, string> = {
+/** Who allowed the start, as printed beside the actual start time. */
+const START_AUTHORITY_ZH: Record<string, string> = {
   'on-time': '按时开考',
   'city-consent': '延迟开考（经市级考试机构同意）',
   'province-code': '延迟开考（省级授权码）',
   'centre-code': '延迟开考（部中心授权码）',
+};
+
+/**
+ * Who allowed a time extension. The authorities share their names with the start's (the
+ * same approval codes), so the two kinds of event have a table each: a province-coded
+ * extension is a 补时, never a 延迟开考, on the sheet the chief examiner signs.
+ */
+const EXTENSION_AUTHORITY_ZH: Record<string, string> = {
   proctor: '监考补时',
+  'province-code': '补时（省级授权码）',
+  'centre-code': '补时（部中心授权码）',
 };
 
 const ALERT_ZH: Record<string, string> = {
@@ -53,7 +64,7 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
   line('考场', d.roomName);
   line('科目', `${d.subjectName}（${d.sittingId}）`);
   line('计划开考', cst(d.scheduledStart));
-  const start = [cst(d.startedAt), AUTHORITY_ZH[d.startAuthority ?? ''] ?? ''];
+  const start = [cst(d.startedAt), START_AUTHORITY_ZH[d.startAuthority ?? ''] ?? ''];
   if (d.startReason) start.push(`原因：${d.startReason}`);
   if (d.startCode) start.push(`授权码：${d.startCode}`);
   line('实际开考', start.filter(Boolean).join('　'));
@@ -110,7 +121,7 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
         e.ticket_no,
         e.name,
         `${e.minutes} / ${Math.round(e.cumulative_ms / 60_000)}`,
-        AUTHORITY_ZH[e.authority] ?? e.authority,
+        EXTENSION_AUTHORITY_ZH[e.authority] ?? e.authority,
         e.code ?? '—',
         e.reason,
       ]),

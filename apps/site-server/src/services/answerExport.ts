@@ -1,14 +1,16 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { sha256Hex, writePackage } from '@exam/crypto';
-import { type AnswerPackage, ERROR_CODES, ProtocolError } from '@exam/protocol';
+import { siteTimeStamp } from '@exam/domain';
+import { type AnswerPackage, type AnswerPackageFinality, ERROR_CODES, ProtocolError } from '@exam/protocol';
 import { appendAudit } from '../audit/auditLog.js';
+import { recordAnswerPackage } from '../db/tables/answerPackages.js';
 import { listChanges } from '../db/tables/answers.js';
 import { listAudit } from '../db/tables/audit.js';
 import { listCandidateSittingsOf } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
-import { recordExport } from '../db/tables/exports.js';
 import { getMeta } from '../db/tables/meta.js';
+import { listRoomSittingsOf } from '../db/tables/roomSittings.js';
 import { getSittingMeta } from '../db/tables/sittings.js';
 import { readSnapshot, writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
@@ -26,7 +28,45 @@ function writeFileDurably(path: string, bytes: Buffer): void {
   renameSync(tmp, path);
 }
 
-export function buildAnswerPackage(ctx: SiteContext, sittingId: string): AnswerPackage {
+/** The rooms of the sitting that have not ended, in room order: none, and a package is final. */
+export function roomsNotEnded(ctx: SiteContext, sittingId: string): string[] {
+  return listRoomSittingsOf(ctx.db, sittingId)
+    .filter((r) => r.ended_at === null)
+    .map((r) => r.room_id)
+    .sort();
+}
+
+function finalityNow(ctx: SiteContext, sittingId: string): AnswerPackageFinality {
+  const open = roomsNotEnded(ctx, sittingId);
+  return open.length === 0 ? { kind: 'final' } : { kind: 'interim', roomsNotEnded: open };
+}
+
+/**
+ * The file name says what the package is. The final one has the sitting's one name; an
+ * interim export says "interim" and the site's local time, and never takes an existing
+ * file's name, so an interim export never replaces the final package or another interim.
+ */
+function packagePath(
+  dir: string,
+  siteId: string,
+  sittingId: string,
+  finality: AnswerPackageFinality,
+  at: number,
+) {
+  const base = `answers-${siteId}-${sittingId}`;
+  if (finality.kind === 'final') return join(dir, `${base}.exampkg`);
+  const stamp = siteTimeStamp(at, { seconds: true });
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${base}-interim-${stamp}${n === 1 ? '' : `-${n}`}.exampkg`);
+    if (!existsSync(path)) return path;
+  }
+}
+
+export function buildAnswerPackage(
+  ctx: SiteContext,
+  sittingId: string,
+  finality: AnswerPackageFinality,
+): AnswerPackage {
   const sitting = getSittingMeta(ctx.db, sittingId);
   if (!sitting) throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Unknown sitting ${sittingId}.`);
   return {
@@ -35,6 +75,7 @@ export function buildAnswerPackage(ctx: SiteContext, sittingId: string): AnswerP
     sittingId,
     subjectCode: sitting.subject_code,
     exportedAt: ctx.clock.now(),
+    finality,
     candidates: listCandidateSittingsOf(ctx.db, sittingId).map((cs) => ({
       ticketNo: cs.ticket_no,
       roomId: cs.room_id,
@@ -68,11 +109,23 @@ export function buildAnswerPackage(ctx: SiteContext, sittingId: string): AnswerP
 /**
  * The sitting's answer package: signed with the site key and encrypted to the centre that
  * signed the exam data, so only the centre can read it and anyone can tell it is intact.
+ * Final once every room of the sitting has ended; before that an interim export, marked so
+ * inside (with the rooms still running) and in its file name.
  */
-export function writeAnswerPackage(ctx: SiteContext, sittingId: string): { path: string; sha256: string } {
+export function writeAnswerPackage(
+  ctx: SiteContext,
+  sittingId: string,
+): { path: string; sha256: string; finality: AnswerPackageFinality } {
   const centreCertPem = getMeta(ctx.db, 'centreCertPem');
   if (!centreCertPem) throw new ProtocolError(ERROR_CODES.NOT_READY, 'No exam data has been imported.');
+  // Checked before anything is recorded: an export of an unknown sitting leaves no audit event.
+  if (!getSittingMeta(ctx.db, sittingId))
+    throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Unknown sitting ${sittingId}.`);
   const at = ctx.clock.now();
+  // Read, named, recorded and built in one synchronous run: no room can end in between.
+  const finality = finalityNow(ctx, sittingId);
+  mkdirSync(ctx.exportDir, { recursive: true });
+  const path = packagePath(ctx.exportDir, getMeta(ctx.db, 'siteId') ?? 'site', sittingId, finality, at);
   // The export event goes into the chain first, so the package carries its own record.
   writeTransaction(ctx.db, () =>
     appendAudit(ctx.db, at, {
@@ -80,10 +133,15 @@ export function writeAnswerPackage(ctx: SiteContext, sittingId: string): { path:
       actorId: 'site',
       action: 'answers.exported',
       subject: sittingId,
+      data: {
+        finality: finality.kind,
+        roomsNotEnded: finality.kind === 'interim' ? finality.roomsNotEnded : [],
+        file: basename(path),
+      },
     }),
   );
   // One snapshot: the answer writer thread may commit late changes while this reads.
-  const pkg = readSnapshot(ctx.db, () => buildAnswerPackage(ctx, sittingId));
+  const pkg = readSnapshot(ctx.db, () => buildAnswerPackage(ctx, sittingId, finality));
   const bytes = writePackage({
     kind: 'answers',
     payload: Buffer.from(JSON.stringify(pkg)),
@@ -93,17 +151,24 @@ export function writeAnswerPackage(ctx: SiteContext, sittingId: string): { path:
       sittingId,
       candidates: pkg.candidates.length,
       changes: pkg.candidates.reduce((n, c) => n + c.changes.length, 0),
+      // Readable from the signed manifest without the centre's key: which kind of file this is.
+      finality: finality.kind,
     },
     signerCertPem: ctx.identity.certPem,
     signerPrivateKeyPem: ctx.identity.privateKeyPem,
     recipientCertPem: centreCertPem,
     now: new Date(at),
   });
-  mkdirSync(ctx.exportDir, { recursive: true });
-  const path = join(ctx.exportDir, `answers-${pkg.siteId}-${sittingId}.exampkg`);
   writeFileDurably(path, bytes);
   const sha256 = sha256Hex(bytes);
-  recordExport(ctx.db, sittingId, path, sha256, at);
-  ctx.log.info({ sittingId, path, sha256 }, 'answer package written');
-  return { path, sha256 };
+  recordAnswerPackage(ctx.db, {
+    path,
+    sittingId,
+    finality: finality.kind,
+    roomsNotEnded: finality.kind === 'interim' ? finality.roomsNotEnded : [],
+    sha256,
+    exportedAt: at,
+  });
+  ctx.log.info({ sittingId, path, sha256, finality: finality.kind }, 'answer package written');
+  return { path, sha256, finality };
 }

@@ -163,8 +163,15 @@ export function login(
   };
 }
 
-/** Reconnect or restart on the same machine: the session token stands in for the ID number. */
-export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: string): LoggedIn {
+/**
+ * The candidate sitting a session token was issued for, provided it is still this machine's:
+ * a token is worth nothing on another machine, nor after a reset released the candidate.
+ */
+export function sessionOnMachine(
+  ctx: SiteContext,
+  machine: MachineInfo,
+  sessionToken: string,
+): CandidateSittingRow {
   const cs = findBySessionHash(ctx.db, hashToken(sessionToken));
   if (!cs || cs.machine_id !== machine.machineId) {
     throw new ProtocolError(
@@ -172,6 +179,12 @@ export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: str
       'This session is no longer valid here; log in again.',
     );
   }
+  return cs;
+}
+
+/** Reconnect or restart on the same machine: the session token stands in for the ID number. */
+export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: string): LoggedIn {
+  const cs = sessionOnMachine(ctx, machine, sessionToken);
   const candidate = getCandidate(ctx.db, cs.ticket_no)!;
   if (cs.down_since !== null) {
     markBack(ctx.db, cs.ticket_no, cs.sitting_id, ctx.clock.now());

@@ -3,6 +3,7 @@ import type { ClientAlert, MachineCheck, MachineTile, RoomAlert } from '@exam/pr
 import { appendAudit } from '../audit/auditLog.js';
 import { type ClientAlertRow, insertClientAlert, recentRoomAlerts } from '../db/tables/clientAlerts.js';
 import { listRoomMachines, recordMachineCheck } from '../db/tables/machines.js';
+import { listReleasedFromMachines } from '../db/tables/roomRecords.js';
 import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 import type { MachineInfo } from './login.js';
@@ -78,6 +79,12 @@ export function machineTiles(
   roomId: string,
   isOnline: (machineId: string) => boolean,
 ): MachineTile[] {
+  const released = new Map<string, MachineTile['released']>();
+  for (const r of listReleasedFromMachines(ctx.db, roomId)) {
+    const list = released.get(r.old_machine_id!) ?? [];
+    list.push({ sittingId: r.sitting_id, ticketNo: r.ticket_no, ticketTail: r.ticket_no.slice(-3) });
+    released.set(r.old_machine_id!, list);
+  }
   return listRoomMachines(ctx.db, roomId).map((m) => {
     const check = m.check_json ? (JSON.parse(m.check_json) as MachineCheck) : null;
     return {
@@ -94,6 +101,7 @@ export function machineTiles(
         ipAddress: check.ipAddress,
         shortfalls: JSON.parse(m.shortfalls) as string[],
       },
+      released: released.get(m.machine_id) ?? [],
     };
   });
 }

@@ -86,7 +86,11 @@ export function resetCandidate(
       { length: Math.max(0, sync.max_seq - sync.ack_seq) },
       (_, i) => sync.ack_seq + i + 1,
     ).filter((seq) => !hasChange(ctx.db, req.ticketNo, req.sittingId, seq));
-    releaseFromMachine(ctx.db, req.ticketNo, req.sittingId, cs.last_sync_at ?? now);
+    // Downtime counts from when the server lost the machine: its socket's drop, noted then
+    // (noteDowntime); if it is still connected (a frozen screen whose client still answers
+    // pings), from this reset, when the server lets go of it. Never from the last answer
+    // saved: a candidate may have been thinking for twenty minutes before the failure.
+    releaseFromMachine(ctx.db, req.ticketNo, req.sittingId, now);
     insertReset(ctx.db, {
       at: now,
       room_id: roomId,
@@ -295,27 +299,47 @@ export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string
   });
   const neverCame = rows.filter((cs) => cs.status === 'not-started' && cs.machine_id === null);
   const unsynced = listUnsyncedHandedIn(ctx.db, roomId, sittingId);
+  // The console words each item from its key and figures; `detail` is for logs and the API.
   const items: EndChecklist['items'] = [
-    {
-      key: 'all-accounted',
-      ok: stillAnswering.length === 0,
-      detail:
-        stillAnswering.length === 0
-          ? `Everyone has handed in or is absent; ${neverCame.length} who never logged in will be recorded absent.`
-          : `${stillAnswering.length} candidate(s) are still answering.`,
-      tickets: stillAnswering.map((c) => c.ticket_no),
-    },
+    stillAnswering.length === 0
+      ? {
+          key: 'all-accounted',
+          ok: true,
+          count: neverCame.length,
+          tickets: [],
+          detail: `Everyone has handed in or is absent; ${neverCame.length} who never logged in will be recorded absent.`,
+        }
+      : {
+          key: 'all-accounted',
+          ok: false,
+          count: stillAnswering.length,
+          tickets: stillAnswering.map((c) => c.ticket_no),
+          detail: `${stillAnswering.length} candidate(s) are still answering.`,
+        },
     {
       key: 'answers-synced',
       ok: unsynced.length === 0,
+      count: unsynced.length,
+      tickets: unsynced.map((c) => c.ticket_no),
       detail:
         unsynced.length === 0
           ? 'Every handed-in answer set is complete on the server.'
           : `${unsynced.length} handed-in answer set(s) are missing changes on the server; collect them from the machines.`,
-      tickets: unsynced.map((c) => c.ticket_no),
     },
-    { key: 'standalone-collected', ok: true, detail: 'No standalone package was exported in this room.' },
-    { key: 'transfers-resolved', ok: true, detail: 'No candidate was transferred out of this room.' },
+    {
+      key: 'standalone-collected',
+      ok: true,
+      count: 0,
+      tickets: [],
+      detail: 'No standalone package was exported in this room.',
+    },
+    {
+      key: 'transfers-resolved',
+      ok: true,
+      count: 0,
+      tickets: [],
+      detail: 'No candidate was transferred out of this room.',
+    },
   ];
   return { sittingId, ready: items.every((i) => i.ok), items };
 }

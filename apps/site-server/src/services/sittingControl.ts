@@ -2,7 +2,7 @@ import { sha256Hex } from '@exam/crypto';
 import {
   canOpenLogin,
   decideHandIn,
-  delayedStartAuthority,
+  decideStart,
   endsAt,
   isTimeUp,
   loginOpensAt,
@@ -104,7 +104,20 @@ export function startSitting(
     );
   }
   const now = ctx.clock.now();
-  const authority = delayedStartAuthority(s.scheduled_start, now);
+  const decision = decideStart({ scheduledStart: s.scheduled_start, loginOpenedAt: rs.login_opened_at }, now);
+  if (!decision.ok) {
+    if (decision.reason === 'LOGIN_NOT_OPEN') {
+      throw new ProtocolError(ERROR_CODES.LOGIN_NOT_OPEN, 'Open login for this room before the start.');
+    }
+    throw new ProtocolError(
+      ERROR_CODES.TOO_EARLY,
+      'The paper cannot be released before its scheduled start.',
+      {
+        earliestAt: decision.earliestAt,
+      },
+    );
+  }
+  const { authority } = decision;
   const params =
     authority === 'province-code' || authority === 'centre-code'
       ? ({
@@ -122,7 +135,7 @@ export function startSitting(
       authority === 'province-code'
         ? 'Starting 30 to 60 minutes late needs an approval code from the province.'
         : 'Starting more than 60 minutes late needs an approval code from the centre.',
-      { authority, delayMs: now - s.scheduled_start },
+      { authority, delayMs: decision.delayMs },
     );
   }
   if (authority !== 'on-time' && !reason?.trim()) {
@@ -147,7 +160,7 @@ export function startSitting(
         reason: reason ?? null,
         code,
         approval: params,
-        delayMs: Math.max(0, now - s.scheduled_start),
+        delayMs: decision.delayMs,
       },
     });
   });
@@ -250,8 +263,8 @@ export function autoHandInDue(ctx: SiteContext): number {
 
 /**
  * The end command for one room. Refused while anyone is still answering; those who never
- * logged in become absent. When the last room of the sitting ends, the sitting's answer
- * package is written.
+ * logged in become absent. When the last room of the sitting ends, the sitting's final
+ * answer package is written; until then the admin's status names the rooms still running.
  */
 export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sittingId: string): EndResult {
   const { rs } = roomSitting(ctx, roomId, sittingId);
@@ -264,7 +277,7 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
   const answering = checklist.items.find((i) => i.key === 'all-accounted');
   if (answering && !answering.ok) {
     throw new ProtocolError(ERROR_CODES.CANDIDATES_STILL_ANSWERING, answering.detail, {
-      tickets: answering.tickets ?? [],
+      tickets: answering.tickets,
       checklist,
     });
   }
@@ -288,18 +301,49 @@ export function endSitting(ctx: SiteContext, actor: Actor, roomId: string, sitti
   });
   ctx.events.emit('sitting-state', { roomId, sittingId });
   ctx.events.emit('room-changed', { roomId });
-  const allEnded = listRoomSittingsOf(ctx.db, sittingId).every((r) => r.ended_at !== null);
-  const answerPackage = allEnded ? writeAnswerPackage(ctx, sittingId).path : null;
+  const notEnded = listRoomSittingsOf(ctx.db, sittingId)
+    .filter((r) => r.ended_at === null)
+    .map((r) => r.room_id);
+  if (notEnded.length > 0) {
+    ctx.log.info({ roomId, sittingId, roomsNotEnded: notEnded }, 'room ended; the final package waits');
+  }
+  const answerPackage = notEnded.length === 0 ? writeAnswerPackage(ctx, sittingId).path : null;
   const handedIn = countHandedIn(ctx.db, roomId, sittingId);
   return { endedAt: now, handedIn, absent, answerPackage };
 }
 
+/** How a candidate's last socket was lost: socket.io's reason, and its ping timeout then. */
+export interface ConnectionLoss {
+  reason: string;
+  pingTimeoutMs: number;
+}
+
 /**
- * A candidate's last socket dropped mid-sitting: their downtime runs from the last sync
- * until they are back (login or resume), and becomes the suggested extension.
+ * When the machine stopped answering, as best the server can tell at the drop. A close or
+ * reset is seen as it happens. A machine that froze, lost power or its cable says nothing:
+ * socket.io notices when a ping goes unanswered for `pingTimeoutMs` and reports a "ping
+ * timeout", so the machine was silent by `now - pingTimeoutMs`; it froze at most one ping
+ * interval before that ping, so this counts at most one ping interval (10 s at the site
+ * server's settings) short — below the whole minutes an extension is granted in. It is
+ * never earlier than the machine's last saved answer, which proves it was alive then.
  */
-export function noteDowntime(ctx: SiteContext, ticketNo: string, sittingId: string): void {
+export function connectionLostAt(now: number, loss: ConnectionLoss, lastSyncAt: number | null): number {
+  const silentSince = loss.reason === 'ping timeout' ? now - loss.pingTimeoutMs : now;
+  return lastSyncAt === null ? silentSince : Math.max(silentSince, Math.min(lastSyncAt, now));
+}
+
+/**
+ * A candidate's last socket dropped mid-sitting: their downtime runs from the moment the
+ * server lost the machine (not from their last answer: they may have been thinking) until
+ * they are back (login or resume), and becomes the suggested extension.
+ */
+export function noteDowntime(
+  ctx: SiteContext,
+  ticketNo: string,
+  sittingId: string,
+  loss: ConnectionLoss,
+): void {
   const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
   if (cs?.status !== 'answering') return;
-  markDown(ctx.db, ticketNo, sittingId, cs.last_sync_at ?? ctx.clock.now());
+  markDown(ctx.db, ticketNo, sittingId, connectionLostAt(ctx.clock.now(), loss, cs.last_sync_at));
 }

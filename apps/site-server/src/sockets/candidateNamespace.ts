@@ -1,5 +1,5 @@
 import {
-  answerFitsItem,
+  answerDeliverSchema,
   answerSaveSchema,
   type CandidateClientEvents,
   type CandidateServerEvents,
@@ -18,14 +18,17 @@ import type { Namespace, Socket } from 'socket.io';
 import type { GroupCommitter } from '../answers/groupCommit.js';
 import { StartedSittings } from '../answers/startedSittings.js';
 import { appendAudit } from '../audit/auditLog.js';
+import type { NewChange } from '../db/tables/answers.js';
 import { getCandidateSitting } from '../db/tables/candidateSittings.js';
+import { getCandidate } from '../db/tables/candidates.js';
 import { upsertMachine } from '../db/tables/machines.js';
 import { getMeta } from '../db/tables/meta.js';
-import { getRoomSitting, type RoomSittingRow } from '../db/tables/roomSittings.js';
+import { getRoomSitting, listRoomSittings, type RoomSittingRow } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
 import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from '../services/context.js';
+import { checkChangesFit, deliveryTarget, type SaveTarget } from '../services/deliver.js';
 import { type LoggedIn, login, type MachineInfo, resume } from '../services/login.js';
 import { recordAlert, recordCheck } from '../services/machines.js';
 import { acknowledgeNotice } from '../services/notices.js';
@@ -60,6 +63,7 @@ export const CANDIDATE_EVENTS = Object.freeze([
   'candidate:login',
   'candidate:resume',
   'answer:save',
+  'answer:deliver',
   'exam:handIn',
   'time:sync',
   'machine:check',
@@ -76,6 +80,15 @@ export const MAX_SAVES_IN_FLIGHT = 32;
 
 export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
 export const roomSittingRoom = (roomId: string, sittingId: string) => `rs:${roomId}:${sittingId}`;
+/** Every machine registered in a room, logged in or not. */
+export const roomMachinesRoom = (roomId: string) => `machines:${roomId}`;
+
+/** The room's sittings whose login is open and that have not ended. */
+function loginOpenSittings(ctx: SiteContext, roomId: string): string[] {
+  return listRoomSittings(ctx.db, roomId)
+    .filter((rs) => rs.login_opened_at !== null && rs.ended_at === null)
+    .map((rs) => rs.sitting_id);
+}
 
 function requireMachine(socket: CandidateSocket): MachineInfo {
   const m = socket.data.machine;
@@ -111,6 +124,24 @@ export function attachCandidateNamespace(
     const log = ctx.log.child({ ns: 'candidate', sid: socket.id });
     let savesInFlight = 0;
 
+    /** answer:save and answer:deliver share the per-connection limit and the committer. */
+    const commit = async (target: SaveTarget, changes: NewChange[]) => {
+      if (savesInFlight >= MAX_SAVES_IN_FLIGHT) {
+        throw new ProtocolError(
+          ERROR_CODES.RATE_LIMITED,
+          `More than ${MAX_SAVES_IN_FLIGHT} saves from this machine await their acknowledgement.`,
+        );
+      }
+      savesInFlight++;
+      try {
+        // Resolves only after the batch's fsync'd commit: the acknowledgement follows it.
+        const outcome = await deps.committer.save({ ...target, changes });
+        return { ackSeq: outcome.ackSeq };
+      } finally {
+        savesInFlight--;
+      }
+    };
+
     const enterSession = async (loggedIn: LoggedIn) => {
       const prev = socket.data.session;
       if (prev) {
@@ -141,7 +172,10 @@ export function attachCandidateNamespace(
       }
       const now = ctx.clock.now();
       const known = socket.data.machine;
-      if (known) deps.machines.leave(known.roomId, known.machineId);
+      if (known) {
+        deps.machines.leave(known.roomId, known.machineId);
+        if (known.roomId !== p.roomId) void socket.leave(roomMachinesRoom(known.roomId));
+      }
       socket.data.machine = { machineId: p.machineId, roomId: p.roomId, seatNo: p.seatNo };
       if (!known || known.machineId !== p.machineId) {
         writeTransaction(ctx.db, () => {
@@ -156,7 +190,13 @@ export function attachCandidateNamespace(
         });
       }
       deps.machines.enter(p.roomId, p.machineId);
-      return { siteName: getMeta(ctx.db, 'siteName') ?? '', roomName: room.name, serverNow: now };
+      void socket.join(roomMachinesRoom(p.roomId));
+      return {
+        siteName: getMeta(ctx.db, 'siteName') ?? '',
+        roomName: room.name,
+        serverNow: now,
+        loginOpen: loginOpenSittings(ctx, p.roomId),
+      };
     });
 
     handle(socket, 'machine:check', machineCheckSchema, log, (p) => ({
@@ -179,33 +219,17 @@ export function attachCandidateNamespace(
       const s = requireSession(socket, p.sittingId);
       if (!started.has(s.roomId, s.sittingId))
         throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
-      const items = ctx.papers.items(s.sittingId);
-      for (const c of p.changes) {
-        const item = items.get(c.itemId);
-        if (!item)
-          throw new ProtocolError(ERROR_CODES.UNKNOWN_ITEM, `Item ${c.itemId} is not in this paper.`);
-        if (!answerFitsItem(item, c.value)) {
-          throw new ProtocolError(ERROR_CODES.INVALID_MESSAGE, `The answer does not fit item ${c.itemId}.`);
-        }
-      }
-      if (savesInFlight >= MAX_SAVES_IN_FLIGHT) {
-        throw new ProtocolError(
-          ERROR_CODES.RATE_LIMITED,
-          `More than ${MAX_SAVES_IN_FLIGHT} saves from this machine await their acknowledgement.`,
-        );
-      }
-      savesInFlight++;
-      try {
-        const outcome = await deps.committer.save({
-          roomId: s.roomId,
-          ticketNo: s.ticketNo,
-          sittingId: s.sittingId,
-          changes: p.changes,
-        });
-        return { ackSeq: outcome.ackSeq };
-      } finally {
-        savesInFlight--;
-      }
+      checkChangesFit(ctx.papers.items(s.sittingId), p.changes);
+      return commit({ roomId: s.roomId, ticketNo: s.ticketNo, sittingId: s.sittingId }, p.changes);
+    });
+
+    // A previous sitting's leftovers, after this machine moved on to the next login.
+    handle(socket, 'answer:deliver', answerDeliverSchema, log, (p) => {
+      const target = deliveryTarget(ctx, requireMachine(socket), p, (roomId, sittingId) =>
+        started.has(roomId, sittingId),
+      );
+      checkChangesFit(ctx.papers.items(target.sittingId), p.changes);
+      return commit(target, p.changes);
     });
 
     handle(socket, 'exam:handIn', handInSchema, log, (p) => {
@@ -223,11 +247,14 @@ export function attachCandidateNamespace(
       return { acknowledgedAt: acknowledgeNotice(ctx, s.ticketNo, s.sittingId, p.noticeId) };
     });
 
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       const s = socket.data.session;
       if (s) {
         deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
-        if (!deps.presence.isOnline(s.ticketNo, s.sittingId)) noteDowntime(ctx, s.ticketNo, s.sittingId);
+        if (!deps.presence.isOnline(s.ticketNo, s.sittingId)) {
+          const pingTimeoutMs = socket.nsp.server.engine.opts.pingTimeout ?? 0;
+          noteDowntime(ctx, s.ticketNo, s.sittingId, { reason, pingTimeoutMs });
+        }
       }
       const m = socket.data.machine;
       if (m) deps.machines.leave(m.roomId, m.machineId);
@@ -270,11 +297,19 @@ export function attachCandidateNamespace(
   const socketsIn = (room: string): CandidateSocket[] =>
     [...(nsp.adapter.rooms.get(room) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
 
+  // Every machine of the room learns which sittings take logins: one locked by a reset opens
+  // again for the next sitting.
+  const pushLoginOpen = (roomId: string) => {
+    nsp.to(roomMachinesRoom(roomId)).emit('room:loginOpen', { sittingIds: loginOpenSittings(ctx, roomId) });
+  };
+
   ctx.events.on('sitting-started', ({ roomId, sittingId }) => {
     pushViews(socketsIn(roomSittingRoom(roomId, sittingId)), true);
+    pushLoginOpen(roomId);
   });
   ctx.events.on('sitting-state', ({ roomId, sittingId }) => {
     pushViews(socketsIn(roomSittingRoom(roomId, sittingId)), false);
+    pushLoginOpen(roomId);
   });
   ctx.events.on('candidate-timing', ({ ticketNo, sittingId }) => {
     pushViews(socketsIn(candidateRoom(ticketNo, sittingId)), false);
@@ -295,6 +330,9 @@ export function attachCandidateNamespace(
       }
       socket.data.session = undefined;
     }
+    // The released machine is no spare: the console's machine tiles say whose it was.
+    const roomId = getCandidate(ctx.db, ticketNo)?.room_id;
+    if (roomId) ctx.events.emit('machines-changed', { roomId });
   });
   ctx.events.on('handed-in', ({ ticketNo, sittingId, handedInAt, kind }) => {
     nsp.to(candidateRoom(ticketNo, sittingId)).emit('exam:handedIn', { sittingId, handedInAt, kind });

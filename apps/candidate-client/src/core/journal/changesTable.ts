@@ -114,3 +114,22 @@ export function markUnackedAbove(db: Db, ref: SittingRef, seq: number): void {
     seq,
   );
 }
+
+/**
+ * Acknowledged changes of every sitting but `keep` (the current session's, whose answers
+ * are on screen): the server holds them, so a machine serving the whole day drops them.
+ */
+export function deleteAckedExcept(db: Db, keep: SittingRef | null): void {
+  stmt(
+    db,
+    `DELETE FROM answer_changes WHERE acked = 1
+     AND NOT (ticket_no IS ? AND sitting_id IS ?)`,
+  ).run(keep?.ticketNo ?? null, keep?.sittingId ?? null);
+}
+
+export function deleteAllOf(db: Db, ref: SittingRef): void {
+  stmt(db, 'DELETE FROM answer_changes WHERE ticket_no = ? AND sitting_id = ?').run(
+    ref.ticketNo,
+    ref.sittingId,
+  );
+}

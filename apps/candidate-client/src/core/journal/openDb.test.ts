@@ -24,12 +24,51 @@ describe('openJournalDb', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['answer_changes', 'session', 'sync_state']);
+    expect(tables).toEqual(['answer_changes', 'retired_sessions', 'session', 'sync_state']);
     expect(() =>
       db
         .prepare(
           `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, created_at)
            VALUES ('1', 'S', 'not a number', 'q', 'null', 0, 0)`,
+        )
+        .run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('upgrades a journal from before retired sessions, keeping its session and unacknowledged changes', () => {
+    const path = join(dir, 'v1.db');
+    const old = new Database(path);
+    migrations[0]!(old);
+    old.pragma('user_version = 1');
+    old
+      .prepare(
+        `INSERT INTO session (id, server_url, session_token, ticket_no, sitting_id, profile, sitting, sealed_paper)
+         VALUES (1, 'http://127.0.0.1:1', ?, '1001', 'S1', '{}', '{}', 'sealed')`,
+      )
+      .run('t'.repeat(43));
+    old
+      .prepare(
+        `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, created_at, acked)
+         VALUES ('1001', 'S1', 1, 'q1', '"A"', 0, 0, 0)`,
+      )
+      .run();
+    old.close();
+
+    const db = openJournalDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.prepare('SELECT ticket_no, session_token FROM session').get()).toEqual({
+      ticket_no: '1001',
+      session_token: 't'.repeat(43),
+    });
+    expect(db.prepare('SELECT seq, acked FROM answer_changes').all()).toEqual([{ seq: 1, acked: 0 }]);
+    expect(db.prepare('SELECT count(*) FROM retired_sessions').pluck().get()).toBe(0);
+    // STRICT as the rest: a token must be text.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO retired_sessions (ticket_no, sitting_id, session_token, server_url, retired_at)
+           VALUES ('1', 'S', 'x', 'u', 'not a time')`,
         )
         .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);

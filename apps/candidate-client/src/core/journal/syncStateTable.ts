@@ -34,3 +34,13 @@ export function setSyncState(db: Db, ref: SittingRef, ackSeq: number, seqFloor: 
      ON CONFLICT (ticket_no, sitting_id) DO UPDATE SET ack_seq = excluded.ack_seq, seq_floor = excluded.seq_floor`,
   ).run(ref.ticketNo, ref.sittingId, ackSeq, seqFloor);
 }
+
+/** Pointers of sittings with no change left here, other than `keep`'s. */
+export function deleteIdleSyncStates(db: Db, keep: SittingRef | null): void {
+  stmt(
+    db,
+    `DELETE FROM sync_state WHERE NOT (ticket_no IS ? AND sitting_id IS ?)
+     AND NOT EXISTS (SELECT 1 FROM answer_changes c
+       WHERE c.ticket_no = sync_state.ticket_no AND c.sitting_id = sync_state.sitting_id)`,
+  ).run(keep?.ticketNo ?? null, keep?.sittingId ?? null);
+}

@@ -43,3 +43,14 @@ export interface StoredSession {
   sitting: SittingView;
   sealedPaper: string;
 }
+
+/**
+ * A session this machine moved on from (hand-in or the sitting's end, then the next login)
+ * while some of its changes were unacknowledged: enough to deliver them (answer:deliver).
+ */
+export interface RetiredSession extends SittingRef {
+  sessionToken: string;
+  serverUrl: string;
+  /** Server-clock estimate when the machine moved on; orders the deliveries. */
+  retiredAt: number;
+}

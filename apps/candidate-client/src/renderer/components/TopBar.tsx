@@ -24,7 +24,8 @@ export function TopBar({ state }: { state: CandidateState }) {
       <span class="topbar-title">{t('app.title')}</span>
       <span class="topbar-seat">
         {t('seat.label', {
-          room: state.candidate?.roomName ?? state.machine.roomId,
+          // The room's name either way (第01考场); its code only until the server has answered.
+          room: state.candidate?.roomName ?? state.machine.roomName ?? state.machine.roomId,
           seat: state.machine.seatNo,
         })}
       </span>

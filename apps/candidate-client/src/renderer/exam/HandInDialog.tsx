@@ -1,4 +1,5 @@
 import type { Item } from '@exam/protocol';
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { BridgeResult } from '../../shared/result.js';
 import { Dialog } from '../components/Dialog.js';
@@ -21,7 +22,19 @@ export function HandInDialog(props: {
     props.items.flatMap((item, i) => (pick(item) ? [i + 1] : []));
   const unanswered = numbers((i) => !props.book.answered(i.id));
   const flagged = numbers((i) => props.book.flagged(i.id));
-  const list = (ns: number[]) => (ns.length ? ns.join('、') : t('handin.none'));
+  // Each number is kept whole; a line may break only after a separator (never "1 / 9").
+  const list = (ns: number[]) =>
+    ns.length
+      ? ns.map((n, i) => (
+          <Fragment key={n}>
+            <span class="item-number">
+              {n}
+              {i < ns.length - 1 ? '、' : ''}
+            </span>
+            <wbr />
+          </Fragment>
+        ))
+      : t('handin.none');
   return (
     <Dialog labelledBy="handin-title" describedBy="handin-summary" onCancel={props.onCancel}>
       <h2 id="handin-title">{t('handin.title')}</h2>

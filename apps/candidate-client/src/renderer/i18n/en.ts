@@ -18,7 +18,12 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
   'login.offline': 'Not connected to the site server; login is not possible yet.',
-  'login.revoked': 'The proctor moved your exam to another machine. Please raise your hand.',
+  'login.undelivered':
+    'This machine still holds {n} answer change(s) from the previous sitting; they are uploaded once the site server is reachable. Do not switch it off.',
+  'locked.title': 'This machine was released by the proctor: do not use it',
+  'locked.body':
+    'Its candidate continues the exam at another machine. The machine becomes available again when the next sitting’s login opens.',
+  'locked.reason': 'Reason: {reason}',
   'error.WRONG_ID_NUMBER': 'The ID number does not match the ticket. Please check and try again.',
   'error.UNKNOWN_TICKET': 'There is no such ticket number. Please check and try again.',
   'error.LOGIN_NOT_OPEN': 'The proctor has not opened login yet. Please wait.',
@@ -135,6 +140,9 @@ export const en: Record<MessageKey, string> = {
   'end.successBody': 'Your paper was handed in at {time}. Please take your belongings and leave quietly.',
   'end.auto': 'Time is up: the paper was handed in automatically',
   'end.ended': 'This sitting has ended',
+  'end.done': 'Done',
+  'end.doneHint':
+    'Press “Done” when you have read this; the machine returns to the login screen for the next candidate.',
   'end.failure': 'Hand-in did not succeed',
   'end.failureBody':
     'Your answers are saved on this machine. Raise your hand for the proctor; do not close or restart the machine.',

@@ -1,9 +1,11 @@
 import type { CandidateState } from '../../shared/state.js';
 
-export type ScreenName = 'connecting' | 'login' | 'confirm' | 'typing' | 'notice' | 'exam' | 'end';
+export type ScreenName = 'connecting' | 'locked' | 'login' | 'confirm' | 'typing' | 'notice' | 'exam' | 'end';
 
 /** Which screen the state calls for. Pure, so the order of the screens reads in one place. */
 export function screenFor(s: CandidateState): ScreenName {
+  // Released by a reset: nobody may use this machine until a later sitting's login opens.
+  if (s.phase === 'revoked') return 'locked';
   if (s.phase === 'handed-in' || s.phase === 'ended' || s.handInFailure) return 'end';
   if (!s.candidate) return s.connection === 'connecting' ? 'connecting' : 'login';
   if (!s.progress.confirmed) return 'confirm';

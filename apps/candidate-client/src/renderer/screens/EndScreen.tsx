@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CandidateBridge } from '../../shared/bridge.js';
 import type { CandidateState } from '../../shared/state.js';
-import { handInFailureText } from '../components/errors.js';
+import { errorText, handInFailureText } from '../components/errors.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatClock } from '../model/time.js';
@@ -21,6 +21,7 @@ export function EndScreen({ state, bridge }: { state: CandidateState; bridge: Ca
             {state.handedIn.kind === 'auto' ? t('end.auto') : t('end.success')}
           </h1>
           <p>{t('end.successBody', { time: formatClock(state.handedIn.at) })}</p>
+          <DoneButton bridge={bridge} />
         </section>
       </main>
     );
@@ -64,7 +65,37 @@ export function EndScreen({ state, bridge }: { state: CandidateState; bridge: Ca
         <h1 id="end-title" ref={heading} tabIndex={-1}>
           {t('end.ended')}
         </h1>
+        <DoneButton bridge={bridge} />
       </section>
     </main>
+  );
+}
+
+/**
+ * "完成": the machine returns to its login screen for the next sitting. It also does so by
+ * itself when the proctor ends the sitting; there is no timer, because the result stays on
+ * screen for as long as the candidate (or the proctor checking it) needs.
+ */
+function DoneButton({ bridge }: { bridge: CandidateBridge }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <p class="hint">{t('end.doneHint')}</p>
+      <button
+        type="button"
+        class="primary"
+        data-testid="end-done"
+        onClick={async () => {
+          const r = await bridge.finish();
+          setError(r.ok ? null : errorText(t, r.error));
+        }}
+      >
+        {t('end.done')}
+      </button>
+      <p class="form-error" role="alert">
+        {error}
+      </p>
+    </>
   );
 }

@@ -31,9 +31,9 @@ export function LoginScreen({ state, bridge }: { state: CandidateState; bridge: 
       <form class="card login" onSubmit={submit} aria-labelledby="login-title" noValidate>
         <h1 id="login-title">{t('login.title')}</h1>
         <p class="hint">{t('login.hint')}</p>
-        {state.phase === 'revoked' && (
-          <p class="banner banner-warning" role="alert">
-            {t('login.revoked')}
+        {state.undelivered > 0 && (
+          <p class="hint" data-testid="undelivered">
+            {t('login.undelivered', { n: state.undelivered })}
           </p>
         )}
         <label for="ticket">{t('login.ticket')}</label>

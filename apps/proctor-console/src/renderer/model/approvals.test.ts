@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { extensionRequirement, startRequirement, suggestedMinutes } from './approvals.js';
+import {
+  extensionRequirement,
+  loginOpensIn,
+  startAvailability,
+  startRequirement,
+  suggestedMinutes,
+} from './approvals.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2021, 9, 23, 0, 30);
@@ -36,5 +42,31 @@ describe('what the extension prompt asks for', () => {
         { extensionMs: 0, suggestedExtensionMs: 6 * MIN },
       ]),
     ).toBe(6);
+  });
+});
+
+describe('when the start button is live', () => {
+  const opened = { scheduledStart: T0, loginOpenedAt: T0 - 30 * MIN };
+
+  it('counts down to the scheduled start and comes alive on the second', () => {
+    expect(startAvailability(opened, T0 - 13 * MIN)).toEqual({
+      ready: false,
+      why: 'too-early',
+      inMs: 13 * MIN,
+    });
+    expect(startAvailability(opened, T0 - 1000)).toEqual({ ready: false, why: 'too-early', inMs: 1000 });
+    expect(startAvailability(opened, T0)).toEqual({ ready: true });
+  });
+
+  it('asks for login to be opened first, even when the start is late', () => {
+    expect(startAvailability({ scheduledStart: T0, loginOpenedAt: null }, T0 + 5 * MIN)).toEqual({
+      ready: false,
+      why: 'login-not-open',
+    });
+  });
+
+  it('lets login be opened from 30 minutes before the start', () => {
+    expect(loginOpensIn(T0, T0 - 43 * MIN)).toBe(13 * MIN);
+    expect(loginOpensIn(T0, T0 - 30 * MIN)).toBeNull();
   });
 });

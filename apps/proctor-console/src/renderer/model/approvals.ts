@@ -1,8 +1,11 @@
 import {
+  canOpenLogin,
   type DelayedStartAuthority,
+  decideStart,
   delayedStartAuthority,
   type ExtensionAuthority,
   extensionAuthority,
+  loginOpensAt,
   MINUTE_MS,
   RULES,
 } from '@exam/domain';
@@ -26,6 +29,32 @@ export function startRequirement(scheduledStart: number, now: number): Requireme
     needsReason: authority !== 'on-time',
     code: authority === 'province-code' ? 'province' : authority === 'centre-code' ? 'centre' : null,
   };
+}
+
+/**
+ * Whether the start button may be pressed now, and if not why: before the scheduled start
+ * (with the time left, for the countdown) or before login was opened. Same rule as the
+ * server's (`decideStart`), so the button and the server never disagree for long.
+ */
+export type StartAvailability =
+  | { ready: true }
+  | { ready: false; why: 'too-early'; inMs: number }
+  | { ready: false; why: 'login-not-open' };
+
+export function startAvailability(
+  s: { scheduledStart: number; loginOpenedAt: number | null },
+  now: number,
+): StartAvailability {
+  const d = decideStart(s, now);
+  if (d.ok) return { ready: true };
+  return d.reason === 'TOO_EARLY'
+    ? { ready: false, why: 'too-early', inMs: d.earliestAt - now }
+    : { ready: false, why: 'login-not-open' };
+}
+
+/** When the open-login button comes alive: null once it may be pressed. */
+export function loginOpensIn(scheduledStart: number, now: number): number | null {
+  return canOpenLogin(scheduledStart, now) ? null : loginOpensAt(scheduledStart) - now;
 }
 
 const EXTENSION_ORDER: ExtensionAuthority[] = ['proctor', 'province-code', 'centre-code'];

@@ -24,11 +24,13 @@ describe('what a tile shows', () => {
     expect(formatDuration(90 * 60_000)).toBe('1:30:00');
   });
 
-  it('flags offline or quiet answering candidates, resets and failed machine checks', () => {
-    expect(needsAttention(tileOf(), null, NOW)).toBe(false);
-    expect(needsAttention(tileOf({ online: false }), null, NOW)).toBe(true);
-    expect(needsAttention(tileOf({ lastSyncAt: NOW - 61_000 }), null, NOW)).toBe(true);
-    expect(needsAttention(tileOf({ status: 'handed-in', online: false }), null, NOW)).toBe(false);
+  it('flags offline answering candidates, resets and failed machine checks, not one who is thinking', () => {
+    expect(needsAttention(tileOf(), null)).toBe(false);
+    expect(needsAttention(tileOf({ online: false }), null)).toBe(true);
+    // Online and silent for five minutes: thinking, not a problem.
+    expect(needsAttention(tileOf({ lastSyncAt: NOW - 5 * 60_000 }), null)).toBe(false);
+    expect(matchesFilter(tileOf({ lastSyncAt: NOW - 5 * 60_000 }), null, 'attention')).toBe(false);
+    expect(needsAttention(tileOf({ status: 'handed-in', online: false }), null)).toBe(false);
     const failed = {
       machineId: 'm',
       seatNo: 1,
@@ -43,18 +45,19 @@ describe('what a tile shows', () => {
         ipAddress: '10.0.0.1',
         shortfalls: ['SCREEN_TOO_SMALL'],
       },
+      released: [],
     };
-    expect(needsAttention(tileOf(), failed, NOW)).toBe(true);
+    expect(needsAttention(tileOf(), failed)).toBe(true);
   });
 
   it('filters by state and finds a candidate by ticket tail, name or seat', () => {
     const t = tileOf({ seatNo: 12 });
-    expect(matchesFilter(t, null, 'answering', NOW)).toBe(true);
-    expect(matchesFilter(t, null, 'handed-in', NOW)).toBe(false);
-    expect(matchesFilter(t, null, 'all', NOW, '001')).toBe(true);
-    expect(matchesFilter(t, null, 'all', NOW, '张')).toBe(true);
-    expect(matchesFilter(t, null, 'all', NOW, '12')).toBe(true);
-    expect(matchesFilter(t, null, 'all', NOW, '999')).toBe(false);
+    expect(matchesFilter(t, null, 'answering')).toBe(true);
+    expect(matchesFilter(t, null, 'handed-in')).toBe(false);
+    expect(matchesFilter(t, null, 'all', '001')).toBe(true);
+    expect(matchesFilter(t, null, 'all', '张')).toBe(true);
+    expect(matchesFilter(t, null, 'all', '12')).toBe(true);
+    expect(matchesFilter(t, null, 'all', '999')).toBe(false);
   });
 
   it('prints times in the site’s time zone (UTC+8)', () => {

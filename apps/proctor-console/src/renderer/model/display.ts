@@ -25,9 +25,6 @@ export function displayState(t: CandidateTile): DisplayState {
   }
 }
 
-/** Seconds since the last acknowledged save; the proctor's sign that a machine went quiet. */
-export const QUIET_AFTER_S = 60;
-
 export function secondsSinceSync(t: CandidateTile, serverNow: number): number | null {
   return t.lastSyncAt === null ? null : Math.max(0, Math.floor((serverNow - t.lastSyncAt) / 1000));
 }
@@ -47,14 +44,16 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** Whether a tile needs the proctor's eyes: offline while answering, reset, quiet, flagged. */
-export function needsAttention(t: CandidateTile, machine: MachineTile | null, serverNow: number): boolean {
+/**
+ * Whether a tile needs the proctor's eyes: offline while answering, reset, a violation, a
+ * failed machine check. Time since the last save is not a sign: a candidate thinking over a
+ * case for ten minutes saves nothing, while a machine that dies loses its connection, which
+ * the server notices within socket.io's ping timeout and shows as offline.
+ */
+export function needsAttention(t: CandidateTile, machine: MachineTile | null): boolean {
   if (t.resetPending || t.violations > 0) return true;
   if (machine?.check && machine.check.shortfalls.length > 0) return true;
-  if (t.status !== 'answering') return false;
-  if (!t.online) return true;
-  const quiet = secondsSinceSync(t, serverNow);
-  return quiet !== null && quiet > QUIET_AFTER_S;
+  return t.status === 'answering' && !t.online;
 }
 
 export const FILTERS = Object.freeze([
@@ -73,7 +72,6 @@ export function matchesFilter(
   t: CandidateTile,
   machine: MachineTile | null,
   filter: Filter,
-  serverNow: number,
   search = '',
 ): boolean {
   const q = search.trim();
@@ -82,7 +80,7 @@ export function matchesFilter(
     case 'all':
       return true;
     case 'attention':
-      return needsAttention(t, machine, serverNow);
+      return needsAttention(t, machine);
     case 'offline':
       return !t.online && (t.status === 'answering' || t.status === 'logged-in');
     default:

@@ -1,4 +1,5 @@
 import { CONSEQUENCE_ZH, VIOLATION_CATEGORIES, type ViolationCategory } from '@exam/domain';
+import type { ChecklistItem } from '@exam/protocol';
 
 /** zh-CN first: the console is used in Chinese exam rooms; English for support staff. */
 export const LANGS = Object.freeze(['zh', 'en'] as const);
@@ -60,6 +61,10 @@ const zh = {
   'state.reset-pending': '已重置待登录',
   'tile.seat': '机位',
   'tile.noCandidate': '空机位',
+  'tile.ready': '就绪',
+  'tile.readyTitle': '考试机在线、环境检测通过、无考生登录：可供本场登录',
+  'tile.released': '已释放 · {tail}',
+  'tile.releasedTitle': '本场已重置释放（考生 {tail}），考试机已锁定，不作备用机',
   'tile.machineOnline': '考试机在线',
   'tile.machineOffline': '考试机离线',
   'tile.noMachine': '无考试机',
@@ -95,6 +100,9 @@ const zh = {
   'detail.suggested': '建议补时 {m} 分钟（实测停机时间）',
   'start.title': '开考',
   'start.onTime': '按时开考。',
+  'start.countdown': '距计划开考 {time}',
+  'start.openLoginFirst': '请先开放登录',
+  'login.opensAt': '{time} 起可开放登录',
   'start.late': '已延迟 {m} 分钟。',
   'start.cityConsent': '延迟不超过 30 分钟：经地市同意后开考，须记录原因。',
   'start.provinceCode': '延迟 30–60 分钟：须输入省级考试机构的授权码。',
@@ -132,6 +140,14 @@ const zh = {
   'check.answers-synced': '已交卷考生的作答已全部同步到考点服务器',
   'check.standalone-collected': '单机考试作答已回收',
   'check.transfers-resolved': '调出考生已全部调入或处理',
+  'check.all-accounted.ok': '所有考生已交卷或缺考；{n} 名未登录的考生将记为缺考。',
+  'check.all-accounted.fail': '还有 {n} 名考生正在作答。',
+  'check.answers-synced.ok': '已交卷考生的作答在考点服务器上完整。',
+  'check.answers-synced.fail': '{n} 名已交卷考生的作答在考点服务器上不完整，请从考试机回收。',
+  'check.standalone-collected.ok': '本考场未导出单机考试包。',
+  'check.standalone-collected.fail': '还有 {n} 个单机考试包的作答未回收。',
+  'check.transfers-resolved.ok': '本考场没有调出的考生。',
+  'check.transfers-resolved.fail': '还有 {n} 名调出的考生未调入或处理。',
   'alerts.title': '客户端告警',
   'alerts.none': '暂无告警',
   'history.status': '状态：{from} → {to}',
@@ -167,6 +183,10 @@ const zh = {
   'action.backup': '导出考场备份',
   'report.saved': '考场情况记录单已生成：{path}',
   'backup.saved': '考场备份已导出（{n} 条作答记录）：{path}',
+  'file.openReport': '打开 / 打印',
+  'file.openReportHint': '在 PDF 阅读器中打开记录单，从阅读器打印',
+  'file.showBackup': '在文件夹中显示',
+  'file.downloadBackup': '下载备份',
   'error.CODE_REQUIRED': '需要授权码。',
   'error.BAD_CODE': '授权码无效（与本次操作不符、已使用或输入有误）。',
   'error.RATE_LIMITED': '授权码错误次数过多，本考场的授权码输入已锁定 10 分钟。',
@@ -175,6 +195,9 @@ const zh = {
   'error.NOT_ALLOWED_NOW': '当前状态下不能进行此操作。',
   'error.TOO_EARLY': '尚未到开放登录时间（开考前 30 分钟）。',
   'error.BAD_PIN': 'PIN 码错误。',
+  'error.ROOM_MISMATCH':
+    '此监考锁属于考场 {keyRoom}，不能用于考场 {room}。请使用考场 {room} 的监考锁，或用主考锁选择考场。',
+  'error.NOT_SAVED': '只能打开本机生成的记录单或备份。',
   'error.BAD_KEY_FILE': '监考锁文件无法读取。',
   'error.NOT_REGISTERED': '该监考锁未在本次考试中注册。',
   'error.UNAUTHORIZED': '监考锁未在本次考试注册、无效或已过期。',
@@ -247,6 +270,10 @@ const en: Record<MessageKey, string> = {
   'state.reset-pending': 'Reset, awaiting login',
   'tile.seat': 'Seat',
   'tile.noCandidate': 'Empty seat',
+  'tile.ready': 'Ready',
+  'tile.readyTitle': 'Machine online, check passed, nobody logged in: ready for this sitting',
+  'tile.released': 'Released · {tail}',
+  'tile.releasedTitle': 'Released by a reset in this sitting (candidate {tail}); locked, not a spare',
   'tile.machineOnline': 'Machine online',
   'tile.machineOffline': 'Machine offline',
   'tile.noMachine': 'No machine',
@@ -282,6 +309,9 @@ const en: Record<MessageKey, string> = {
   'detail.suggested': 'Suggested extension: {m} min (measured downtime)',
   'start.title': 'Start',
   'start.onTime': 'On time.',
+  'start.countdown': 'Starts in {time}',
+  'start.openLoginFirst': 'Open login first',
+  'login.opensAt': 'Login can be opened from {time}',
   'start.late': '{m} minutes late.',
   'start.cityConsent': 'Up to 30 minutes late: start with the city’s consent; record the reason.',
   'start.provinceCode': '30–60 minutes late: enter the province’s approval code.',
@@ -320,6 +350,16 @@ const en: Record<MessageKey, string> = {
   'check.answers-synced': 'Handed-in answers all on the site server',
   'check.standalone-collected': 'Standalone answers collected',
   'check.transfers-resolved': 'Transfers resolved',
+  'check.all-accounted.ok':
+    'Everyone has handed in or is absent; {n} who never logged in will be recorded absent.',
+  'check.all-accounted.fail': '{n} candidate(s) are still answering.',
+  'check.answers-synced.ok': 'Every handed-in answer set is complete on the site server.',
+  'check.answers-synced.fail':
+    '{n} handed-in answer set(s) are missing changes on the site server; collect them from the machines.',
+  'check.standalone-collected.ok': 'No standalone package was exported in this room.',
+  'check.standalone-collected.fail': '{n} standalone package(s) not yet collected.',
+  'check.transfers-resolved.ok': 'No candidate was transferred out of this room.',
+  'check.transfers-resolved.fail': '{n} transferred candidate(s) not yet resolved.',
   'alerts.title': 'Client alerts',
   'alerts.none': 'No alerts',
   'history.status': 'State: {from} → {to}',
@@ -355,6 +395,10 @@ const en: Record<MessageKey, string> = {
   'action.backup': 'Export room backup',
   'report.saved': 'Room report generated: {path}',
   'backup.saved': 'Room backup exported ({n} answer changes): {path}',
+  'file.openReport': 'Open / print',
+  'file.openReportHint': 'Opens the report in the PDF reader; print from there',
+  'file.showBackup': 'Show in folder',
+  'file.downloadBackup': 'Download backup',
   'error.CODE_REQUIRED': 'An approval code is required.',
   'error.BAD_CODE': 'The approval code is not valid (wrong action, used, or mistyped).',
   'error.RATE_LIMITED': 'Too many wrong codes: code entry is locked in this room for 10 minutes.',
@@ -363,6 +407,9 @@ const en: Record<MessageKey, string> = {
   'error.NOT_ALLOWED_NOW': 'Not allowed in the current state.',
   'error.TOO_EARLY': 'Login opens 30 minutes before the start.',
   'error.BAD_PIN': 'Wrong PIN.',
+  'error.ROOM_MISMATCH':
+    'This proctor key is for room {keyRoom}, not {room}. Use room {room}’s proctor key, or the chief examiner’s key to choose a room.',
+  'error.NOT_SAVED': 'Only a report or backup this console saved can be opened.',
   'error.BAD_KEY_FILE': 'The key file cannot be read.',
   'error.NOT_REGISTERED': 'This proctor key is not registered for this exam.',
   'error.UNAUTHORIZED': 'The proctor key is not registered for this exam, invalid or expired.',
@@ -403,16 +450,34 @@ export function syncText(t: Translate, seconds: number | null): string {
   return seconds < 120 ? t('tile.sync', { s: seconds }) : t('tile.syncMin', { m: Math.floor(seconds / 60) });
 }
 
+/**
+ * An end-checklist item as a sentence in the console's language, from its key, verdict and
+ * figures (the server's `detail` is English, for logs).
+ */
+export function checklistText(t: Translate, item: Pick<ChecklistItem, 'key' | 'ok' | 'count'>): string {
+  return t(`check.${item.key}.${item.ok ? 'ok' : 'fail'}`, { n: item.count });
+}
+
 /** A client alert's kind as words; a kind this console does not know is shown as sent. */
 export function alertKindText(t: Translate, kind: string): string {
   const key = `alert.${kind}`;
   return hasMessage(key) ? t(key) : kind;
 }
 
-/** A host error as a sentence for the proctor; unknown codes fall back to the host's message. */
-export function errorText(t: Translate, e: { code: string; message: string }): string {
+/**
+ * A host error as a sentence for the proctor, its figures (rooms, times) from the error's
+ * details; unknown codes fall back to the host's message.
+ */
+export function errorText(
+  t: Translate,
+  e: { code: string; message: string; details?: Record<string, unknown> },
+): string {
   const key = `error.${e.code}`;
-  return hasMessage(key) ? t(key) : t('error.other', { message: e.message });
+  if (!hasMessage(key)) return t('error.other', { message: e.message });
+  const params: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(e.details ?? {}))
+    if (typeof v === 'string' || typeof v === 'number') params[name] = v;
+  return t(key, params);
 }
 
 const VIOLATION_EN: Record<ViolationCategory, string> = {

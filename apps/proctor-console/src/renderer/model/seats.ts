@@ -43,6 +43,30 @@ export function seatCells(
   return { cells, unseated };
 }
 
+/**
+ * What the seat's machine offers the selected sitting when nobody is on it: `ready` (online at
+ * its seat, its environment check passed, nobody logged in on it for this sitting) or
+ * `released` (a reset released it in this sitting: its screen is locked, it is no spare), with
+ * the released candidate's ticket tail. Null while a candidate of the sitting is on it (or
+ * was, until the hand-in) and when there is no machine.
+ */
+export type SeatMachineState = { kind: 'ready' } | { kind: 'released'; ticketTail: string };
+
+const ON_THE_MACHINE: ReadonlySet<CandidateTile['status']> = new Set(['logged-in', 'answering', 'handed-in']);
+
+export function seatMachineState(
+  machine: MachineTile | null,
+  candidate: CandidateTile | null,
+  sittingId: string | null,
+): SeatMachineState | null {
+  if (!machine) return null;
+  if (candidate && !candidate.resetPending && ON_THE_MACHINE.has(candidate.status)) return null;
+  const released = machine.released.filter((r) => r.sittingId === sittingId).at(-1);
+  if (released) return { kind: 'released', ticketTail: released.ticketTail };
+  const checked = machine.check !== null && machine.check.shortfalls.length === 0;
+  return machine.online && checked ? { kind: 'ready' } : null;
+}
+
 /** The sitting the proctor is most likely running now: the first one not yet ended. */
 export function currentSitting(sittings: readonly RoomSittingView[]): RoomSittingView | null {
   const open = sittings.filter((s) => s.endedAt === null).sort((a, b) => a.scheduledStart - b.scheduledStart);

@@ -8,7 +8,7 @@ import { useConsole, useServerNow } from './context.js';
 import { type DialogState, Dialogs } from './dialogs/Dialogs.js';
 import { ListView } from './ListView.js';
 import { SeatMap } from './SeatMap.js';
-import { SittingBar } from './SittingBar.js';
+import { type Flash, SittingBar } from './SittingBar.js';
 
 export function Dashboard() {
   const { t, lang, setLang, model } = useConsole();
@@ -22,7 +22,7 @@ export function Dashboard() {
   const [selected, setSelected] = useState<string | null>(null);
   const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<DialogState | null>(null);
-  const [flash, setFlash] = useState<{ text: string; error: boolean } | null>(null);
+  const [flash, setFlash] = useState<Flash>(null);
   const now = useServerNow(model.offset);
 
   const tiles = useMemo(
@@ -36,7 +36,7 @@ export function Dashboard() {
   const machineBySeat = useMemo(() => new Map(model.machines.map((m) => [m.seatNo, m])), [model.machines]);
   const machineOf = (tile: CandidateTile) =>
     tile.seatNo === null ? null : (machineBySeat.get(tile.seatNo) ?? null);
-  const visible = (tile: CandidateTile) => matchesFilter(tile, machineOf(tile), filter, now, search);
+  const visible = (tile: CandidateTile) => matchesFilter(tile, machineOf(tile), filter, search);
   const selectedTile = tiles.find((tile) => tile.ticketNo === selected) ?? null;
   const toggleMark = (ticketNo: string) =>
     setMarked((m) => {
@@ -77,6 +77,21 @@ export function Dashboard() {
       {flash && (
         <output class={`flash ${flash.error ? 'error' : ''}`} data-testid="flash">
           {flash.text}
+          {flash.actions && flash.actions.length > 0 && (
+            <span class="flash-actions">
+              {flash.actions.map((a) => (
+                <button
+                  type="button"
+                  key={a.testId}
+                  data-testid={a.testId}
+                  title={a.title}
+                  onClick={() => void a.run()}
+                >
+                  {a.label}
+                </button>
+              ))}
+            </span>
+          )}
           <button type="button" class="link" onClick={() => setFlash(null)}>
             ×
           </button>
@@ -93,7 +108,7 @@ export function Dashboard() {
           >
             {t(`filter.${f}`)}{' '}
             <span class="count">
-              {tiles.filter((tile) => matchesFilter(tile, machineOf(tile), f, now)).length}
+              {tiles.filter((tile) => matchesFilter(tile, machineOf(tile), f)).length}
             </span>
           </button>
         ))}
@@ -130,7 +145,14 @@ export function Dashboard() {
       <div class="body">
         <section class="main-pane">
           {view === 'map' ? (
-            <SeatMap layout={layout} now={now} visible={visible} selected={selected} onSelect={setSelected} />
+            <SeatMap
+              layout={layout}
+              sittingId={sitting?.sittingId ?? null}
+              now={now}
+              visible={visible}
+              selected={selected}
+              onSelect={setSelected}
+            />
           ) : (
             <ListView
               tiles={tiles.filter(visible)}

@@ -10,13 +10,15 @@ import {
   secondsSinceSync,
 } from '../model/display.js';
 import { syncText } from '../model/i18n.js';
-import type { SeatCell } from '../model/seats.js';
+import { type SeatCell, seatMachineState } from '../model/seats.js';
 import { useConsole } from './context.js';
 
 interface TileProps {
   seatNo: number | null;
   candidate: CandidateTile | null;
   machine: MachineTile | null;
+  /** The sitting shown: a machine is ready, or released, for one sitting. */
+  sittingId: string | null;
   /** Whole seconds of server time: tiles re-render once a second, not on every frame. */
   nowS: number;
   dim: boolean;
@@ -25,7 +27,16 @@ interface TileProps {
 }
 
 /** One seat. Memoised: a push re-renders only the tiles whose objects changed. */
-const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, selected, onSelect }: TileProps) {
+const Tile = memo(function Tile({
+  seatNo,
+  candidate: c,
+  machine,
+  sittingId,
+  nowS,
+  dim,
+  selected,
+  onSelect,
+}: TileProps) {
   const { t } = useConsole();
   const now = nowS * 1000;
   const check = machineCheckState(machine);
@@ -33,9 +44,23 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
   const remaining = c ? remainingMs(c, now) : null;
   const quiet = c ? secondsSinceSync(c, now) : null;
   const classes = ['tile', `st-${state}`];
+  const offers = seatMachineState(machine, c, sittingId);
+  if (offers) classes.push(`machine-${offers.kind}`);
+  const offersText =
+    offers?.kind === 'released'
+      ? t('tile.released', { tail: offers.ticketTail })
+      : offers?.kind === 'ready'
+        ? t('tile.ready')
+        : null;
+  const offersTitle =
+    offers?.kind === 'released'
+      ? t('tile.releasedTitle', { tail: offers.ticketTail })
+      : offers?.kind === 'ready'
+        ? t('tile.readyTitle')
+        : undefined;
   if (dim) classes.push('dim');
   if (selected) classes.push('selected');
-  if (c && needsAttention(c, machine, now)) classes.push('attention');
+  if (c && needsAttention(c, machine)) classes.push('attention');
   const machineTitle = machine
     ? machine.online
       ? t('tile.machineOnline')
@@ -56,6 +81,7 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
       data-testid={c ? `tile-${c.ticketTail}` : `seat-${seatNo}`}
       data-ticket={c?.ticketNo}
       data-state={state}
+      data-machine={offers?.kind ?? 'none'}
       data-ack={c?.ackSeq}
     >
       <span class="tile-head">
@@ -64,6 +90,11 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
         <span class={`check check-${check}`} title={checkTitle}>
           {check === 'ok' ? '✓' : check === 'fail' ? '!' : '·'}
         </span>
+        {c && offersText && (
+          <span class="offers" title={offersTitle}>
+            {offersText}
+          </span>
+        )}
       </span>
       {c ? (
         <>
@@ -75,7 +106,7 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
             {c.total > 0 ? `${c.answered}/${c.total}` : '—'}
             {remaining !== null && <span class="remaining"> · {formatDuration(remaining)}</span>}
           </span>
-          <span class={`sync ${quiet !== null && quiet > 60 && c.status === 'answering' ? 'late' : ''}`}>
+          <span class={`sync ${!c.online && c.status === 'answering' ? 'late' : ''}`}>
             {c.handedInAt !== null
               ? t('tile.handedInAt', { time: clockText(c.handedInAt).slice(0, 5) })
               : syncText(t, quiet)}
@@ -84,7 +115,9 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
           </span>
         </>
       ) : (
-        <span class="empty">{t('tile.noCandidate')}</span>
+        <span class={offers ? 'offers' : 'empty'} title={offersTitle}>
+          {offersText ?? t('tile.noCandidate')}
+        </span>
       )}
     </button>
   );
@@ -92,6 +125,7 @@ const Tile = memo(function Tile({ seatNo, candidate: c, machine, nowS, dim, sele
 
 export function SeatMap(props: {
   layout: { cells: SeatCell[]; unseated: CandidateTile[] };
+  sittingId: string | null;
   now: number;
   visible(t: CandidateTile): boolean;
   selected: string | null;
@@ -108,6 +142,7 @@ export function SeatMap(props: {
             seatNo={cell.seatNo}
             candidate={cell.candidate}
             machine={cell.machine}
+            sittingId={props.sittingId}
             nowS={nowS}
             dim={cell.candidate ? !props.visible(cell.candidate) : false}
             selected={!!cell.candidate && cell.candidate.ticketNo === props.selected}
@@ -125,6 +160,7 @@ export function SeatMap(props: {
                 seatNo={null}
                 candidate={c}
                 machine={null}
+                sittingId={props.sittingId}
                 nowS={nowS}
                 dim={!props.visible(c)}
                 selected={c.ticketNo === props.selected}

@@ -1,10 +1,18 @@
 import type { CandidateTile, RoomSittingView } from '@exam/protocol';
-import { clockText, displayState, matchesFilter } from '../model/display.js';
+import { loginOpensIn, startAvailability } from '../model/approvals.js';
+import { clockText, displayState, formatDuration, matchesFilter } from '../model/display.js';
 import { errorText } from '../model/i18n.js';
 import { run, useConsole } from './context.js';
 import type { DialogState } from './dialogs/Dialogs.js';
 
-export type Flash = { text: string; error: boolean } | null;
+/** A button offered with a message: open the report just saved, download the backup... */
+export interface FlashAction {
+  label: string;
+  title?: string;
+  testId: string;
+  run(): void | Promise<void>;
+}
+export type Flash = { text: string; error: boolean; actions?: FlashAction[] } | null;
 
 function phaseOf(s: RoomSittingView): 'scheduled' | 'login-open' | 'running' | 'ended' {
   if (s.endedAt !== null) return 'ended';
@@ -27,22 +35,58 @@ export function SittingBar(props: {
   const phase = phaseOf(sitting);
   const counts = new Map<string, number>();
   for (const tile of tiles) counts.set(displayState(tile), (counts.get(displayState(tile)) ?? 0) + 1);
-  const offline = tiles.filter((tile) => matchesFilter(tile, null, 'offline', props.now)).length;
+  const offline = tiles.filter((tile) => matchesFilter(tile, null, 'offline')).length;
+  const canStart = startAvailability(sitting, props.now);
+  const loginIn = loginOpensIn(sitting.scheduledStart, props.now);
+  // Why the start button is not live yet, shown beside it: the countdown to the scheduled
+  // start, or the step still missing. The server refuses the same (TOO_EARLY, LOGIN_NOT_OPEN).
+  const startWait = canStart.ready
+    ? null
+    : canStart.why === 'too-early'
+      ? t('start.countdown', { time: formatDuration(canStart.inMs) })
+      : t('start.openLoginFirst');
 
+  const failed = (error: Parameters<typeof errorText>[1]) =>
+    props.onFlash({ text: errorText(t, error), error: true });
+  // Electron: the host opens only files it saved, in the system's reader or folder.
+  const openSaved = async (path: string, how: 'open' | 'reveal') => {
+    const r = await run(api, 'openSaved', { path, how });
+    if (!r.ok) failed(r.error);
+  };
   const report = async () => {
     const r = await run(api, 'roomReport', { sittingId: sitting.sittingId });
-    if (!r.ok) return props.onFlash({ text: errorText(t, r.error), error: true });
+    if (!r.ok) return failed(r.error);
+    const { fileName, pdfBase64, savedTo } = r.value;
     // Web mode has no folder of its own to show: the browser downloads the file as well.
-    if (api.mode === 'web') downloadPdf(r.value.fileName, r.value.pdfBase64);
-    props.onFlash({ text: t('report.saved', { path: r.value.savedTo ?? r.value.fileName }), error: false });
+    if (api.mode === 'web') download(fileName, pdfBase64, 'application/pdf');
+    const open =
+      api.mode === 'web' ? () => openPdf(pdfBase64) : savedTo ? () => openSaved(savedTo, 'open') : null;
+    props.onFlash({
+      text: t('report.saved', { path: savedTo ?? fileName }),
+      error: false,
+      actions: open
+        ? [{ label: t('file.openReport'), title: t('file.openReportHint'), testId: 'open-report', run: open }]
+        : [],
+    });
   };
   const backup = async () => {
     const r = await run(api, 'exportBackup', {});
-    props.onFlash(
-      r.ok
-        ? { text: t('backup.saved', { n: r.value.changes, path: r.value.savedTo }), error: false }
-        : { text: errorText(t, r.error), error: true },
-    );
+    if (!r.ok) return failed(r.error);
+    const { savedTo, changes } = r.value;
+    const downloadBackup = async () => {
+      const file = await run(api, 'readSaved', { path: savedTo });
+      if (!file.ok) return failed(file.error);
+      download(file.value.fileName, file.value.base64, 'application/octet-stream');
+    };
+    props.onFlash({
+      text: t('backup.saved', { n: changes, path: savedTo }),
+      error: false,
+      actions: [
+        api.mode === 'web'
+          ? { label: t('file.downloadBackup'), testId: 'download-backup', run: downloadBackup }
+          : { label: t('file.showBackup'), testId: 'show-backup', run: () => openSaved(savedTo, 'reveal') },
+      ],
+    });
   };
 
   const openLogin = async () => {
@@ -82,15 +126,31 @@ export function SittingBar(props: {
       </span>
       <span class="spacer" />
       {phase === 'scheduled' && (
-        <button type="button" class="primary" onClick={openLogin} data-testid="open-login">
+        <button
+          type="button"
+          class="primary"
+          onClick={openLogin}
+          data-testid="open-login"
+          disabled={loginIn !== null}
+          title={
+            loginIn !== null ? t('login.opensAt', { time: clockText(props.now + loginIn).slice(0, 5) }) : ''
+          }
+        >
           {t('action.openLogin')}
         </button>
+      )}
+      {(phase === 'scheduled' || phase === 'login-open') && startWait && (
+        <span id="start-wait" class="start-wait" data-testid="start-wait">
+          {startWait}
+        </span>
       )}
       {(phase === 'scheduled' || phase === 'login-open') && (
         <button
           type="button"
           class="primary"
           data-testid="start"
+          disabled={!canStart.ready}
+          aria-describedby={startWait ? 'start-wait' : undefined}
           onClick={() =>
             props.onDialog({
               kind: 'start',
@@ -135,12 +195,21 @@ export function SittingBar(props: {
   );
 }
 
-function downloadPdf(fileName: string, base64: string): void {
+function blobUrl(base64: string, type: string): string {
   const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return url;
+}
+
+function download(fileName: string, base64: string, type: string): void {
   const a = document.createElement('a');
-  a.href = url;
+  a.href = blobUrl(base64, type);
   a.download = fileName;
   a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Web mode: the browser's PDF viewer in a new tab, which prints it. */
+function openPdf(base64: string): void {
+  window.open(blobUrl(base64, 'application/pdf'), '_blank', 'noopener');
 }

@@ -6,6 +6,7 @@ import { m0004CandidatesRoomIndex } from './0004_candidates_room_index.js';
 import { m0005LookupIndexes } from './0005_lookup_indexes.js';
 import { m0006AnsweredCount } from './0006_answered_count.js';
 import { m0007CandidatePhotos } from './0007_candidate_photos.js';
+import { m0008AnswerPackages } from './0008_answer_packages.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0005LookupIndexes,
   m0006AnsweredCount,
   m0007CandidatePhotos,
+  m0008AnswerPackages,
 ]);

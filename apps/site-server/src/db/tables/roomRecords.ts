@@ -25,6 +25,18 @@ export function insertReset(db: Db, r: Omit<ResetRow, 'id'>): number {
   );
 }
 
+/** Per machine of a room, the candidates a reset released from it, oldest first. */
+export function listReleasedFromMachines(
+  db: Db,
+  roomId: string,
+): Pick<ResetRow, 'old_machine_id' | 'sitting_id' | 'ticket_no'>[] {
+  return stmt(
+    db,
+    `SELECT old_machine_id, sitting_id, ticket_no FROM resets
+     WHERE room_id = ? AND old_machine_id IS NOT NULL ORDER BY id`,
+  ).all(roomId) as Pick<ResetRow, 'old_machine_id' | 'sitting_id' | 'ticket_no'>[];
+}
+
 export interface ExtensionRow {
   id: number;
   at: number;

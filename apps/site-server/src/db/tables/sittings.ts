@@ -50,6 +50,15 @@ export function getSittingMeta(db: Db, sittingId: string): SittingMeta | undefin
   ).get(sittingId) as SittingMeta | undefined;
 }
 
+/** Every sitting without its paper, in schedule order. */
+export function listSittingMetas(db: Db): SittingMeta[] {
+  return stmt(
+    db,
+    `SELECT sitting_id, batch_id, subject_code, subject_name, level, scheduled_start, late_entry_cutoff_ms,
+       paper_id FROM sittings ORDER BY scheduled_start, sitting_id`,
+  ).all() as SittingMeta[];
+}
+
 export function listSittings(db: Db): SittingRow[] {
   return stmt(db, 'SELECT * FROM sittings ORDER BY scheduled_start, sitting_id').all() as SittingRow[];
 }

@@ -1,5 +1,6 @@
 import type { EndChecklist } from '@exam/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { checklistText } from '../../model/i18n.js';
 import { run, useConsole } from '../context.js';
 import type { DialogProps } from './Dialogs.js';
 import { Modal, useSubmit } from './Modal.js';
@@ -55,10 +56,14 @@ export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
             {checklist.items.map((item) => (
               <li key={item.key} class={item.ok ? 'ok' : 'fail'} data-key={item.key} data-ok={item.ok}>
                 <span class="mark">{item.ok ? '✓' : '✗'}</span> {t(`check.${item.key}`)}
-                {!item.ok && item.tickets && item.tickets.length > 0 && (
+                {!item.ok && item.tickets.length > 0 && (
                   <span class="tickets"> — {item.tickets.map((x) => tails.get(x) ?? x).join('、')}</span>
                 )}
-                {!item.ok && <small class="muted"> {item.detail}</small>}
+                {/* Worded here from the figures: the server's `detail` is English, for logs. */}
+                <small class="muted" data-testid="check-detail">
+                  {' '}
+                  {checklistText(t, item)}
+                </small>
               </li>
             ))}
           </ul>
