@@ -4,13 +4,12 @@ import { join, resolve } from 'node:path';
 import {
   builtRenderer,
   candidatePage,
-  JUNIOR_SITTING,
   launchChromium,
-  startCandidateSite,
   startTestMachine,
 } from '@exam/candidate-client/testing';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { parseCommand } from '@exam/cli';
+import { JUNIOR_SITTING, startCandidateSite } from '@exam/testkit';
 import { syntheticPaper } from '../demo/papers.js';
 
 /**

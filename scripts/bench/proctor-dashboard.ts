@@ -4,14 +4,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand } from '@exam/cli';
-import {
-  buildRenderer,
-  launchBrowser,
-  proctorKeyFile,
-  SimulatedCandidate,
-  TEST_PIN,
-} from '@exam/proctor-console/testing';
-import { call, proctorSocket, startTestSite } from '@exam/site-server/testing';
+import { buildRenderer, launchBrowser, proctorKeyFile, TEST_PIN } from '@exam/proctor-console/testing';
+import { call, proctorSocket, SimulatedCandidate, startTestSite } from '@exam/testkit';
 
 /**
  * Proctor dashboard under a full room: N simulated candidates (raw sockets) each saving an

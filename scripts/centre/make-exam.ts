@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildExamPackages, createExamPki, issueKeyHolder } from '@exam/centre';
 import { parseCommand, usageExit } from '@exam/cli';
 import { certificateFingerprint, toPkcs12 } from '@exam/crypto';
+import { SITE_UTC_OFFSET_MS, siteLocalDateTime } from '@exam/domain';
 import { type DemoExam, demoExam } from '../demo/examSpec.js';
 
 /**
@@ -32,7 +33,8 @@ PINs of the key files: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN (empty i
 const DAY_MS = 86_400_000;
 /** The day the demo exam is written for (its sittings' times are on it). */
 const DEMO_DATE = '2021-10-23';
-const cst = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+/** Local midnight of that date at the site. */
+const cst = (date: string) => Date.parse(`${date}T00:00:00Z`) - SITE_UTC_OFFSET_MS;
 function isDay(date: string): boolean {
   const t = Date.parse(`${date}T00:00:00Z`);
   return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(date);
@@ -53,8 +55,7 @@ function onDate(exam: DemoExam, date: string): DemoExam {
 }
 
 /** `2021-10-23 08:30` in Beijing time, as a roster prints it. */
-const localTime = (iso: string) =>
-  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const localTime = (iso: string) => siteLocalDateTime(Date.parse(iso));
 const csvField = (v: string | number) =>
   /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
 

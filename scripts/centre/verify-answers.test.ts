@@ -6,13 +6,7 @@ import { join } from 'node:path';
 import { AnswerVerificationError, idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { toPkcs12, writePackage } from '@exam/crypto';
 import type { Ack, EndResult } from '@exam/protocol';
-import {
-  call,
-  proctorSocket,
-  seatedCandidate,
-  startTestSite,
-  type TestSite,
-} from '@exam/site-server/testing';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const MIN = 60_000;

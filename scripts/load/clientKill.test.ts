@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AnswerJournal } from '@exam/candidate-client/core';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/site-server/testing';
+import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CandidateCore } from '@exam/candidate-client/core';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { AnswerValue, Item } from '@exam/protocol';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/site-server/testing';
+import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildExamPackages, testExamSpec } from '@exam/centre';
-import { registeredKeysOf, TEST_PIN, type TestPki, testPki, writeIdentity } from '@exam/site-server/testing';
+import { registeredKeysOf, TEST_PIN, type TestPki, testPki, writeIdentity } from '@exam/testkit';
 
 /** Where the load tools live, so child processes resolve `tsx` and the workspace from the repo. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,10 +1,6 @@
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, MachineTile, RegisterResult, SaveResult } from '@exam/protocol';
-import Database from 'better-sqlite3';
-import type { Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SaveRequest } from './answers/groupCommit.js';
 import {
   call,
   connected,
@@ -13,7 +9,11 @@ import {
   seatedCandidate,
   startTestSite,
   type TestSite,
-} from './testing/index.js';
+} from '@exam/testkit';
+import Database from 'better-sqlite3';
+import type { Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SaveRequest } from './answers/groupCommit.js';
 
 /**
  * One machine, the whole day: a previous sitting's leftovers arrive by `answer:deliver`

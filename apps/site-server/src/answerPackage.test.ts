@@ -4,10 +4,10 @@ import { idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { sha256Hex } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
 import type { Ack, AnswerPackageFinality, EndResult, SiteStatus } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from './db/tables/audit.js';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 /**
  * A sitting in two rooms whose second room ends late: the admin sees which room holds the

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, HandedIn, SaveResult } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnswerWriterThread } from './answers/writerThread.js';
 import { MAX_SAVES_IN_FLIGHT } from './sockets/candidateNamespace.js';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';

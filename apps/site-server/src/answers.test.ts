@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, SaveResult } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SAVES_IN_FLIGHT } from './sockets/candidateNamespace.js';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 let site: TestSite;
 let sockets: Socket[] = [];

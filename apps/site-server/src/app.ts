@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { RULES } from '@exam/domain';
 import { NAMESPACES, type ReplicaChange } from '@exam/protocol';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -16,7 +17,8 @@ import { FailureLimiter } from './services/rateLimit.js';
 import { autoHandInDue } from './services/sittingControl.js';
 import { attachCandidateNamespace, type CandidateNamespace } from './sockets/candidateNamespace.js';
 import { MachinePresence, Presence } from './sockets/presence.js';
-import { attachProctorNamespace, type ProctorNamespace } from './sockets/proctorNamespace.js';
+import { attachProctorNamespace } from './sockets/proctorNamespace.js';
+import type { ProctorNamespace } from './sockets/proctorRoom.js';
 import { RoomBroadcaster } from './sockets/roomBroadcaster.js';
 
 const LISTEN_BACKLOG = 4096;
@@ -119,7 +121,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   );
   attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
     committer,
-    limiter: new FailureLimiter(5, 60_000),
+    limiter: new FailureLimiter(RULES.loginLockout),
     presence,
     machines,
   });

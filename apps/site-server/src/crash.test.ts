@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
-import Database from 'better-sqlite3';
-import type { Socket } from 'socket.io-client';
-import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AnswerWriter,
   type ChildSite,
@@ -19,7 +16,10 @@ import {
   spawnSiteWithExam,
   writerChange,
   writeUntilDropped,
-} from './testing/index.js';
+} from '@exam/testkit';
+import Database from 'better-sqlite3';
+import type { Socket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'site-crash-'));
 const dataDir = join(dir, 'data');
@@ -78,7 +78,11 @@ describe('kill -9 of the site server mid-sitting', () => {
     expect((await call<Ack<unknown>>(proctor, 'sitting:start', start)).ok).toBe(true);
 
     const running = writers.map((w) => writeUntilDropped(w, 'S-J-ECON'));
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill once every writer has had a few saves acknowledged: a state, not a time, since a
+    // busy machine may take seconds to get there (a fixed 700 ms once left too few acks).
+    const deadline = Date.now() + 30_000;
+    while (writers.some((w) => w.acked < 3) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await killHard(site);
     await Promise.all(running);
     const ackedTotal = writers.reduce((n, w) => n + w.acked, 0);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, SaveResult } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 /**
  * The site server's data directory on a small tmpfs that is then filled. Mounting needs

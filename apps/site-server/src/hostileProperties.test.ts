@@ -1,10 +1,5 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { type Ack, answerFitsItem, ERROR_CODES } from '@exam/protocol';
-import fc from 'fast-check';
-import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CANDIDATE_EVENTS } from './sockets/candidateNamespace.js';
-import { PROCTOR_EVENTS } from './sockets/proctorNamespace.js';
 import {
   call,
   connected,
@@ -14,7 +9,12 @@ import {
   signInProofFor,
   startTestSite,
   type TestSite,
-} from './testing/index.js';
+} from '@exam/testkit';
+import fc from 'fast-check';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANDIDATE_EVENTS } from './sockets/candidateNamespace.js';
+import { PROCTOR_EVENTS } from './sockets/proctorNamespace.js';
 
 /**
  * Property-based hostile input (ARCHITECTURE §5): arbitrary and mutated messages on every

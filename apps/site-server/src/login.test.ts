@@ -1,8 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult } from '@exam/protocol';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 let site: TestSite;

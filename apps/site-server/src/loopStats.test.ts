@@ -18,7 +18,10 @@ describe('event-loop statistics', () => {
     while (performance.now() < until) {
       // Holds the loop as a slow synchronous handler would.
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the report of the blocked stretch (a state: a busy machine delays timers).
+    const reported = () => lines.some((l) => (l.loopDelayMs?.max ?? 0) >= 70);
+    const deadline = performance.now() + 10_000;
+    while (!reported() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     stop();
     const count = lines.length;
     await new Promise((r) => setTimeout(r, 300));

@@ -1,7 +1,7 @@
 import type { Ack, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
 
 let site: TestSite;
 let proctor: Socket;

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { verifyAnswerPackage } from '@exam/centre';
 import { PackageError } from '@exam/crypto';
 import { ProtocolError } from '@exam/protocol';
+import { call, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from './app.js';
 import { ManualClock } from './clock.js';
 import { importAuthorization, importExamData } from './services/examImport.js';
-import { call, proctorSocket, startTestSite, type TestSite } from './testing/index.js';
 
 /**
  * Bit flips and truncations of every package type (ARCHITECTURE §4): each altered copy is

@@ -1,8 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, CandidateTile, SaveResult } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const ROOMS = ['R1', 'R2', 'R3'] as const;
 const PER_ROOM = 2;

@@ -1,7 +1,5 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack } from '@exam/protocol';
-import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
   connected,
@@ -10,7 +8,9 @@ import {
   rawSocket,
   startTestSite,
   type TestSite,
-} from './testing/index.js';
+} from '@exam/testkit';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Every event attempted by every role (ARCHITECTURE §5): only the allowed ones succeed.

@@ -1,5 +1,6 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { issueApprovalCode } from '@exam/crypto';
+import { siteLocalDate } from '@exam/domain';
 import type {
   Ack,
   CandidateDetail,
@@ -12,11 +13,10 @@ import type {
   RoomSnapshot,
   SittingView,
 } from '@exam/protocol';
+import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localDate } from './services/approvals.js';
 import { connectionLostAt } from './services/sittingControl.js';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';
@@ -87,7 +87,7 @@ function codeFor(authority: 'province' | 'centre', tickets: string[], minutes: n
       siteId: 'SITE-T',
       roomId: 'R1',
       sittingId: SITTING,
-      date: localDate(site.juniorStart),
+      date: siteLocalDate(site.juniorStart),
       tickets,
       minutes,
     },
@@ -278,7 +278,7 @@ describe('delayed start with a code', () => {
       siteId: 'SITE-T',
       roomId: 'R1',
       sittingId: SITTING,
-      date: localDate(site.juniorStart),
+      date: siteLocalDate(site.juniorStart),
     });
     const noReason = await call<Ack<unknown>>(proctor, 'sitting:start', { sittingId: SITTING, code });
     expect(noReason).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });

@@ -3,9 +3,9 @@ import { idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { openFromString } from '@exam/crypto';
 import type { Ack, EndResult, HandedIn, LoginResult, SaveResult, SittingStarted } from '@exam/protocol';
 import { paperSchema } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const MIN = 60_000;
 let site: TestSite;

@@ -1,8 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, CandidateTile, ReplicaChange, SaveResult } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from './testing/index.js';
 
 const SITTING = 'S-J-ECON';
 const TICKET = ticketFor(1, 1);
@@ -67,7 +67,7 @@ describe('the proctor tiles’ pace', () => {
   it('shows a save on its tile within a moment while the site is quiet', async () => {
     const room = await startedRoom({});
     expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
-    expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
+    expect(await until(() => room.acks.get(TICKET) === 1, 5000)).toBe(true);
   });
 
   it('holds progress-only tiles back in a burst, but not the answers, nor a change of state', async () => {
@@ -75,24 +75,24 @@ describe('the proctor tiles’ pace', () => {
     const room = await startedRoom({ quietProgressTiles: 0, progressEveryTicks: 10_000 });
     expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
     // The answer itself reaches the console's replica straight after the commit...
-    expect(await until(() => room.replica.some((c) => c.seq === 1), 1500)).toBe(true);
+    expect(await until(() => room.replica.some((c) => c.seq === 1), 5000)).toBe(true);
     // ...while its tile waits, for four flushes and more.
     await new Promise((r) => setTimeout(r, 1000));
     expect(room.acks.get(TICKET) ?? 0).toBe(0);
     // A change of state sends the whole tile at once, progress included.
     expect((await room.recordViolation()).ok).toBe(true);
-    expect(await until(() => room.acks.get(TICKET) === 1, 1500)).toBe(true);
+    expect(await until(() => room.acks.get(TICKET) === 1, 5000)).toBe(true);
   });
 
   it('shows each save’s progress over what the last change of state put on the tile', async () => {
     const room = await startedRoom({});
     expect(await room.save(1)).toEqual({ ok: true, value: { ackSeq: 1 } });
-    expect(await until(() => room.tiles.get(TICKET)?.answered === 1, 1500)).toBe(true);
+    expect(await until(() => room.tiles.get(TICKET)?.answered === 1, 5000)).toBe(true);
     expect((await room.recordViolation()).ok).toBe(true);
-    expect(await until(() => room.tiles.get(TICKET)?.violations === 1, 1500)).toBe(true);
+    expect(await until(() => room.tiles.get(TICKET)?.violations === 1, 5000)).toBe(true);
     // The candidate clears the answer: one item fewer answered, the violation still shown.
     expect(await room.save(2, null)).toEqual({ ok: true, value: { ackSeq: 2 } });
-    expect(await until(() => room.acks.get(TICKET) === 2, 1500)).toBe(true);
+    expect(await until(() => room.acks.get(TICKET) === 2, 5000)).toBe(true);
     expect(room.tiles.get(TICKET)).toMatchObject({
       ackSeq: 2,
       answered: 0,

@@ -27,6 +27,12 @@ export const SITTING_RULES = Object.freeze({
   senior: { durationMs: 180 * MINUTE, earliestHandInBeforeEndMs: 60 * MINUTE },
 } as const satisfies Record<Level, { durationMs: number; earliestHandInBeforeEndMs: number }>);
 
+/** A lock-out: `maxFailures` failures within `windowMs` block further tries until the oldest ages out. */
+export interface Lockout {
+  readonly maxFailures: number;
+  readonly windowMs: number;
+}
+
 export const RULES = Object.freeze({
   /** Candidates sitting both junior/intermediate subjects take them 40 minutes apart. */
   gapBetweenSittingsMs: 40 * MINUTE,
@@ -42,6 +48,13 @@ export const RULES = Object.freeze({
   delayedStart: Object.freeze({ cityConsentUpToMs: 30 * MINUTE, provinceCodeUpToMs: 60 * MINUTE }),
   /** Time extension, cumulative per candidate: proctor up to 10, province to 60, centre beyond. */
   extension: Object.freeze({ proctorUpToMs: 10 * MINUTE, provinceCodeUpToMs: 60 * MINUTE }),
+  /**
+   * Wrong approval codes are counted per room: the fifth within ten minutes locks the room's
+   * code entry until the oldest of them is ten minutes old (guessing a code by phone is slow).
+   */
+  approvalCodeLockout: Object.freeze({ maxFailures: 5, windowMs: 10 * MINUTE } satisfies Lockout),
+  /** Failed logins (unknown ticket, wrong ID number) per machine: five within a minute lock it. */
+  loginLockout: Object.freeze({ maxFailures: 5, windowMs: MINUTE } satisfies Lockout),
   /** Overbooking (annex 4): at most 30% more candidates than machines. */
   maxOverbookingRatio: 0.3,
   /** Test machine minimums (notice §三). */
@@ -53,3 +66,9 @@ export const RULES = Object.freeze({
 });
 
 export const MINUTE_MS = MINUTE;
+
+/** A rule's duration in whole minutes, for messages that quote it: "1 minute", "10 minutes". */
+export function minutesText(ms: number): string {
+  const m = Math.round(ms / MINUTE);
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}

@@ -4,6 +4,23 @@
  */
 export const SITE_TIME_ZONE = 'Asia/Shanghai';
 
+/**
+ * The same zone as a fixed offset, UTC+8, for code that shifts an instant and reads it as
+ * UTC (dates an approval code is valid for, printed times). Fixed is exact: China has kept
+ * no daylight saving time since 1991, so the offset never changes across the year.
+ */
+export const SITE_UTC_OFFSET_MS = 8 * 3_600_000;
+
+/** The site's local date, `2021-10-23`: the day an approval code is issued for. */
+export function siteLocalDate(epochMs: number): string {
+  return new Date(epochMs + SITE_UTC_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The site's local date and time to the minute, `2021-10-23 08:30`, as printed. */
+export function siteLocalDateTime(epochMs: number): string {
+  return new Date(epochMs + SITE_UTC_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 const stampFormat = new Intl.DateTimeFormat('en-CA', {
   timeZone: SITE_TIME_ZONE,
   year: 'numeric',

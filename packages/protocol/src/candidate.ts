@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { answerValueSchema } from './paper.js';
-import type { Notice } from './proctorActions.js';
+import { noticePushSchema } from './proctorActions.js';
 
 /** Candidate namespace: events a test machine sends and what comes back. */
 const id = z.string().min(1).max(64);
@@ -89,67 +89,101 @@ export type ClientAlert = z.infer<typeof clientAlertSchema>;
 export const handInSchema = z.strictObject({ sittingId: id });
 export const emptySchema = z.strictObject({});
 
-export type SittingPhase = 'scheduled' | 'login-open' | 'running' | 'ended';
+/*
+ * What the server sends back: replies and pushes. Declared as schemas, not interfaces, so a
+ * client parses them (ARCHITECTURE §5) with the same definition the server is typed by.
+ * Plain (stripping) objects: a newer server may add a field without breaking an older client.
+ */
+const time = z.number();
+const level = z.enum(['junior', 'intermediate', 'senior']);
+
+export const sittingPhaseSchema = z.enum(['scheduled', 'login-open', 'running', 'ended']);
+export type SittingPhase = z.infer<typeof sittingPhaseSchema>;
 
 /** A sitting as one candidate sees it; times are server epoch milliseconds. */
-export interface SittingView {
-  sittingId: string;
-  subjectCode: string;
-  subjectName: string;
-  level: 'junior' | 'intermediate' | 'senior';
-  phase: SittingPhase;
-  scheduledStart: number;
-  startedAt: number | null;
-  endsAt: number | null;
-  earliestHandInAt: number | null;
-  handedInAt: number | null;
-  serverNow: number;
-}
+export const sittingViewSchema = z.object({
+  sittingId: z.string(),
+  subjectCode: z.string(),
+  subjectName: z.string(),
+  level,
+  phase: sittingPhaseSchema,
+  scheduledStart: time,
+  startedAt: time.nullable(),
+  endsAt: time.nullable(),
+  earliestHandInAt: time.nullable(),
+  handedInAt: time.nullable(),
+  serverNow: time,
+});
+export type SittingView = z.infer<typeof sittingViewSchema>;
 
-export interface CandidateProfile {
-  ticketNo: string;
-  name: string;
-  level: 'junior' | 'intermediate' | 'senior';
-  specialty: string;
-  photoPng: string;
-  seatNo: number;
-  roomName: string;
-}
+export const candidateProfileSchema = z.object({
+  ticketNo: z.string(),
+  name: z.string(),
+  level,
+  specialty: z.string(),
+  photoPng: z.string(),
+  seatNo: z.number().int(),
+  roomName: z.string(),
+});
+export type CandidateProfile = z.infer<typeof candidateProfileSchema>;
 
-export interface ServerAnswer {
-  itemId: string;
-  value: z.infer<typeof answerValueSchema>;
-  flagged: boolean;
-  seq: number;
-}
+export const serverAnswerSchema = z.object({
+  itemId: z.string(),
+  value: answerValueSchema,
+  flagged: z.boolean(),
+  seq: z.number().int().positive(),
+});
+export type ServerAnswer = z.infer<typeof serverAnswerSchema>;
 
-export interface LoginResult {
-  sessionToken: string;
-  candidate: CandidateProfile;
-  sitting: SittingView;
+export const loginResultSchema = z.object({
+  sessionToken: z.string(),
+  candidate: candidateProfileSchema,
+  sitting: sittingViewSchema,
   /** The paper, still sealed: it opens only with the key that comes at the start. */
-  sealedPaper: string;
+  sealedPaper: z.string(),
   /** Present only once the sitting has started in this room. */
-  sittingKey: string | null;
+  sittingKey: z.string().nullable(),
   /** Highest contiguous sequence the server holds; the client re-sends what is above it. */
-  ackSeq: number;
+  ackSeq: z.number().int().nonnegative(),
   /** What the server holds, so a reset onto another machine restores every answer. */
-  answers: ServerAnswer[];
+  answers: z.array(serverAnswerSchema),
   /** Notices sent to this candidate (or the room) not yet acknowledged: shown until they are. */
-  notices: Notice[];
-}
+  notices: z.array(noticePushSchema),
+});
+export type LoginResult = z.infer<typeof loginResultSchema>;
 
-export interface SittingStarted {
-  sitting: SittingView;
-  sittingKey: string;
-}
+export const sittingStartedSchema = z.object({
+  sitting: sittingViewSchema,
+  sittingKey: z.string(),
+});
+export type SittingStarted = z.infer<typeof sittingStartedSchema>;
 
-export interface HandedIn {
-  sittingId: string;
-  handedInAt: number;
-  kind: 'manual' | 'auto';
-}
+export const handedInSchema = z.object({
+  sittingId: z.string(),
+  handedInAt: time,
+  kind: z.enum(['manual', 'auto']),
+});
+export type HandedIn = z.infer<typeof handedInSchema>;
 
-export interface SaveResult {
-  ackSeq: number;
-}
+export const saveResultSchema = z.object({ ackSeq: z.number().int().nonnegative() });
+export type SaveResult = z.infer<typeof saveResultSchema>;
+
+export const registerResultSchema = z.object({
+  siteName: z.string(),
+  roomName: z.string(),
+  serverNow: time,
+  /**
+   * This room's sittings whose login is open and that have not ended (running ones too).
+   * A machine locked by a reset unlocks when a later sitting's login opens here.
+   */
+  loginOpen: z.array(z.string()),
+});
+export type RegisterResult = z.infer<typeof registerResultSchema>;
+
+export const serverNowSchema = z.object({ serverNow: time });
+export const machineCheckResultSchema = z.object({ shortfalls: z.array(z.string()) });
+export const clientAlertResultSchema = z.object({ id: z.number().int() });
+export const noticeAckResultSchema = z.object({ acknowledgedAt: time });
+export const sessionRevokedSchema = z.object({ reason: z.string() });
+/** To every machine registered in the room when a sitting's login opens or it ends. */
+export const loginOpenPushSchema = z.object({ sittingIds: z.array(z.string()) });

@@ -1,4 +1,6 @@
 export * from './candidate.js';
+export * from './client.js';
+export * from './contract.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './packages.js';

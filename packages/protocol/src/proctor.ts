@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CandidateStatus } from './packages.js';
+import { candidateStatusSchema } from './packages.js';
 import { approvalCodeSchema } from './proctorActions.js';
 
 /** Proctor namespace: a console acts on its own room only. */
@@ -14,105 +14,129 @@ export const startSchema = z.strictObject({
   code: approvalCodeSchema.optional(),
 });
 
-export interface CandidateTile {
-  ticketNo: string;
-  /** The console shows the last 3 digits of the ticket number (annex 4). */
-  ticketTail: string;
-  name: string;
-  seatNo: number | null;
-  sittingId: string;
-  status: CandidateStatus | 'logged-in';
-  online: boolean;
-  answered: number;
-  total: number;
-  ackSeq: number;
-  lastSyncAt: number | null;
-  endsAt: number | null;
-  handedInAt: number | null;
-  extensionMs: number;
-  /** Measured downtime (last sync before a failure to the next login or reconnect). */
-  suggestedExtensionMs: number;
-  /** Reset by the proctor and not yet logged in on another machine. */
-  resetPending: boolean;
-  violations: number;
-}
+/* Replies and pushes of this namespace, as schemas the console parses (see candidate.ts). */
+const time = z.number();
+const count = z.number().int().nonnegative();
 
-export interface MachineTile {
-  machineId: string;
-  seatNo: number;
-  online: boolean;
-  clientVersion: string;
+export const candidateTileSchema = z.object({
+  ticketNo: z.string(),
+  /** The console shows the last 3 digits of the ticket number (annex 4). */
+  ticketTail: z.string(),
+  name: z.string(),
+  seatNo: z.number().int().nullable(),
+  sittingId: z.string(),
+  status: z.union([candidateStatusSchema, z.literal('logged-in')]),
+  online: z.boolean(),
+  answered: count,
+  total: count,
+  ackSeq: count,
+  lastSyncAt: time.nullable(),
+  endsAt: time.nullable(),
+  handedInAt: time.nullable(),
+  extensionMs: z.number(),
+  /** Measured downtime (last sync before a failure to the next login or reconnect). */
+  suggestedExtensionMs: z.number(),
+  /** Reset by the proctor and not yet logged in on another machine. */
+  resetPending: z.boolean(),
+  violations: count,
+});
+export type CandidateTile = z.infer<typeof candidateTileSchema>;
+
+export const machineTileSchema = z.object({
+  machineId: z.string(),
+  seatNo: z.number().int(),
+  online: z.boolean(),
+  clientVersion: z.string(),
   /** Null until the machine has reported its check. */
-  check: {
-    screenWidth: number;
-    screenHeight: number;
-    freeMemoryBytes: number;
-    freeDiskBytes: number;
-    displays: number;
-    ipAddress: string;
-    shortfalls: string[];
-  } | null;
+  check: z
+    .object({
+      screenWidth: z.number(),
+      screenHeight: z.number(),
+      freeMemoryBytes: z.number(),
+      freeDiskBytes: z.number(),
+      displays: z.number(),
+      ipAddress: z.string(),
+      shortfalls: z.array(z.string()),
+    })
+    .nullable(),
   /**
    * Candidates a proctor's reset released from this machine, by sitting: for that sitting
    * the machine is locked (its screen says so), not a free spare.
    */
-  released: { sittingId: string; ticketNo: string; ticketTail: string }[];
-}
+  released: z.array(z.object({ sittingId: z.string(), ticketNo: z.string(), ticketTail: z.string() })),
+});
+export type MachineTile = z.infer<typeof machineTileSchema>;
 
-export interface RoomAlert {
-  id: number;
-  at: number;
-  machineId: string;
-  seatNo: number;
-  ticketNo: string | null;
-  kind: string;
-  detail: string | null;
-}
+export const roomAlertSchema = z.object({
+  id: z.number().int(),
+  at: time,
+  machineId: z.string(),
+  seatNo: z.number().int(),
+  ticketNo: z.string().nullable(),
+  kind: z.string(),
+  detail: z.string().nullable(),
+});
+export type RoomAlert = z.infer<typeof roomAlertSchema>;
 
-export interface RoomSittingView {
-  sittingId: string;
-  subjectName: string;
-  scheduledStart: number;
-  loginOpenedAt: number | null;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+export const roomSittingViewSchema = z.object({
+  sittingId: z.string(),
+  subjectName: z.string(),
+  scheduledStart: time,
+  loginOpenedAt: time.nullable(),
+  startedAt: time.nullable(),
+  endedAt: time.nullable(),
+});
+export type RoomSittingView = z.infer<typeof roomSittingViewSchema>;
 
-export interface RoomSnapshot {
-  roomId: string;
-  roomName: string;
-  seats: number;
-  serverNow: number;
-  sittings: RoomSittingView[];
-  candidates: CandidateTile[];
-  machines: MachineTile[];
+export const roomSnapshotSchema = z.object({
+  roomId: z.string(),
+  roomName: z.string(),
+  seats: z.number().int(),
+  serverNow: time,
+  sittings: z.array(roomSittingViewSchema),
+  candidates: z.array(candidateTileSchema),
+  machines: z.array(machineTileSchema),
   /** The most recent alerts, newest last. */
-  alerts: RoomAlert[];
-}
+  alerts: z.array(roomAlertSchema),
+});
+export type RoomSnapshot = z.infer<typeof roomSnapshotSchema>;
 
-export interface StartResult {
-  startedAt: number;
-  authority: 'on-time' | 'city-consent' | 'province-code' | 'centre-code';
-}
+export const startResultSchema = z.object({
+  startedAt: time,
+  authority: z.enum(['on-time', 'city-consent', 'province-code', 'centre-code']),
+});
+export type StartResult = z.infer<typeof startResultSchema>;
 
-export interface EndResult {
-  endedAt: number;
-  handedIn: number;
-  absent: number;
+export const endResultSchema = z.object({
+  endedAt: time,
+  handedIn: count,
+  absent: count,
   /** Set when this room was the last to end and the sitting's package was written. */
-  answerPackage: string | null;
-}
+  answerPackage: z.string().nullable(),
+});
+export type EndResult = z.infer<typeof endResultSchema>;
 
 /** Committed answer changes, pushed to the room's consoles for their replica. */
-export interface ReplicaChange {
-  ticketNo: string;
-  sittingId: string;
-  seq: number;
-  itemId: string;
-  value: unknown;
-  flagged: boolean;
-  receivedAt: number;
-}
+export const replicaChangeSchema = z.object({
+  ticketNo: z.string(),
+  sittingId: z.string(),
+  seq: z.number().int().positive(),
+  itemId: z.string(),
+  value: z.unknown(),
+  flagged: z.boolean(),
+  receivedAt: z.number().int(),
+});
+export type ReplicaChange = z.infer<typeof replicaChangeSchema>;
+
+/**
+ * Replica changes in a push or a pull reply. A malformed entry becomes null rather than
+ * failing the message: the replica skips and reports it, and keeps the rest.
+ */
+export const replicaChangesSchema = z.object({
+  changes: z.array(replicaChangeSchema.nullable().catch(null)),
+});
+export const roomTilesSchema = z.object({ serverNow: time, tiles: z.array(candidateTileSchema) });
+export const roomMachinesSchema = z.object({ machines: z.array(machineTileSchema) });
 
 export const replicaPullSchema = z.strictObject({
   sittingId: z.string().min(1).max(64),

@@ -94,74 +94,87 @@ export const noticeSchema = z.strictObject({
 
 export const noticeAckSchema = z.strictObject({ noticeId: z.number().int().positive() });
 
-export interface Notice {
-  noticeId: number;
-  text: string;
-  at: number;
-}
+/** A proctor's notice as a candidate's machine receives it. */
+export const noticePushSchema = z.object({
+  noticeId: z.number().int(),
+  text: z.string().max(2000),
+  at: z.number(),
+});
+export type Notice = z.infer<typeof noticePushSchema>;
 
 /** A candidate acknowledged a notice on their screen; pushed to the room's consoles. */
-export interface NoticeAcknowledged {
-  noticeId: number;
-  sittingId: string;
-  ticketNo: string;
-  acknowledgedAt: number;
-}
+export const noticeAcknowledgedSchema = z.object({
+  noticeId: z.number().int(),
+  sittingId: z.string(),
+  ticketNo: z.string(),
+  acknowledgedAt: z.number(),
+});
+export type NoticeAcknowledged = z.infer<typeof noticeAcknowledgedSchema>;
 
 export const candidateRefSchema = z.strictObject({ sittingId: id, ticketNo: ticket });
 
+/* Replies of this namespace, as schemas the console parses (see candidate.ts). */
+const level = z.enum(['junior', 'intermediate', 'senior']);
+
 /** One audit-trail event about a candidate, as the site recorded it. */
-export interface AuditLine {
-  seq: number;
-  at: number;
-  actorRole: string;
-  actorId: string;
-  action: string;
-  data: Record<string, unknown>;
-}
+export const auditLineSchema = z.object({
+  seq: z.number().int(),
+  at: z.number(),
+  actorRole: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditLine = z.infer<typeof auditLineSchema>;
 
 /**
  * What a proctor needs to check a candidate's identity and to see what happened to them:
  * the photo from the registration data, the ID number masked to what a check needs (the
  * console is on a shared exam-room screen), and the candidate's audit trail.
  */
-export interface CandidateDetail {
-  ticketNo: string;
-  sittingId: string;
-  name: string;
-  idNumberMasked: string;
+export const candidateDetailSchema = z.object({
+  ticketNo: z.string(),
+  sittingId: z.string(),
+  name: z.string(),
+  idNumberMasked: z.string(),
   /** PNG, base64. */
-  photoPng: string;
-  level: 'junior' | 'intermediate' | 'senior';
-  specialty: string;
-  seatNo: number | null;
-  history: AuditLine[];
-}
+  photoPng: z.string(),
+  level,
+  specialty: z.string(),
+  seatNo: z.number().int().nullable(),
+  history: z.array(auditLineSchema),
+});
+export type CandidateDetail = z.infer<typeof candidateDetailSchema>;
 
 /**
  * One end-of-sitting check. A console words it in its own language from `key`, `ok` and
  * the figures; `detail` is the same in English, for logs and API callers.
  */
-export interface ChecklistItem {
-  key: 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
-  ok: boolean;
+export const checklistItemSchema = z.object({
+  key: z.enum(['all-accounted', 'answers-synced', 'standalone-collected', 'transfers-resolved']),
+  ok: z.boolean(),
   /**
    * The candidates the sentence counts: when it fails, those it names in `tickets`; when
    * `all-accounted` passes, those who never logged in and will be recorded absent.
    */
-  count: number;
+  count: z.number().int().nonnegative(),
   /** The candidates who keep a failing check from passing (empty when it passes). */
-  tickets: string[];
-  detail: string;
-}
+  tickets: z.array(z.string()),
+  detail: z.string(),
+});
+export type ChecklistItem = z.infer<typeof checklistItemSchema>;
 
-export interface EndChecklist {
-  sittingId: string;
-  ready: boolean;
-  items: ChecklistItem[];
-}
+export const endChecklistSchema = z.object({
+  sittingId: z.string(),
+  ready: z.boolean(),
+  items: z.array(checklistItemSchema),
+});
+export type EndChecklist = z.infer<typeof endChecklistSchema>;
 
-export interface ExtendResult {
-  tickets: { ticketNo: string; extensionMs: number; endsAt: number | null }[];
-  authority: 'proctor' | 'province-code' | 'centre-code';
-}
+export const extendResultSchema = z.object({
+  tickets: z.array(
+    z.object({ ticketNo: z.string(), extensionMs: z.number(), endsAt: z.number().nullable() }),
+  ),
+  authority: z.enum(['proctor', 'province-code', 'centre-code']),
+});
+export type ExtendResult = z.infer<typeof extendResultSchema>;

@@ -5,9 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Migration } from './migrations.js';
 import { runMigrations } from './migrations.js';
-import { openDurableDatabase } from './openDurable.js';
+import { DatabaseFromTheFutureError, openDurableDatabase } from './openDurable.js';
 
-class Corrupt extends Error {}
 class FromTheFuture extends Error {}
 
 let dir: string;
@@ -22,10 +21,11 @@ const notes: Migration = (db) =>
   db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT');
 const open = (path: string, migrations: readonly Migration[] = [notes], foreignKeys = false) =>
   openDurableDatabase(path, {
+    name: 'notebook',
+    program: 'notes app',
+    advice: 'Use the newer notes app.',
     migrations,
     foreignKeys,
-    corrupt: (r) => new Corrupt(r),
-    fromTheFuture: (found, known) => new FromTheFuture(`${found} > ${known}`),
   });
 const future = () => new FromTheFuture();
 
@@ -49,13 +49,16 @@ describe('openDurableDatabase', () => {
     again.close();
   });
 
-  it('refuses a file written by newer software with the caller’s error, and leaves it untouched', () => {
+  it('refuses a file written by newer software with an error naming the file, and leaves it untouched', () => {
     const path = join(dir, 'future.db');
     const raw = new Database(path);
     raw.exec('CREATE TABLE from_the_future (x INTEGER) STRICT');
     raw.pragma('user_version = 7');
     raw.close();
-    expect(() => open(path)).toThrow(FromTheFuture);
+    expect(() => open(path)).toThrow(DatabaseFromTheFutureError);
+    expect(() => open(path)).toThrow(
+      'The notebook is at schema version 7, newer than this notes app knows (1). Use the newer notes app.',
+    );
     const after = new Database(path, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(7);
     expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual([

@@ -1,14 +1,47 @@
 import Database from 'better-sqlite3';
 import { type Migration, runMigrations } from './migrations.js';
 
-export interface DurableDatabaseOptions {
+/**
+ * One of the platform's SQLite files: what its errors call it, and its schema. Each app keeps
+ * only this (its migration list and names); opening, checking and migrating are shared here.
+ */
+export interface DurableFile {
+  /** How errors name the file: 'site database', 'answer journal', 'room replica'. */
+  name: string;
+  /** The program that writes it, for the newer-version error: 'server', 'client', 'console'. */
+  program: string;
+  /** What the operator should do about a file written by newer software. */
+  advice: string;
   migrations: readonly Migration[];
-  /** The caller's named error for a file that fails SQLite's quick check. */
-  corrupt: (report: string) => Error;
-  /** The caller's named error for a file written by newer software. */
-  fromTheFuture: (found: number, known: number) => Error;
   /** The site database enforces its foreign keys; the small local files have none. */
   foreignKeys?: boolean;
+}
+
+/** The file was written by newer software; it is left untouched. */
+export class DatabaseFromTheFutureError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly known: number,
+    program: string,
+    advice: string,
+  ) {
+    super(
+      `The ${file} is at schema version ${found}, newer than this ${program} knows (${known}). ${advice}`,
+    );
+    this.name = 'DatabaseFromTheFutureError';
+  }
+}
+
+/** The file failed SQLite's quick check; it is left untouched. */
+export class DatabaseCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly report: string,
+  ) {
+    super(`The ${file} failed its integrity check: ${report}`);
+    this.name = 'DatabaseCorruptError';
+  }
 }
 
 /**
@@ -17,14 +50,18 @@ export interface DurableDatabaseOptions {
  * intact; synchronous=FULL because each of them acknowledges, or relies on, a commit being
  * fsync'd (ARCHITECTURE §9), and better-sqlite3 defaults WAL databases to NORMAL, which can
  * lose the last commits on power loss. A damaged file or one from newer software is refused
- * with the caller's error and left as it is: its answers matter more than starting.
+ * with a named error and left as it is: its answers matter more than starting.
  */
-export function openDurableDatabase(path: string, opts: DurableDatabaseOptions): Database.Database {
-  const db = openDurableConnection(path, opts);
+export function openDurableDatabase(path: string, file: DurableFile): Database.Database {
+  const db = openDurableConnection(path, file);
   try {
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw opts.corrupt(String(check));
-    runMigrations(db, opts.migrations, opts.fromTheFuture);
+    if (check !== 'ok') throw new DatabaseCorruptError(file.name, String(check));
+    runMigrations(
+      db,
+      file.migrations,
+      (found, known) => new DatabaseFromTheFutureError(file.name, found, known, file.program, file.advice),
+    );
     return db;
   } catch (e) {
     db.close();

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { cspMetaPlugin } from '@exam/shell/csp';
 import { build } from 'vite';
 
 export const RENDERER_ROOT = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -15,6 +16,8 @@ export async function buildRenderer(outDir: string = DEFAULT_RENDERER_OUT): Prom
     base: './',
     logLevel: 'warn',
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    // The CSP meta tag comes from the one policy builder both apps share.
+    plugins: [cspMetaPlugin()],
     build: {
       outDir,
       emptyOutDir: true,

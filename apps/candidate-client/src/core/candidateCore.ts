@@ -28,18 +28,6 @@ import {
 } from './coreTypes.js';
 import { TypedEmitter } from './emitter.js';
 import { asCoreError, CoreError, LOCAL_ERROR_CODES } from './errors.js';
-import {
-  isHandedIn,
-  isLoginOpenPush,
-  isNotice,
-  isSittingStarted,
-  isSittingView,
-  parseHandedIn,
-  parseLoginResult,
-  parseRegistered,
-  parseSaveResult,
-  parseServerNow,
-} from './inbound.js';
 import type {
   CurrentAnswer,
   JournalChange,
@@ -52,7 +40,7 @@ import { type CoreLogger, silentLogger } from './logger.js';
 import { NoticeBox } from './noticeBox.js';
 import { openPaper } from './openPaper.js';
 import { Reconnector } from './reconnector.js';
-import { type CandidateSocket, createCandidateSocket, request } from './request.js';
+import { type CandidateSocket, createCandidateSocket, onCandidatePush, request } from './request.js';
 
 const DEFAULTS = Object.freeze({ ackTimeoutMs: 8_000, drainTimeoutMs: 30_000, tickMs: 1_000 } as const);
 
@@ -113,8 +101,8 @@ export class CandidateCore {
       journal: this.journal,
       target: () => this.ref(),
       ready: () => this.ready,
-      send: async (sittingId, changes) =>
-        parseSaveResult(await request(this.socket, 'answer:save', { sittingId, changes }, this.ackTimeoutMs)),
+      send: (sittingId, changes) =>
+        request(this.socket, 'answer:save', { sittingId, changes }, this.ackTimeoutMs),
       onAcked: () => {
         this.lastSyncAt = this.serverTimeOr(null);
         this.changed();
@@ -125,14 +113,12 @@ export class CandidateCore {
       },
       // A retired session's token is good only on the server that issued it.
       leftovers: () => this.journal.retiredSessions().filter((r) => r.serverUrl === opts.serverUrl),
-      deliver: async (retired, changes) =>
-        parseSaveResult(
-          await request(
-            this.socket,
-            'answer:deliver',
-            { sessionToken: retired.sessionToken, sittingId: retired.sittingId, changes },
-            this.ackTimeoutMs,
-          ),
+      deliver: (retired, changes) =>
+        request(
+          this.socket,
+          'answer:deliver',
+          { sessionToken: retired.sessionToken, sittingId: retired.sittingId, changes },
+          this.ackTimeoutMs,
         ),
       onDelivered: (retired, ackSeq) => this.onDelivered(retired, ackSeq),
       retry: opts.backoff,
@@ -248,9 +234,7 @@ export class CandidateCore {
       throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'Ticket number or ID number is malformed.');
     this.requireReady();
     const sentAt = this.monotonic();
-    const result = parseLoginResult(
-      await request(this.socket, 'candidate:login', req.data, this.ackTimeoutMs),
-    );
+    const result = await request(this.socket, 'candidate:login', req.data, this.ackTimeoutMs);
     this.applyLoginResult(result, sentAt);
     return { candidate: result.candidate, sitting: result.sitting };
   }
@@ -293,8 +277,11 @@ export class CandidateCore {
     if (at !== null) return this.handedIn ?? { sittingId: session.sittingId, handedInAt: at, kind: 'manual' };
     this.requireReady();
     await this.sender.drained(this.drainTimeoutMs);
-    const result = parseHandedIn(
-      await request(this.socket, 'exam:handIn', { sittingId: session.sittingId }, this.ackTimeoutMs),
+    const result = await request(
+      this.socket,
+      'exam:handIn',
+      { sittingId: session.sittingId },
+      this.ackTimeoutMs,
     );
     this.markHandedIn(result);
     return result;
@@ -354,30 +341,39 @@ export class CandidateCore {
       }
       this.reconnector.schedule();
     });
-    s.on('sitting:state', (view) => {
-      if (isSittingView(view)) this.applyView(view);
-    });
-    s.on('sitting:started', (started) => {
-      if (!isSittingStarted(started) || started.sitting.sittingId !== this.session?.sittingId) return;
-      this.applyView(started.sitting);
-      if (!this.openedPaper) this.openWithKey(started.sittingKey);
-    });
-    s.on('exam:handedIn', (handedIn) => {
-      if (isHandedIn(handedIn)) this.markHandedIn(handedIn);
-    });
-    s.on('notice', (n) => {
-      if (isNotice(n) && this.session && this.noticeBox.receive(n)) {
-        this.events.emit('notices', this.noticeBox.list());
-      }
-    });
-    s.on('session:revoked', (p) => {
-      this.revoke(typeof p?.reason === 'string' ? p.reason : 'revoked');
-    });
-    s.on('room:loginOpen', (p) => {
-      if (!isLoginOpenPush(p)) return;
-      this.loginOpen = p.sittingIds;
-      this.maybeUnlock();
-    });
+    // Every push is parsed by the contract; a malformed one is logged and never applied.
+    const malformed = (event: string, issues: string[]) =>
+      this.log.warn({ event, issues }, 'malformed push dropped');
+    onCandidatePush(s, 'sitting:state', (view) => this.applyView(view), malformed);
+    onCandidatePush(
+      s,
+      'sitting:started',
+      (started) => {
+        if (started.sitting.sittingId !== this.session?.sittingId) return;
+        this.applyView(started.sitting);
+        if (!this.openedPaper) this.openWithKey(started.sittingKey);
+      },
+      malformed,
+    );
+    onCandidatePush(s, 'exam:handedIn', (handedIn) => this.markHandedIn(handedIn), malformed);
+    onCandidatePush(
+      s,
+      'notice',
+      (n) => {
+        if (this.session && this.noticeBox.receive(n)) this.events.emit('notices', this.noticeBox.list());
+      },
+      malformed,
+    );
+    onCandidatePush(s, 'session:revoked', (p) => this.revoke(p.reason), malformed);
+    onCandidatePush(
+      s,
+      'room:loginOpen',
+      (p) => {
+        this.loginOpen = p.sittingIds;
+        this.maybeUnlock();
+      },
+      malformed,
+    );
   }
 
   /** Every (re)connect: register the machine, re-sync time, resume, then send the backlog. */
@@ -386,31 +382,27 @@ export class CandidateCore {
     this.ready = false;
     const o = this.opts;
     try {
-      const registered = parseRegistered(
-        await request(
-          this.socket,
-          'machine:register',
-          { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
-          this.ackTimeoutMs,
-        ),
+      const registered = await request(
+        this.socket,
+        'machine:register',
+        { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
+        this.ackTimeoutMs,
       );
       if (generation !== this.generation) return;
       this.roomDisplayName = registered.roomName;
       this.loginOpen = registered.loginOpen;
       this.maybeUnlock();
       const syncSentAt = this.monotonic();
-      const serverNow = parseServerNow(await request(this.socket, 'time:sync', {}, this.ackTimeoutMs));
+      const { serverNow } = await request(this.socket, 'time:sync', {}, this.ackTimeoutMs);
       if (generation !== this.generation) return;
       this.clock.sync(serverNow, syncSentAt);
       if (this.session) {
         const sentAt = this.monotonic();
-        const result = parseLoginResult(
-          await request(
-            this.socket,
-            'candidate:resume',
-            { sessionToken: this.session.sessionToken },
-            this.ackTimeoutMs,
-          ),
+        const result = await request(
+          this.socket,
+          'candidate:resume',
+          { sessionToken: this.session.sessionToken },
+          this.ackTimeoutMs,
         );
         if (generation !== this.generation) return;
         this.applyLoginResult(result, sentAt);

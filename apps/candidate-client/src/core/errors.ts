@@ -1,13 +1,11 @@
-import type { ErrorCode } from '@exam/protocol';
+import { CLIENT_ERROR_CODES, type ErrorCode } from '@exam/protocol';
 
-/** Failures that never reach the server, so they have no protocol code. */
+/**
+ * Failures that never reach the server, so they have no protocol code: the transport's
+ * (OFFLINE, TIMEOUT, BAD_REPLY, shared with the console through the contract) and this core's.
+ */
 export const LOCAL_ERROR_CODES = Object.freeze({
-  /** Not connected (or not yet registered); nothing was sent. */
-  OFFLINE: 'OFFLINE',
-  /** Sent, but no acknowledgement came in time; the server may or may not have it. */
-  TIMEOUT: 'TIMEOUT',
-  /** The server's reply did not have the shape the protocol promises. */
-  BAD_REPLY: 'BAD_REPLY',
+  ...CLIENT_ERROR_CODES,
   /** The paper could not be opened with the key that came. */
   PAPER_UNREADABLE: 'PAPER_UNREADABLE',
   /** The core was closed. */

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { NetworkLink } from '@exam/site-server/testing';
+import { type CandidateSite, JUNIOR_SITTING, NetworkLink, startCandidateSite } from '@exam/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { a11yViolations, describeViolations } from './support/a11y.js';
 import { candidatePage, launchChromium } from './support/browser.js';
-import { type CandidateSite, JUNIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
 import { startTestMachine, type TestMachine } from './support/machine.js';
 import { builtRenderer } from './support/renderer.js';
 

@@ -4,10 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { parseCommand } from '@exam/cli';
-import { NetworkLink } from '@exam/site-server/testing';
+import { JUNIOR_SITTING, NetworkLink, SENIOR_SITTING, startCandidateSite } from '@exam/testkit';
 import type { Page } from 'playwright-core';
 import { candidatePage, launchChromium } from './support/browser.js';
-import { JUNIOR_SITTING, SENIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
 import { startTestMachine } from './support/machine.js';
 import { builtRenderer } from './support/renderer.js';
 

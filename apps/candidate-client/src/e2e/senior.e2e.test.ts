@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
+import { type CandidateSite, SENIOR_SITTING, startCandidateSite } from '@exam/testkit';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_SAVE_DEBOUNCE_MS } from '../renderer/model/timing.js';
 import { a11yViolations, describeViolations } from './support/a11y.js';
 import { candidatePage, launchChromium } from './support/browser.js';
-import { type CandidateSite, SENIOR_SITTING, startCandidateSite } from './support/candidateSite.js';
 import { startTestMachine, type TestMachine } from './support/machine.js';
 import { builtRenderer } from './support/renderer.js';
 
@@ -118,8 +118,9 @@ describe('senior sitting in Chromium', () => {
 
   it('resumes where it was after the client restarts mid-sitting, and tells the proctor', async () => {
     const port = Number(new URL(machine.web.url).port);
+    const token = machine.web.token;
     await machine.stop();
-    machine = await startTestMachine({ site, rendererDir, dir, seatNo: SEAT, port });
+    machine = await startTestMachine({ site, rendererDir, dir, seatNo: SEAT, port, token });
     await page.reload();
     await page.locator('[data-screen="exam"]').waitFor();
     expect(await page.getByLabel('第 1 题作答区').inputValue()).toBe('加强创新，提升竞争力。');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack } from '@exam/protocol';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/site-server/testing';
+import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnswerJournal } from '../core/journal.js';

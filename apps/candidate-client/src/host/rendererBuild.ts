@@ -15,6 +15,7 @@ const SOURCES = [
   'apps/candidate-client/package.json',
   'packages/domain/src',
   'packages/protocol/src',
+  'packages/shell/src',
   'pnpm-lock.yaml',
 ];
 

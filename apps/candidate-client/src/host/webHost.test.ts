@@ -25,7 +25,7 @@ function open(url: string, origin: string): Promise<WebSocket> {
 }
 
 describe('web host', () => {
-  it('serves the bridge to its own page only, on loopback', async () => {
+  it('serves the bridge to its own page only, with this start token, on loopback', async () => {
     dir = mkdtempSync(join(tmpdir(), 'web-host-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html>');
     host = new CandidateHost({
@@ -44,8 +44,13 @@ describe('web host', () => {
     const page = await fetch(web.url);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
 
-    await expect(open(`${web.url.replace('http', 'ws')}/bridge`, 'http://evil.test')).rejects.toThrow('401');
-    const ws = await open(`${web.url.replace('http', 'ws')}/bridge`, web.url);
+    const bridge = `${web.origin.replace('http', 'ws')}/bridge`;
+    expect(web.url).toBe(`${web.origin}/#token=${web.token}`);
+    await expect(open(`${bridge}?token=${web.token}`, 'http://evil.test')).rejects.toThrow('401');
+    // Its own origin is not enough: another local page could claim it; the token is this start's.
+    await expect(open(bridge, web.origin)).rejects.toThrow('401');
+    await expect(open(`${bridge}?token=wrong`, web.origin)).rejects.toThrow('401');
+    const ws = await open(`${bridge}?token=${web.token}`, web.origin);
     const reply = new Promise<unknown>((resolve) =>
       ws.on('message', (d) => {
         const m = JSON.parse(String(d)) as { type: string };

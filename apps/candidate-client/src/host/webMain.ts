@@ -9,7 +9,8 @@ import { startWebHost } from './webHost.js';
 /**
  * Web mode by hand: the candidate client in a browser on this machine, against a running
  * site server. `pnpm candidate:web --server http://127.0.0.1:8443 --room R01 --seat 1`
- * then open the printed address. Loopback only; a kiosk uses Electron. One process per
+ * then open the printed address (its fragment carries this start's bridge token).
+ * Loopback only; a kiosk uses Electron. One process per
  * test machine: each has its own seat, journal and (by default, a free) port.
  */
 const CANDIDATE_WEB = {
@@ -18,7 +19,7 @@ const CANDIDATE_WEB = {
   --server URL  the site server (default http://127.0.0.1:8443)
   --room R --seat N  the test machine's room and seat (default R01, 1)
   --port P      where this machine's page listens on loopback (default 0: a free port,
-                printed; give one to keep the address across restarts)
+                printed; give one to keep the port across restarts)
   --data DIR    the machines' journals, one folder per room and seat (default .data/candidate)
   --no-build    serve the renderer as built, even if its sources changed
 Prints the address to open in a browser.`,

@@ -1,3 +1,5 @@
+import { appOrigin, isAppUrl as isAppUrlOf } from '@exam/shell/appProtocol';
+import { lockedWebPreferences } from '@exam/shell/window';
 import type { BrowserWindowConstructorOptions } from 'electron';
 
 /**
@@ -47,22 +49,16 @@ export function mayClose(sittingInProgress: boolean): boolean {
 }
 
 /** The app's own origin; anything else is not a page the kiosk shows. */
-export const APP_ORIGIN = 'app://candidate';
+export const APP_NAME = 'candidate';
+export const APP_ORIGIN = appOrigin(APP_NAME);
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /** True for a URL inside the app; the IPC handlers accept calls only from such frames. */
 export function isAppUrl(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    // Compared by scheme and host: Node gives a custom scheme the origin "null".
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}` === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return isAppUrlOf(APP_NAME, url);
 }
 
-/** The one window: locked down (STYLE §9), full screen and on top. */
+/** The one window: locked down (STYLE §9, the shell's preferences), full screen and on top. */
 export function kioskWindowOptions(opts: {
   preloadPath: string;
   development: boolean;
@@ -78,20 +74,6 @@ export function kioskWindowOptions(opts: {
     minHeight: 768,
     backgroundColor: '#eef2f7',
     title: '考生作答系统',
-    webPreferences: {
-      preload: opts.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      devTools: opts.development,
-    },
+    webPreferences: lockedWebPreferences({ preload: opts.preloadPath, development: opts.development }),
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isDevelopment, lockDownApp, lockDownSession } from '@exam/shell/window';
 import { app, ipcMain, screen, session } from 'electron';
 import { CandidateHost } from '../host/candidateHost.js';
 import { registerAppScheme, serveRenderer } from './appProtocol.js';
@@ -13,16 +14,11 @@ import { loadMachineConfig } from './machineConfig.js';
  * electron-free modules beside this file; here they are only wired to Electron's objects.
  * Built by `src/build/buildElectron.ts` into dist/electron/main.cjs.
  */
-const development = !app.isPackaged && process.env.NODE_ENV === 'development';
+const development = isDevelopment(process.env, app.isPackaged);
 
 registerAppScheme();
-
-app.on('web-contents-created', (_e, contents) => {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.on('will-redirect', (e) => e.preventDefault());
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-});
+// No new windows, navigation or webviews anywhere (the shell's lock-down, as the console's).
+lockDownApp(app);
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would open a second journal writer on the same file: refuse to start.
@@ -44,7 +40,7 @@ function start(): void {
       clientVersion: app.getVersion(),
     },
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  lockDownSession(session.defaultSession);
   serveRenderer(join(app.getAppPath(), 'dist', 'renderer'));
   const win = createKioskWindow(host, {
     preloadPath: join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'),

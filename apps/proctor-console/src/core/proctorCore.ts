@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sign } from '@exam/crypto';
 import {
-  type Ack,
   buildSignInProof,
   type CandidateDetail,
   type EndChecklist,
@@ -11,12 +10,17 @@ import {
   type ExtendResult,
   NAMESPACES,
   type NoticeAcknowledged,
+  onPush,
+  type ParsedPushOf,
+  type ParsedReplyOf,
   PROTOCOL_VERSION,
-  type ProctorClientEvents,
-  type ProctorServerEvents,
-  type ReplicaChange,
+  type ProctorContract,
+  type ProctorEvent,
+  type PushName,
+  proctorContract,
+  type RequestOf,
   type RoomAlert,
-  type RoomSnapshot,
+  requestWithAck,
   type StartResult,
   type ViolationRequest,
 } from '@exam/protocol';
@@ -55,6 +59,8 @@ type Events = {
   noticeAck: [NoticeAcknowledged];
   /** The replica could not store or fetch something; it is retried at the next (re)connect. */
   replicaError: [Error];
+  /** The server pushed something the contract does not allow; it was dropped, not applied. */
+  malformedPush: [event: string, issues: string[]];
 };
 
 /**
@@ -64,7 +70,8 @@ type Events = {
 export class ProctorCore extends EventEmitter<Events> {
   readonly state: RoomState;
   readonly replica: RoomReplica | null;
-  private readonly socket: Socket<ProctorServerEvents, ProctorClientEvents>;
+  /** Untyped on purpose: pushes and replies are `unknown` until the contract parses them. */
+  private readonly socket: Socket;
   private readonly ackTimeoutMs: number;
 
   constructor(opts: ProctorCoreOptions) {
@@ -106,26 +113,27 @@ export class ProctorCore extends EventEmitter<Events> {
     });
     this.socket.on('disconnect', () => this.emit('connection', false));
     void this.calibrateThenConnect(opts.serverUrl);
-    this.socket.on('room:snapshot', (s) => {
+    this.onPush('room:snapshot', (s) => {
       this.state.applySnapshot(s);
       this.emit('change');
     });
-    this.socket.on('room:tiles', ({ serverNow, tiles }) => {
+    this.onPush('room:tiles', ({ serverNow, tiles }) => {
       this.state.applyTiles(serverNow, tiles);
       this.emit('change');
     });
-    this.socket.on('room:machines', ({ machines }) => {
+    this.onPush('room:machines', ({ machines }) => {
       this.state.applyMachines(machines);
       this.emit('change');
     });
-    this.socket.on('room:alert', (alert) => {
+    this.onPush('room:alert', (alert) => {
       this.state.applyAlert(alert);
       this.emit('alert', alert);
       this.emit('change');
     });
-    this.socket.on('room:noticeAck', (ack) => this.emit('noticeAck', ack));
+    this.onPush('room:noticeAck', (ack) => this.emit('noticeAck', ack));
     // Pushed straight after the server's commit; stored before anything else sees them.
-    this.socket.on('room:answers', ({ changes }) => {
+    // A malformed entry arrives as null: the replica skips and reports it, keeps the rest.
+    this.onPush('room:answers', ({ changes }) => {
       try {
         this.replica?.applyChanges(changes);
       } catch (e) {
@@ -189,7 +197,7 @@ export class ProctorCore extends EventEmitter<Events> {
   }
 
   async refresh(): Promise<void> {
-    const snapshot = await this.command<RoomSnapshot>('room:subscribe', {});
+    const snapshot = await this.command('room:subscribe', {});
     this.state.applySnapshot(snapshot);
     this.emit('change');
     await this.pullReplica().catch(() => {});
@@ -206,8 +214,7 @@ export class ProctorCore extends EventEmitter<Events> {
     try {
       return await replica.pull(
         room.sittings.map((s) => s.sittingId),
-        async (sittingId, have) =>
-          (await this.command<{ changes: ReplicaChange[] }>('replica:pull', { sittingId, have })).changes,
+        async (sittingId, have) => (await this.command('replica:pull', { sittingId, have })).changes,
       );
     } catch (e) {
       this.emit('replicaError', e as Error);
@@ -271,15 +278,25 @@ export class ProctorCore extends EventEmitter<Events> {
     this.replica?.close();
   }
 
-  private async command<T>(event: keyof ProctorClientEvents, payload: unknown): Promise<T> {
-    if (!this.socket.connected) throw new ProctorCommandError('OFFLINE', 'Not connected to the site server.');
-    // The event maps type each payload; commands pass through here already shaped.
-    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
-      emitWithAck(e: string, p: unknown): Promise<Ack<T>>;
-    };
-    const result = await timed.emitWithAck(event, payload);
-    if (!result.ok)
-      throw new ProctorCommandError(result.error.code, result.error.message, result.error.details);
-    return result.value;
+  /** Every command goes through the contract: typed request, parsed reply, one error class. */
+  private command<E extends ProctorEvent>(
+    event: E,
+    payload: RequestOf<ProctorContract, E>,
+  ): Promise<ParsedReplyOf<ProctorContract, E>> {
+    return requestWithAck(proctorContract, this.socket, event, payload, {
+      timeoutMs: this.ackTimeoutMs,
+      makeError: (code, message, details) => new ProctorCommandError(code, message, details),
+    });
+  }
+
+  /** Every push is parsed by the contract; a malformed one is reported and never applied. */
+  private onPush<E extends PushName<ProctorContract>>(
+    event: E,
+    apply: (payload: ParsedPushOf<ProctorContract, E>) => void,
+  ): void {
+    onPush(proctorContract, this.socket, event, apply, (e, issues) => {
+      // Logged here when no one listens: a dropped push must leave a trace somewhere.
+      if (!this.emit('malformedPush', e, issues)) console.warn(`malformed ${e} push dropped`, issues);
+    });
   }
 }

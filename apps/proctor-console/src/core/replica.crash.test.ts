@@ -13,7 +13,7 @@ import {
   START_REASON,
   spawnSiteWithExam,
   writeUntilDropped,
-} from '@exam/site-server/testing';
+} from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,7 +67,11 @@ describe('kill -9 of the site server mid-sitting', () => {
     await core.start(SITTING, { reason: START_REASON });
 
     const running = writers.map((w) => writeUntilDropped(w, SITTING));
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill once every writer has had a few saves acknowledged: a state, not a time, since a
+    // busy machine may take seconds to get there (a fixed 700 ms once left too few acks).
+    const deadline = Date.now() + 30_000;
+    while (writers.some((w) => w.acked < 3) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await killHard(site);
     site = null;
     await Promise.all(running);
@@ -84,7 +88,7 @@ describe('kill -9 of the site server mid-sitting', () => {
       const held = replica.heldThrough(SITTING);
       return writers.every((w) => (held[w.ticketNo] ?? 0) >= w.acked);
     };
-    await until(holdsAllAcked, 2000);
+    await until(holdsAllAcked, 10_000);
     const held = replica.heldThrough(SITTING);
     for (const w of writers) expect(held[w.ticketNo] ?? 0).toBeGreaterThanOrEqual(w.acked);
 

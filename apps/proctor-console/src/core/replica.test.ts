@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PackageError, readPackage } from '@exam/crypto';
 import type { ReplicaChange, RoomSnapshot } from '@exam/protocol';
-import { testPki } from '@exam/site-server/testing';
+import { testPki } from '@exam/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ReplicaBackup, ReplicaRoomMismatchError, RoomReplica } from './replica.js';
 import { RoomState } from './roomState.js';

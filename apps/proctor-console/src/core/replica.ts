@@ -43,8 +43,11 @@ export interface ReplicaBackup {
   changes: ReplicaChange[];
 }
 
-/** Asks the site server for a sitting's changes above `have` (the `replica:pull` command). */
-export type ReplicaPull = (sittingId: string, have: Record<string, number>) => Promise<ReplicaChange[]>;
+/**
+ * Asks the site server for a sitting's changes above `have` (the `replica:pull` command).
+ * Entries are checked one by one here (a malformed one is null or off-shape and skipped).
+ */
+export type ReplicaPull = (sittingId: string, have: Record<string, number>) => Promise<readonly unknown[]>;
 
 export interface RoomReplicaOptions {
   roomId: string;

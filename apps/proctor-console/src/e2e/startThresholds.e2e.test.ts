@@ -1,4 +1,4 @@
-import { startTestSite, type TestSite } from '@exam/site-server/testing';
+import { startTestSite, type TestSite } from '@exam/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../testing/browser.js';

@@ -6,11 +6,10 @@ import { basename, join } from 'node:path';
 import { readPackage, toPkcs12 } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
 import type { Notice } from '@exam/protocol';
-import { startTestSite, type TestSite } from '@exam/site-server/testing';
+import { SimulatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult, HostPush, HostResult } from '../shared/api.js';
 import { proctorKeyFile, TEST_PIN, waitFor } from '../testing/consoleHarness.js';
-import { SimulatedCandidate } from '../testing/simulatedCandidate.js';
 import { ProctorHost } from './proctorHost.js';
 
 let site: TestSite;

@@ -19,6 +19,7 @@ const SOURCES = [
   'apps/proctor-console/package.json',
   'packages/domain/src',
   'packages/protocol/src',
+  'packages/shell/src',
   'pnpm-lock.yaml',
 ];
 
@@ -36,6 +37,8 @@ export function ensureRenderer(): Promise<'built' | 'up to date'> {
       const { build } = await import('vite');
       await build({
         configFile: join(APP, 'vite.config.ts'),
+        // The config imports a workspace package's TypeScript (@exam/shell's CSP).
+        configLoader: 'runner',
         logLevel: 'warn',
         build: { outDir, emptyOutDir: true },
       });

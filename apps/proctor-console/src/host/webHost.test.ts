@@ -58,7 +58,7 @@ describe('the web host', () => {
     const ok = await connect(`/bridge?token=${token}`, { origin });
     expect(ok).toMatchObject({
       opened: true,
-      first: { push: { type: 'session', session: { phase: 'signed-out' } } },
+      first: { type: 'push', event: 'host', payload: { type: 'session', session: { phase: 'signed-out' } } },
     });
   });
 });

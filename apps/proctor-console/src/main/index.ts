@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { appOrigin, registerAppScheme, serveApp } from '@exam/shell/appProtocol';
+import { isDevelopment, lockDownApp, lockDownSession } from '@exam/shell/window';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { ProctorHost } from '../host/proctorHost.js';
-import { registerIpc } from './ipc.js';
-import { createSecureWindow, lockDownSession } from './secureWindow.js';
+import { APP_NAME, registerIpc } from './ipc.js';
+import { createSecureWindow } from './secureWindow.js';
 
 /**
  * Electron main: thin. It makes the locked-down window and hands everything else to the
  * host (which owns the ProctorCore and its key). `--server URL` presets the sign-in form.
+ * The renderer loads from app://console/ (the shell's protocol: its own origin, the CSP
+ * as a header), never file://.
  */
-const dev = !app.isPackaged && process.env.EXAM_DEV === '1';
+const dev = isDevelopment(process.env, app.isPackaged);
 const serverArg = process.argv.find((a) => a.startsWith('--server='))?.slice('--server='.length);
 let window: BrowserWindow | null = null;
 
@@ -35,8 +39,11 @@ const host = new ProctorHost({
 });
 
 app.enableSandbox();
+registerAppScheme(protocol);
+lockDownApp(app);
 void app.whenReady().then(async () => {
-  lockDownSession();
+  lockDownSession(session.defaultSession);
+  serveApp(protocol, APP_NAME, fileURLToPath(new URL('../renderer/', import.meta.url)));
   registerIpc(ipcMain, host, () => window?.webContents ?? null);
   window = createSecureWindow({
     preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
@@ -45,7 +52,7 @@ void app.whenReady().then(async () => {
   window.on('closed', () => {
     window = null;
   });
-  await window.loadFile(fileURLToPath(new URL('../renderer/index.html', import.meta.url)));
+  await window.loadURL(`${appOrigin(APP_NAME)}/index.html`);
 });
 
 app.on('window-all-closed', () => {

@@ -1,9 +1,10 @@
-import { BrowserWindow, session as electronSession, type Session } from 'electron';
-import { rendererCsp } from '../shared/csp.js';
+import { lockedWebPreferences } from '@exam/shell/window';
+import { BrowserWindow } from 'electron';
 
 /**
- * Every window of the console is made here and nowhere else (STYLE §9): isolated, sandboxed,
- * no Node in the page, no new windows, no navigation away, devtools only in development.
+ * Every window of the console is made here and nowhere else (STYLE §9), with the shell's
+ * lock-down (isolated, sandboxed, no Node in the page, devtools only in development); new
+ * windows, navigation and webviews are refused for every web contents by `lockDownApp`.
  */
 export function createSecureWindow(opts: { preload: string; dev: boolean }): BrowserWindow {
   const win = new BrowserWindow({
@@ -13,33 +14,8 @@ export function createSecureWindow(opts: { preload: string; dev: boolean }): Bro
     minHeight: 700,
     show: false,
     title: '监考机',
-    webPreferences: {
-      preload: opts.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: opts.dev,
-    },
+    webPreferences: lockedWebPreferences({ preload: opts.preload, development: opts.dev }),
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.on('will-redirect', (event) => event.preventDefault());
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
   return win;
-}
-
-/** The CSP as a response header for every page the app loads, and no permission prompts. */
-export function lockDownSession(s: Session = electronSession.defaultSession): void {
-  s.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [rendererCsp()] },
-    });
-  });
-  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 }

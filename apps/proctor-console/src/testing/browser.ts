@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SITE_TIME_ZONE } from '@exam/domain';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_ARGS = Object.freeze([
@@ -29,7 +30,7 @@ export async function launchBrowser(viewport = { width: 1366, height: 768 }): Pr
     args: [...CHROMIUM_ARGS],
     viewport,
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    timezoneId: SITE_TIME_ZONE,
   });
   return {
     context,

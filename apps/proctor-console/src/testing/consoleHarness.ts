@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApprovalParams, issueApprovalCode, toPkcs12 } from '@exam/crypto';
-import type { TestSite } from '@exam/site-server/testing';
+import { siteLocalDate } from '@exam/domain';
+import type { TestSite } from '@exam/testkit';
 import type { Page } from 'playwright-core';
 import { ProctorHost } from '../host/proctorHost.js';
 import { openProctorKey } from '../host/proctorKey.js';
@@ -63,15 +64,13 @@ export async function openConsole(
   };
 }
 
-const SITE_UTC_OFFSET_MS = 8 * 3_600_000;
-
 /** What the province (or centre) would read over the phone for this action. */
 export function approvalCode(
   site: TestSite,
   p: Omit<ApprovalParams, 'siteId' | 'date'> & { serial?: number },
 ): string {
   const { serial, ...params } = p;
-  const date = new Date(site.juniorStart + SITE_UTC_OFFSET_MS).toISOString().slice(0, 10);
+  const date = siteLocalDate(site.juniorStart);
   return issueApprovalCode(
     site.built.approvalKeys[p.authority],
     { ...params, siteId: 'SITE-T', date },

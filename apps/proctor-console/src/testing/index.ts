@@ -1,4 +1,3 @@
 export * from './browser.js';
 export * from './consoleHarness.js';
 export * from './renderer.js';
-export * from './simulatedCandidate.js';

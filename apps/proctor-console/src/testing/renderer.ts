@@ -11,7 +11,13 @@ export function buildRenderer(): Promise<string> {
   built ??= (async () => {
     const { build } = await import('vite');
     const outDir = join(mkdtempSync(join(tmpdir(), 'proctor-renderer-')), 'renderer');
-    await build({ configFile: CONFIG, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    // The runner loader: the config imports a workspace package's TypeScript (@exam/shell).
+    await build({
+      configFile: CONFIG,
+      configLoader: 'runner',
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    });
     if (!existsSync(join(outDir, 'index.html'))) throw new Error('renderer build produced no index.html');
     return outDir;
   })();

@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand } from '@exam/cli';
-import { call, startTestSite } from '@exam/site-server/testing';
+import { call, SimulatedCandidate, startTestSite } from '@exam/testkit';
 import { launchBrowser } from './browser.js';
 import { openConsole, waitFor } from './consoleHarness.js';
-import { SimulatedCandidate } from './simulatedCandidate.js';
 
 /**
  * Renders the README's screenshots of the proctor console: a room of 48 seats late in a

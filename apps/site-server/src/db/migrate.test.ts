@@ -76,6 +76,94 @@ describe('site database migrations', () => {
     db.close();
   });
 
+  it('runs 0003 on a version-2 database: keeps rooms and candidates, drops the proctor password hash', () => {
+    const db = databaseAtVersion(2);
+    db.exec(`
+      INSERT INTO rooms VALUES ('R1', 'Room 1', 40, 'old-hash');
+      INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed');
+      INSERT INTO candidates VALUES ('T1', 'id1', 'A', 'F', 'junior', 'econ', 'png', 'R1', 1);
+      INSERT INTO candidate_sittings (ticket_no, sitting_id, extension_ms) VALUES ('T1', 'S1', 300000);
+      INSERT INTO room_sittings (room_id, sitting_id, started_at) VALUES ('R1', 'S1', 5);
+    `);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(db.prepare('SELECT * FROM rooms').all()).toEqual([{ room_id: 'R1', name: 'Room 1', seats: 40 }]);
+    expect(
+      db
+        .prepare(
+          'SELECT extension_ms, reset_pending, down_since, suggested_extension_ms FROM candidate_sittings',
+        )
+        .get(),
+    ).toEqual({ extension_ms: 300000, reset_pending: 0, down_since: null, suggested_extension_ms: 0 });
+    expect(db.prepare('SELECT started_at, start_code FROM room_sittings').get()).toEqual({
+      started_at: 5,
+      start_code: null,
+    });
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    for (const t of [
+      'registered_keys',
+      'used_approval_codes',
+      'resets',
+      'extensions',
+      'violations',
+      'notices',
+      'notice_acks',
+    ]) {
+      expect(tables).toContain(t);
+    }
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  /** How SQLite would run `sql`: the plan's lines, to see which index a lookup uses. */
+  const plan = (db: Database.Database, sql: string) =>
+    db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all()
+      .map((r) => (r as { detail: string }).detail)
+      .join('\n');
+
+  it('runs 0004 on a version-3 database: a room’s candidates are found by index, not a scan', () => {
+    const db = databaseAtVersion(3);
+    seedTwoCandidates(db, [
+      { idNumber: 'id1', photo: 'png', seatNo: 1 },
+      { idNumber: 'id2', photo: 'png', seatNo: 2 },
+    ]);
+    const byRoom = "SELECT ticket_no FROM candidates WHERE room_id = 'R1'";
+    expect(plan(db, byRoom)).not.toContain('candidates_room');
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(plan(db, byRoom)).toContain('candidates_room');
+    expect(db.prepare(`${byRoom} ORDER BY ticket_no`).all()).toEqual([
+      { ticket_no: 'T1' },
+      { ticket_no: 'T2' },
+    ]);
+    db.close();
+  });
+
+  it('runs 0005 on a version-4 database: audit trail, notices and violations are looked up by index', () => {
+    const db = databaseAtVersion(4);
+    db.exec(`
+      INSERT INTO audit_events VALUES (1, 0, 'proctor', 'p', 'candidate.reset', 'T1/S1', '{}', '', 'h1');
+      INSERT INTO notices (at, room_id, sitting_id, ticket_no, text, actor) VALUES (0, 'R1', 'S1', NULL, 'hi', 'p');
+      INSERT INTO violations (at, room_id, sitting_id, ticket_no, category, description, actor)
+        VALUES (0, 'R1', 'S1', 'T1', 'other', 'x', 'p');
+    `);
+    const lookups = {
+      audit_events_subject: "SELECT seq FROM audit_events WHERE subject = 'T1/S1'",
+      notices_room_sitting: "SELECT id FROM notices WHERE room_id = 'R1' AND sitting_id = 'S1'",
+      violations_candidate: "SELECT id FROM violations WHERE ticket_no = 'T1' AND sitting_id = 'S1'",
+    };
+    for (const [index, sql] of Object.entries(lookups)) expect(plan(db, sql)).not.toContain(index);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    for (const [index, sql] of Object.entries(lookups)) {
+      expect(plan(db, sql)).toContain(index);
+      expect(db.prepare(sql).all()).toHaveLength(1);
+    }
+    db.close();
+  });
+
   it('moves a version-5 database’s answered counts onto the candidates’ sittings', () => {
     const db = databaseAtVersion(5);
     seedTwoCandidates(db, [

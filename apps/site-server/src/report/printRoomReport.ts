@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/auditLog.js';
 import { writeTransaction } from '../db/transactions.js';
+import type { Actor } from '../services/actor.js';
 import type { SiteContext } from '../services/context.js';
-import type { Actor } from '../services/sittingControl.js';
 import { findCjkFont } from './cjkFont.js';
 import { roomReportData } from './roomReportData.js';
 import { renderRoomReportPdf } from './roomReportPdf.js';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import { issueApprovalCode } from '@exam/crypto';
+import { siteLocalDate } from '@exam/domain';
 import type { Ack } from '@exam/protocol';
+import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '../services/approvals.js';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '../testing/index.js';
 import { findCjkFont, MissingCjkFontError } from './cjkFont.js';
 
 const MIN = 60_000;
@@ -28,7 +28,7 @@ function extensionCode(authority: 'province' | 'centre', minutes: number): strin
     siteId: 'SITE-T',
     roomId: 'R1',
     sittingId: SITTING,
-    date: localDate(site.juniorStart),
+    date: siteLocalDate(site.juniorStart),
     tickets: [ticketFor(1, 1)],
     minutes,
   };

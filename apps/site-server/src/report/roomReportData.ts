@@ -2,16 +2,13 @@ import { CONSEQUENCE_ZH, VIOLATION_CATEGORIES, type ViolationCategory } from '@e
 import { ERROR_CODES, ProtocolError } from '@exam/protocol';
 import { listRoomCandidates } from '../db/tables/candidateSittings.js';
 import { recentRoomAlerts } from '../db/tables/clientAlerts.js';
+import { type ExtensionRow, listRoomExtensions } from '../db/tables/extensions.js';
 import { getMeta } from '../db/tables/meta.js';
-import {
-  type ExtensionRow,
-  listRoomRecords,
-  type ResetRow,
-  type ViolationRow,
-} from '../db/tables/roomRecords.js';
+import { listRoomResets, type ResetRow } from '../db/tables/resets.js';
 import { getRoomSitting } from '../db/tables/roomSittings.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { getSitting } from '../db/tables/sittings.js';
+import { listRoomViolations, type ViolationRow } from '../db/tables/violations.js';
 import type { SiteContext } from '../services/context.js';
 
 /** Everything the room report (考场情况记录单) prints, gathered from the site database. */
@@ -76,15 +73,15 @@ export function roomReportData(ctx: SiteContext, roomId: string, sittingId: stri
       .map((c) => ({ ticketNo: c.ticket_no, name: c.name })),
     handedIn: candidates.filter((c) => c.status === 'handed-in').length,
     autoHandedIn: candidates.filter((c) => c.hand_in_kind === 'auto').length,
-    resets: listRoomRecords<ResetRow>(ctx.db, 'resets', roomId, sittingId).map((r) => ({
+    resets: listRoomResets(ctx.db, roomId, sittingId).map((r) => ({
       ...r,
       name: name(r.ticket_no),
     })),
-    extensions: listRoomRecords<ExtensionRow>(ctx.db, 'extensions', roomId, sittingId).map((r) => ({
+    extensions: listRoomExtensions(ctx.db, roomId, sittingId).map((r) => ({
       ...r,
       name: name(r.ticket_no),
     })),
-    violations: listRoomRecords<ViolationRow>(ctx.db, 'violations', roomId, sittingId).map((r) => {
+    violations: listRoomViolations(ctx.db, roomId, sittingId).map((r) => {
       const category = VIOLATION_CATEGORIES[r.category as ViolationCategory] ?? VIOLATION_CATEGORIES.other;
       return {
         ...r,

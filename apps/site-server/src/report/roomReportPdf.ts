@@ -1,3 +1,4 @@
+import { MINUTE_MS, siteLocalDateTime } from '@exam/domain';
 import PDFDocument from 'pdfkit';
 import type { CjkFont } from './cjkFont.js';
 import type { RoomReportData } from './roomReportData.js';
@@ -32,7 +33,7 @@ const ALERT_ZH: Record<string, string> = {
 /** China Standard Time, as printed on the report. */
 function cst(t: number | null): string {
   if (t === null) return '—';
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return siteLocalDateTime(t);
 }
 
 /**
@@ -120,7 +121,7 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
         cst(e.at).slice(11),
         e.ticket_no,
         e.name,
-        `${e.minutes} / ${Math.round(e.cumulative_ms / 60_000)}`,
+        `${e.minutes} / ${Math.round(e.cumulative_ms / MINUTE_MS)}`,
         EXTENSION_AUTHORITY_ZH[e.authority] ?? e.authority,
         e.code ?? '—',
         e.reason,

@@ -1,25 +1,19 @@
 import { type ApprovalParams, normaliseApprovalCode, unwrapKey, verifyApprovalCode } from '@exam/crypto';
+import { minutesText, RULES } from '@exam/domain';
 import { ERROR_CODES, ProtocolError } from '@exam/protocol';
 import { getMeta } from '../db/tables/meta.js';
-import { markCodeUsed } from '../db/tables/roomRecords.js';
+import { markCodeUsed } from '../db/tables/usedApprovalCodes.js';
 import type { SiteContext } from './context.js';
 import { FailureLimiter } from './rateLimit.js';
 
-const SITE_UTC_OFFSET_MS = 8 * 3_600_000;
-
-/** The sitting's local date (China Standard Time), which an approval code is valid for. */
-export function localDate(epochMs: number): string {
-  return new Date(epochMs + SITE_UTC_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /**
  * Checks approval codes offline against the authorization's keys. Wrong codes are counted
- * per room and lock the room's code entry for ten minutes after five; a right code is
+ * per room and lock the room's code entry (RULES.approvalCodeLockout); a right code is
  * usable once. The caller records the use in the audit chain in the same transaction as
  * the action it authorises (`consume`).
  */
 export class ApprovalGate {
-  private readonly failures = new FailureLimiter(5, 10 * 60_000);
+  private readonly failures = new FailureLimiter(RULES.approvalCodeLockout);
 
   constructor(private readonly ctx: SiteContext) {}
 
@@ -29,7 +23,7 @@ export class ApprovalGate {
     if (this.failures.isBlocked(params.roomId, now)) {
       throw new ProtocolError(
         ERROR_CODES.RATE_LIMITED,
-        'Too many wrong approval codes in this room; wait ten minutes.',
+        `Too many wrong approval codes in this room; wait ${minutesText(RULES.approvalCodeLockout.windowMs)}.`,
       );
     }
     const wrapped = getMeta(

@@ -1,5 +1,13 @@
 import { PackageError, readPackage, sha256Hex, wrapKey } from '@exam/crypto';
 import {
+  MINUTE_MS,
+  minutesText,
+  RULES,
+  type ScheduledSitting,
+  siteLocalDateTime,
+  sittingGapConflict,
+} from '@exam/domain';
+import {
   authorizationSchema,
   ERROR_CODES,
   examDataSchema,
@@ -10,14 +18,12 @@ import { appendAudit } from '../audit/auditLog.js';
 import { ensureCandidateSitting } from '../db/tables/candidateSittings.js';
 import { insertCandidate } from '../db/tables/candidates.js';
 import { getMeta, setMeta } from '../db/tables/meta.js';
-import { registerKey } from '../db/tables/roomRecords.js';
+import { registerKey } from '../db/tables/registeredKeys.js';
 import { ensureRoomSitting } from '../db/tables/roomSittings.js';
 import { insertRoom } from '../db/tables/rooms.js';
 import { getSitting, insertSitting, putSittingKey } from '../db/tables/sittings.js';
 import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
-
-const MINUTE = 60_000;
 
 function openPackage(ctx: SiteContext, bytes: Buffer, kind: 'exam-data' | 'authorization') {
   try {
@@ -68,7 +74,12 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     );
   }
   const rooms = new Set(data.rooms.map((r) => r.roomId));
-  const sittings = new Set(data.sittings.map((s) => s.sittingId));
+  const sittings = new Map<string, ScheduledSitting>(
+    data.sittings.map((s) => [
+      s.sittingId,
+      { sittingId: s.sittingId, level: s.level, scheduledStart: Date.parse(s.scheduledStart) },
+    ]),
+  );
   for (const c of data.candidates) {
     if (!rooms.has(c.roomId)) {
       throw new ProtocolError(
@@ -76,10 +87,28 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
         `Candidate ${c.ticketNo} is in unknown room ${c.roomId}.`,
       );
     }
-    for (const s of c.sittingIds) {
-      if (!sittings.has(s)) {
-        throw new ProtocolError(ERROR_CODES.BAD_PACKAGE, `Candidate ${c.ticketNo} has unknown sitting ${s}.`);
+    const own = c.sittingIds.map((id) => {
+      const s = sittings.get(id);
+      if (!s) {
+        throw new ProtocolError(
+          ERROR_CODES.BAD_PACKAGE,
+          `Candidate ${c.ticketNo} has unknown sitting ${id}.`,
+        );
       }
+      return s;
+    });
+    // Refused before anything is stored: an arrangement the notice does not allow is the
+    // centre's to correct, not the site's to run.
+    const conflict = sittingGapConflict(own);
+    if (conflict) {
+      const at = (s: ScheduledSitting) => `${s.sittingId} (${siteLocalDateTime(s.scheduledStart)})`;
+      throw new ProtocolError(
+        ERROR_CODES.BAD_PACKAGE,
+        `Candidate ${c.ticketNo} (${c.name}) sits ${at(conflict.earlier)} and ${at(conflict.later)}, ` +
+          `${Math.round(conflict.gapMs / MINUTE_MS)} minutes from the end of one to the start of the other; ` +
+          `the notice requires at least ${minutesText(RULES.gapBetweenSittingsMs)}.`,
+        { ticketNo: c.ticketNo, sittingIds: [conflict.earlier.sittingId, conflict.later.sittingId] },
+      );
     }
   }
   const papers = new Map(data.papers.map((p) => [p.sittingId, p]));
@@ -105,7 +134,7 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
         subject_name: s.subjectName,
         level: s.level,
         scheduled_start: Date.parse(s.scheduledStart),
-        late_entry_cutoff_ms: s.lateEntryCutoffMinutes * MINUTE,
+        late_entry_cutoff_ms: s.lateEntryCutoffMinutes * MINUTE_MS,
         paper_id: paper.paperId,
         sealed_paper: paper.sealed,
       });

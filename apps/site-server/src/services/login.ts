@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { decideLogin } from '@exam/domain';
+import { decideLogin, minutesText, RULES } from '@exam/domain';
 import { ERROR_CODES, type LoginRequest, type LoginResult, ProtocolError } from '@exam/protocol';
 import { appendAudit } from '../audit/auditLog.js';
 import { currentAnswers } from '../db/tables/answers.js';
@@ -64,7 +64,7 @@ export function login(
   if (limiter.isBlocked(machine.machineId, now)) {
     throw new ProtocolError(
       ERROR_CODES.RATE_LIMITED,
-      'Too many failed logins on this machine; wait a minute.',
+      `Too many failed logins on this machine; wait ${minutesText(RULES.loginLockout.windowMs)}.`,
     );
   }
   const candidate = getCandidate(ctx.db, req.ticketNo);

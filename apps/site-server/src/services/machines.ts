@@ -3,7 +3,7 @@ import type { ClientAlert, MachineCheck, MachineTile, RoomAlert } from '@exam/pr
 import { appendAudit } from '../audit/auditLog.js';
 import { type ClientAlertRow, insertClientAlert, recentRoomAlerts } from '../db/tables/clientAlerts.js';
 import { listRoomMachines, recordMachineCheck } from '../db/tables/machines.js';
-import { listReleasedFromMachines } from '../db/tables/roomRecords.js';
+import { listReleasedFromMachines } from '../db/tables/resets.js';
 import { writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from './context.js';
 import type { MachineInfo } from './login.js';

@@ -1,16 +1,12 @@
 import { ERROR_CODES, type Notice, ProtocolError } from '@exam/protocol';
 import { appendAudit } from '../audit/auditLog.js';
 import { getCandidate } from '../db/tables/candidates.js';
-import {
-  getNotice,
-  insertNotice,
-  insertNoticeAck,
-  listUnacknowledgedNotices,
-} from '../db/tables/roomRecords.js';
+import { insertNoticeAck } from '../db/tables/noticeAcks.js';
+import { getNotice, insertNotice, listUnacknowledgedNotices } from '../db/tables/notices.js';
 import { writeTransaction } from '../db/transactions.js';
+import { type Actor, actorName } from './actor.js';
 import type { SiteContext } from './context.js';
-import { actorName, roomCandidate, runningSitting } from './roomOperations.js';
-import type { Actor } from './sittingControl.js';
+import { roomCandidate, runningSitting } from './roomOperations.js';
 
 /** A proctor's short notice to one candidate or the whole room (issue 4 §8). */
 export function sendNotice(

@@ -1,7 +1,7 @@
 import { CryptoError, certificateFingerprint, verifyCertificate, verifySignature } from '@exam/crypto';
 import { ERROR_CODES, type SignInProof, signInStatement } from '@exam/protocol';
 import { getMeta } from '../db/tables/meta.js';
-import { getRegisteredKey } from '../db/tables/roomRecords.js';
+import { getRegisteredKey } from '../db/tables/registeredKeys.js';
 import { getRoom } from '../db/tables/rooms.js';
 import { HandshakeError } from '../sockets/handshake.js';
 import type { SiteContext } from './context.js';

@@ -1,4 +1,14 @@
-import { endsAt, extensionAuthority, isTimeUp, MINUTE_MS } from '@exam/domain';
+import {
+  approvalCodeKind,
+  endChecklistItems,
+  endsAt,
+  isTimeUp,
+  MINUTE_MS,
+  minutesText,
+  RULES,
+  siteLocalDate,
+  strictestExtensionAuthority,
+} from '@exam/domain';
 import {
   type EndChecklist,
   ERROR_CODES,
@@ -10,7 +20,6 @@ import {
 import { appendAudit } from '../audit/auditLog.js';
 import { hasChange } from '../db/tables/answers.js';
 import {
-  type CandidateSittingRow,
   getCandidateSitting,
   listRoomCandidates,
   listUnsyncedHandedIn,
@@ -19,17 +28,17 @@ import {
   setStatus,
 } from '../db/tables/candidateSittings.js';
 import { getCandidate } from '../db/tables/candidates.js';
+import { insertExtension } from '../db/tables/extensions.js';
 import { getMeta } from '../db/tables/meta.js';
-import { insertExtension, insertReset, insertViolation } from '../db/tables/roomRecords.js';
+import { insertReset } from '../db/tables/resets.js';
 import { getRoomSitting, type RoomSittingRow } from '../db/tables/roomSittings.js';
 import { getSitting, type SittingRow } from '../db/tables/sittings.js';
+import { insertViolation } from '../db/tables/violations.js';
 import { writeTransaction } from '../db/transactions.js';
-import { type ApprovalGate, localDate } from './approvals.js';
+import { type Actor, actorName } from './actor.js';
+import type { ApprovalGate } from './approvals.js';
 import type { SiteContext } from './context.js';
-import type { Actor } from './sittingControl.js';
 import { candidateTiming } from './views.js';
-
-export const actorName = (a: Actor) => `${a.role}:${a.id}`;
 
 export function roomCandidate(ctx: SiteContext, roomId: string, sittingId: string, ticketNo: string) {
   const candidate = getCandidate(ctx.db, ticketNo);
@@ -145,23 +154,22 @@ export function extendTime(
     return cs;
   });
   const addMs = req.minutes * MINUTE_MS;
-  const authorities = rows.map((cs) => extensionAuthority(cs.extension_ms + addMs));
-  const authority = authorities.includes('centre-code')
-    ? 'centre-code'
-    : authorities.includes('province-code')
-      ? 'province-code'
-      : 'proctor';
+  const authority = strictestExtensionAuthority(
+    rows.map((cs) => cs.extension_ms),
+    addMs,
+  );
+  const codeKind = approvalCodeKind(authority);
   let code: string | null = null;
   const params =
-    authority === 'proctor'
+    codeKind === null
       ? null
       : ({
           kind: 'extension',
-          authority: authority === 'centre-code' ? 'centre' : 'province',
+          authority: codeKind,
           siteId: getMeta(ctx.db, 'siteId') ?? '',
           roomId,
           sittingId: req.sittingId,
-          date: localDate(s.scheduled_start),
+          date: siteLocalDate(s.scheduled_start),
           tickets,
           minutes: req.minutes,
         } as const);
@@ -170,8 +178,8 @@ export function extendTime(
       throw new ProtocolError(
         ERROR_CODES.CODE_REQUIRED,
         authority === 'province-code'
-          ? 'A cumulative extension over 10 minutes needs an approval code from the province.'
-          : 'A cumulative extension over 60 minutes needs an approval code from the centre.',
+          ? `A cumulative extension over ${minutesText(RULES.extension.proctorUpToMs)} needs an approval code from the province.`
+          : `A cumulative extension over ${minutesText(RULES.extension.provinceCodeUpToMs)} needs an approval code from the centre.`,
         { authority, tickets, minutes: req.minutes },
       );
     }
@@ -280,9 +288,8 @@ export function recordViolation(
 }
 
 /**
- * The end-of-sitting checks (DOMAIN "After a sitting" 1): everyone handed in, absent or
- * out of time; every handed-in answer set complete on the server; standalone packages and
- * transfers accounted for (none exist until those features land, so they pass).
+ * The end-of-sitting checks for one room's sitting: the rules are the domain's
+ * (`endChecklistItems`); this gathers their facts from the tables.
  */
 export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string): EndChecklist {
   const s = getSitting(ctx.db, sittingId);
@@ -290,56 +297,18 @@ export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string
   if (!s || !rs)
     throw new ProtocolError(ERROR_CODES.UNKNOWN_SITTING, `Room ${roomId} has no sitting ${sittingId}.`);
   const now = ctx.clock.now();
-  const rows = listRoomCandidates(ctx.db, roomId, sittingId);
-  const stillAnswering = rows.filter((cs: CandidateSittingRow) => {
-    if (cs.status !== 'answering')
-      return cs.status === 'not-started' && cs.machine_id !== null && rs.started_at !== null;
-    const t = candidateTiming(s, rs, cs);
-    return !(t && isTimeUp(t, now));
+  const candidates = listRoomCandidates(ctx.db, roomId, sittingId).map((cs) => {
+    const t = cs.status === 'answering' ? candidateTiming(s, rs, cs) : null;
+    return {
+      ticketNo: cs.ticket_no,
+      status: cs.status,
+      onMachine: cs.machine_id !== null,
+      timeUp: t !== null && isTimeUp(t, now),
+    };
   });
-  const neverCame = rows.filter((cs) => cs.status === 'not-started' && cs.machine_id === null);
-  const unsynced = listUnsyncedHandedIn(ctx.db, roomId, sittingId);
-  // The console words each item from its key and figures; `detail` is for logs and the API.
-  const items: EndChecklist['items'] = [
-    stillAnswering.length === 0
-      ? {
-          key: 'all-accounted',
-          ok: true,
-          count: neverCame.length,
-          tickets: [],
-          detail: `Everyone has handed in or is absent; ${neverCame.length} who never logged in will be recorded absent.`,
-        }
-      : {
-          key: 'all-accounted',
-          ok: false,
-          count: stillAnswering.length,
-          tickets: stillAnswering.map((c) => c.ticket_no),
-          detail: `${stillAnswering.length} candidate(s) are still answering.`,
-        },
-    {
-      key: 'answers-synced',
-      ok: unsynced.length === 0,
-      count: unsynced.length,
-      tickets: unsynced.map((c) => c.ticket_no),
-      detail:
-        unsynced.length === 0
-          ? 'Every handed-in answer set is complete on the server.'
-          : `${unsynced.length} handed-in answer set(s) are missing changes on the server; collect them from the machines.`,
-    },
-    {
-      key: 'standalone-collected',
-      ok: true,
-      count: 0,
-      tickets: [],
-      detail: 'No standalone package was exported in this room.',
-    },
-    {
-      key: 'transfers-resolved',
-      ok: true,
-      count: 0,
-      tickets: [],
-      detail: 'No candidate was transferred out of this room.',
-    },
-  ];
-  return { sittingId, ready: items.every((i) => i.ok), items };
+  const unsyncedHandedIn = listUnsyncedHandedIn(ctx.db, roomId, sittingId).map((cs) => cs.ticket_no);
+  return {
+    sittingId,
+    ...endChecklistItems({ started: rs.started_at !== null, candidates, unsyncedHandedIn }),
+  };
 }

@@ -1,15 +1,20 @@
 import { sha256Hex } from '@exam/crypto';
 import {
+  approvalCodeKind,
   canOpenLogin,
   decideHandIn,
   decideStart,
   endsAt,
   isTimeUp,
   loginOpensAt,
+  MINUTE_MS,
+  minutesText,
+  RULES,
+  siteLocalDate,
   timingFor,
 } from '@exam/domain';
 import { type EndResult, ERROR_CODES, type HandedIn, ProtocolError, type StartResult } from '@exam/protocol';
-import { type ActorRole, appendAudit } from '../audit/auditLog.js';
+import { appendAudit } from '../audit/auditLog.js';
 import { listChanges } from '../db/tables/answers.js';
 import {
   countHandedIn,
@@ -34,16 +39,12 @@ import {
 } from '../db/tables/roomSittings.js';
 import { getSittingMeta, type SittingMeta } from '../db/tables/sittings.js';
 import { writeTransaction } from '../db/transactions.js';
+import type { Actor } from './actor.js';
 import { writeAnswerPackage } from './answerExport.js';
-import { type ApprovalGate, localDate } from './approvals.js';
+import type { ApprovalGate } from './approvals.js';
 import type { SiteContext } from './context.js';
 import { endChecklist } from './roomOperations.js';
 import { candidateTiming } from './views.js';
-
-export interface Actor {
-  role: ActorRole;
-  id: string;
-}
 
 function roomSitting(
   ctx: SiteContext,
@@ -64,9 +65,13 @@ export function openLogin(ctx: SiteContext, actor: Actor, roomId: string, sittin
   if (rs.login_opened_at !== null) return rs.login_opened_at;
   const now = ctx.clock.now();
   if (!canOpenLogin(s.scheduled_start, now)) {
-    throw new ProtocolError(ERROR_CODES.TOO_EARLY, 'Login opens 30 minutes before the scheduled start.', {
-      earliestAt: loginOpensAt(s.scheduled_start),
-    });
+    throw new ProtocolError(
+      ERROR_CODES.TOO_EARLY,
+      `Login opens ${minutesText(RULES.loginOpensBeforeStartMs)} before the scheduled start.`,
+      {
+        earliestAt: loginOpensAt(s.scheduled_start),
+      },
+    );
   }
   writeTransaction(ctx.db, () => {
     markLoginOpened(ctx.db, roomId, sittingId, now);
@@ -118,23 +123,24 @@ export function startSitting(
     );
   }
   const { authority } = decision;
+  const codeKind = approvalCodeKind(authority);
   const params =
-    authority === 'province-code' || authority === 'centre-code'
+    codeKind !== null
       ? ({
           kind: 'delayed-start',
-          authority: authority === 'centre-code' ? 'centre' : 'province',
+          authority: codeKind,
           siteId: getMeta(ctx.db, 'siteId') ?? '',
           roomId,
           sittingId,
-          date: localDate(s.scheduled_start),
+          date: siteLocalDate(s.scheduled_start),
         } as const)
       : null;
   if (params && !req.code) {
     throw new ProtocolError(
       ERROR_CODES.CODE_REQUIRED,
       authority === 'province-code'
-        ? 'Starting 30 to 60 minutes late needs an approval code from the province.'
-        : 'Starting more than 60 minutes late needs an approval code from the centre.',
+        ? `Starting ${RULES.delayedStart.cityConsentUpToMs / MINUTE_MS} to ${minutesText(RULES.delayedStart.provinceCodeUpToMs)} late needs an approval code from the province.`
+        : `Starting more than ${minutesText(RULES.delayedStart.provinceCodeUpToMs)} late needs an approval code from the centre.`,
       { authority, delayMs: decision.delayMs },
     );
   }

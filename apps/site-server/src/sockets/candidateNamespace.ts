@@ -1,18 +1,10 @@
 import {
-  answerDeliverSchema,
-  answerSaveSchema,
+  CANDIDATE_EVENTS,
   type CandidateClientEvents,
   type CandidateServerEvents,
-  clientAlertSchema,
+  candidateContract,
   ERROR_CODES,
-  emptySchema,
-  handInSchema,
-  loginSchema,
-  machineCheckSchema,
-  machineRegisterSchema,
-  noticeAckSchema,
   ProtocolError,
-  resumeSchema,
 } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { GroupCommitter } from '../answers/groupCommit.js';
@@ -35,7 +27,7 @@ import { acknowledgeNotice } from '../services/notices.js';
 import type { FailureLimiter } from '../services/rateLimit.js';
 import { handIn, noteDowntime } from '../services/sittingControl.js';
 import { sittingView } from '../services/views.js';
-import { handle, refuseOtherEvents } from './handler.js';
+import { handlerFor, refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
 import type { MachinePresence, Presence } from './presence.js';
 
@@ -57,19 +49,10 @@ type CandidateSocket = Socket<
   CandidateSocketData
 >;
 
-/** Every event this namespace answers; anything else is refused. */
-export const CANDIDATE_EVENTS = Object.freeze([
-  'machine:register',
-  'candidate:login',
-  'candidate:resume',
-  'answer:save',
-  'answer:deliver',
-  'exam:handIn',
-  'time:sync',
-  'machine:check',
-  'client:alert',
-  'notice:ack',
-] as const satisfies readonly (keyof CandidateClientEvents)[]);
+/** Every event this namespace answers (from the contract); anything else is refused. */
+export { CANDIDATE_EVENTS };
+
+const handle = handlerFor(candidateContract);
 
 /**
  * Saves one connection may have waiting for their commit. The candidate client sends one at
@@ -163,7 +146,7 @@ export function attachCandidateNamespace(
 
     refuseOtherEvents(socket, CANDIDATE_EVENTS, log);
 
-    handle(socket, 'machine:register', machineRegisterSchema, log, (p) => {
+    handle(socket, 'machine:register', log, (p) => {
       const room = getRoom(ctx.db, p.roomId);
       if (!room)
         throw new ProtocolError(ERROR_CODES.UNKNOWN_ROOM, `There is no room ${p.roomId} at this site.`);
@@ -199,23 +182,23 @@ export function attachCandidateNamespace(
       };
     });
 
-    handle(socket, 'machine:check', machineCheckSchema, log, (p) => ({
+    handle(socket, 'machine:check', log, (p) => ({
       shortfalls: recordCheck(ctx, requireMachine(socket), p),
     }));
 
-    handle(socket, 'client:alert', clientAlertSchema, log, (p) => ({
+    handle(socket, 'client:alert', log, (p) => ({
       id: recordAlert(ctx, requireMachine(socket), socket.data.session?.ticketNo ?? null, p).id,
     }));
 
-    handle(socket, 'candidate:login', loginSchema, log, (p) =>
+    handle(socket, 'candidate:login', log, (p) =>
       enterSession(login(ctx, requireMachine(socket), p, deps.limiter)),
     );
 
-    handle(socket, 'candidate:resume', resumeSchema, log, (p) =>
+    handle(socket, 'candidate:resume', log, (p) =>
       enterSession(resume(ctx, requireMachine(socket), p.sessionToken)),
     );
 
-    handle(socket, 'answer:save', answerSaveSchema, log, async (p) => {
+    handle(socket, 'answer:save', log, async (p) => {
       const s = requireSession(socket, p.sittingId);
       if (!started.has(s.roomId, s.sittingId))
         throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
@@ -224,7 +207,7 @@ export function attachCandidateNamespace(
     });
 
     // A previous sitting's leftovers, after this machine moved on to the next login.
-    handle(socket, 'answer:deliver', answerDeliverSchema, log, (p) => {
+    handle(socket, 'answer:deliver', log, (p) => {
       const target = deliveryTarget(ctx, requireMachine(socket), p, (roomId, sittingId) =>
         started.has(roomId, sittingId),
       );
@@ -232,16 +215,16 @@ export function attachCandidateNamespace(
       return commit(target, p.changes);
     });
 
-    handle(socket, 'exam:handIn', handInSchema, log, (p) => {
+    handle(socket, 'exam:handIn', log, (p) => {
       const s = requireSession(socket, p.sittingId);
       // The answers this candidate sent before the hand-in are committed before it is
       // recorded; any sent after it are stored as after the hand-in.
       return deps.committer.afterCommits(() => handIn(ctx, s.ticketNo, s.sittingId));
     });
 
-    handle(socket, 'time:sync', emptySchema, log, () => ({ serverNow: ctx.clock.now() }));
+    handle(socket, 'time:sync', log, () => ({ serverNow: ctx.clock.now() }));
 
-    handle(socket, 'notice:ack', noticeAckSchema, log, (p) => {
+    handle(socket, 'notice:ack', log, (p) => {
       const s = socket.data.session;
       if (!s) throw new ProtocolError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
       return { acknowledgedAt: acknowledgeNotice(ctx, s.ticketNo, s.sittingId, p.noticeId) };

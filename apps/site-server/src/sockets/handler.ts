@@ -1,4 +1,16 @@
-import { type Ack, ERROR_CODES, fail, ok, ProtocolError, parseMessage } from '@exam/protocol';
+import {
+  type Ack,
+  ERROR_CODES,
+  fail,
+  type NamespaceContract,
+  ok,
+  type ParsedRequestOf,
+  ProtocolError,
+  parseMessage,
+  type ReplyOf,
+  type RequestContract,
+  type RequestName,
+} from '@exam/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
@@ -21,29 +33,34 @@ export function toFailure(e: unknown, log: Logger, event: string): Ack<never> {
 }
 
 /**
- * Registers one event: the payload arrives as `unknown` and is parsed against its schema
+ * The handler registrar of one namespace, typed by its contract: the event must be one the
+ * contract declares, the handler receives that event's parsed request and must return its
+ * reply shape. The payload arrives as `unknown` and is parsed against the contract's schema
  * before the handler sees it (STYLE §4); the reply is always an Ack.
  */
-export function handle<S extends z.ZodType, T>(
-  socket: Listener,
-  event: string,
-  schema: S,
-  log: Logger,
-  fn: (payload: z.output<S>) => T | Promise<T>,
-): void {
-  socket.on(event, async (...args: unknown[]) => {
-    const ack = args[args.length - 1];
-    if (typeof ack !== 'function') {
-      log.warn({ event }, 'message without acknowledgement ignored');
-      return;
-    }
-    const reply = ack as (a: Ack<T>) => void;
-    try {
-      reply(ok(await fn(parseMessage(schema, args.length > 1 ? args[0] : undefined))));
-    } catch (e) {
-      reply(toFailure(e, log, event));
-    }
-  });
+export function handlerFor<C extends NamespaceContract>(contract: C) {
+  return function handle<E extends RequestName<C>>(
+    socket: Listener,
+    event: E,
+    log: Logger,
+    fn: (payload: ParsedRequestOf<C, E>) => ReplyOf<C, E> | Promise<ReplyOf<C, E>>,
+  ): void {
+    const schema: z.ZodType = (contract.requests[event] as RequestContract).request;
+    socket.on(event, async (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') {
+        log.warn({ event }, 'message without acknowledgement ignored');
+        return;
+      }
+      const reply = ack as (a: Ack<ReplyOf<C, E>>) => void;
+      try {
+        const payload = parseMessage(schema, args.length > 1 ? args[0] : undefined) as ParsedRequestOf<C, E>;
+        reply(ok(await fn(payload)));
+      } catch (e) {
+        reply(toFailure(e, log, event));
+      }
+    });
+  };
 }
 
 interface AnyListener {

@@ -1,26 +1,11 @@
-import {
-  candidateRefSchema,
-  emptySchema,
-  extendSchema,
-  markAbsentSchema,
-  noticeSchema,
-  type ProctorClientEvents,
-  type ProctorServerEvents,
-  type ReplicaChange,
-  replicaPullSchema,
-  resetSchema,
-  sittingCommandSchema,
-  startSchema,
-  violationSchema,
-} from '@exam/protocol';
-import type { Namespace, Socket } from 'socket.io';
+import { PROCTOR_EVENTS, proctorContract, type ReplicaChange } from '@exam/protocol';
 import { type AnswerChangeRow, listRoomChangesSince } from '../db/tables/answers.js';
 import { printRoomReport } from '../report/printRoomReport.js';
 import { ApprovalGate } from '../services/approvals.js';
 import { candidateDetail } from '../services/candidateDetail.js';
 import type { SiteContext } from '../services/context.js';
 import { sendNotice } from '../services/notices.js';
-import { ProctorAuthenticator, type ProctorIdentity } from '../services/proctorAuth.js';
+import { ProctorAuthenticator } from '../services/proctorAuth.js';
 import {
   endChecklist,
   extendTime,
@@ -29,43 +14,15 @@ import {
   setAbsent,
 } from '../services/roomOperations.js';
 import { endSitting, openLogin, startSitting } from '../services/sittingControl.js';
-import { handle, refuseOtherEvents } from './handler.js';
+import { handlerFor, refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
-import { proctorRoom, type RoomBroadcaster } from './roomBroadcaster.js';
+import { type ProctorNamespace, type ProctorSocket, proctorRoom } from './proctorRoom.js';
+import type { RoomBroadcaster } from './roomBroadcaster.js';
 
-interface ProctorSocketData {
-  roomId: string;
-  identity: ProctorIdentity;
-}
-export type ProctorNamespace = Namespace<
-  ProctorClientEvents,
-  ProctorServerEvents,
-  Record<string, never>,
-  ProctorSocketData
->;
-type ProctorSocket = Socket<
-  ProctorClientEvents,
-  ProctorServerEvents,
-  Record<string, never>,
-  ProctorSocketData
->;
+/** Every event this namespace answers (from the contract); anything else is refused. */
+export { PROCTOR_EVENTS };
 
-/** Every event this namespace answers; anything else is refused. */
-export const PROCTOR_EVENTS = Object.freeze([
-  'room:subscribe',
-  'login:open',
-  'sitting:start',
-  'sitting:end',
-  'sitting:checklist',
-  'candidate:reset',
-  'candidate:extend',
-  'candidate:absent',
-  'violation:record',
-  'notice:send',
-  'replica:pull',
-  'report:room',
-  'candidate:detail',
-] as const satisfies readonly (keyof ProctorClientEvents)[]);
+const handle = handlerFor(proctorContract);
 
 export function attachProctorNamespace(
   nsp: ProctorNamespace,
@@ -93,39 +50,33 @@ export function attachProctorNamespace(
     void socket.join(proctorRoom(roomId));
 
     refuseOtherEvents(socket, PROCTOR_EVENTS, log);
-    handle(socket, 'room:subscribe', emptySchema, log, () => broadcaster.snapshot(roomId));
-    handle(socket, 'login:open', sittingCommandSchema, log, (p) => ({
+    handle(socket, 'room:subscribe', log, () => broadcaster.snapshot(roomId));
+    handle(socket, 'login:open', log, (p) => ({
       loginOpenedAt: openLogin(ctx, actor, roomId, p.sittingId),
     }));
-    handle(socket, 'sitting:start', startSchema, log, (p) => startSitting(ctx, actor, roomId, p, gate));
-    handle(socket, 'sitting:end', sittingCommandSchema, log, (p) =>
-      endSitting(ctx, actor, roomId, p.sittingId),
-    );
-    handle(socket, 'sitting:checklist', sittingCommandSchema, log, (p) =>
-      endChecklist(ctx, roomId, p.sittingId),
-    );
-    handle(socket, 'candidate:reset', resetSchema, log, (p) => ({
+    handle(socket, 'sitting:start', log, (p) => startSitting(ctx, actor, roomId, p, gate));
+    handle(socket, 'sitting:end', log, (p) => endSitting(ctx, actor, roomId, p.sittingId));
+    handle(socket, 'sitting:checklist', log, (p) => endChecklist(ctx, roomId, p.sittingId));
+    handle(socket, 'candidate:reset', log, (p) => ({
       resetAt: resetCandidate(ctx, actor, roomId, p).resetAt,
     }));
-    handle(socket, 'candidate:extend', extendSchema, log, (p) => extendTime(ctx, actor, roomId, p, gate));
-    handle(socket, 'candidate:absent', markAbsentSchema, log, (p) => setAbsent(ctx, actor, roomId, p));
-    handle(socket, 'violation:record', violationSchema, log, (p) => ({
+    handle(socket, 'candidate:extend', log, (p) => extendTime(ctx, actor, roomId, p, gate));
+    handle(socket, 'candidate:absent', log, (p) => setAbsent(ctx, actor, roomId, p));
+    handle(socket, 'violation:record', log, (p) => ({
       violationId: recordViolation(ctx, actor, roomId, p),
     }));
-    handle(socket, 'report:room', sittingCommandSchema, log, async (p) => {
+    handle(socket, 'report:room', log, async (p) => {
       const pdf = await printRoomReport(ctx, actor, roomId, p.sittingId);
       return { fileName: pdf.fileName, pdfBase64: pdf.bytes.toString('base64') };
     });
-    handle(socket, 'replica:pull', replicaPullSchema, log, (p) => ({
+    handle(socket, 'replica:pull', log, (p) => ({
       changes: listRoomChangesSince(ctx.db, roomId, p.sittingId, p.have).map(toReplicaChange),
     }));
-    handle(socket, 'notice:send', noticeSchema, log, (p) => {
+    handle(socket, 'notice:send', log, (p) => {
       const noticeId = sendNotice(ctx, actor, roomId, p);
       return { noticeId, recipients: broadcaster.noticeRecipients(roomId, p.sittingId, p.ticketNo) };
     });
-    handle(socket, 'candidate:detail', candidateRefSchema, log, (p) =>
-      candidateDetail(ctx, roomId, p.sittingId, p.ticketNo),
-    );
+    handle(socket, 'candidate:detail', log, (p) => candidateDetail(ctx, roomId, p.sittingId, p.ticketNo));
   });
 
   const refresh = ({ roomId }: { roomId: string }) => broadcaster.sendSnapshot(roomId);

@@ -7,10 +7,7 @@ import type { SiteContext } from '../services/context.js';
 import { machineTiles, roomAlerts } from '../services/machines.js';
 import { candidateTile, roomSittingView } from '../services/views.js';
 import type { MachinePresence, Presence } from './presence.js';
-import type { ProctorNamespace } from './proctorNamespace.js';
-
-/** The socket.io room of one exam room's consoles. */
-export const proctorRoom = (roomId: string) => `proctor:${roomId}`;
+import { type ProctorNamespace, proctorRoom } from './proctorRoom.js';
 
 const tileKey = (ticketNo: string, sittingId: string) => `${ticketNo}\u0000${sittingId}`;
 

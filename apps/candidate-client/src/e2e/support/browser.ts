@@ -1,3 +1,4 @@
+import { SITE_TIME_ZONE } from '@exam/domain';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded browser build); installed by scripts/system-deps.sh. */
@@ -27,7 +28,7 @@ export async function candidatePage(browser: Browser, locale = 'zh-CN'): Promise
     viewport: VIEWPORT,
     screen: VIEWPORT,
     locale,
-    timezoneId: 'Asia/Shanghai',
+    timezoneId: SITE_TIME_ZONE,
     reducedMotion: 'reduce',
   });
   return context.newPage();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import type { CandidateSite } from '@exam/testkit';
 import { CandidateHost } from '../../host/candidateHost.js';
 import { startWebHost, type WebHost } from '../../host/webHost.js';
-import type { CandidateSite } from './candidateSite.js';
 
 /**
  * One test machine in web mode: a real CandidateHost (real core, real journal on disk)
@@ -23,6 +23,8 @@ export async function startTestMachine(opts: {
   seatNo: number;
   serverUrl?: string;
   port?: number;
+  /** With `port`, a restart that keeps the page's address (its bridge token). */
+  token?: string;
 }): Promise<TestMachine> {
   const journalPath = join(opts.dir, `journal-seat-${opts.seatNo}.db`);
   const host = new CandidateHost({
@@ -44,6 +46,7 @@ export async function startTestMachine(opts: {
     host,
     rendererDir: opts.rendererDir,
     ...(opts.port ? { port: opts.port } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
   });
   return {
     host,

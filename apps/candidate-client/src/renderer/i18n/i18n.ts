@@ -1,19 +1,17 @@
+import { type Translate as ShellTranslate, translator as shellTranslator } from '@exam/shell/i18n';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { en } from './en.js';
 import { type MessageKey, zhCN } from './zh-CN.js';
 
 export type Locale = 'zh-CN' | 'en';
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type Translate = ShellTranslate<MessageKey>;
 
-const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+/** The shell's mechanism over this app's two message files. */
+export const MESSAGES = shellTranslator<Locale, MessageKey>({ 'zh-CN': zhCN, en });
 
 export function translator(locale: Locale): Translate {
-  const dict = DICTIONARIES[locale];
-  return (key, params) => {
-    const text = dict[key] ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : text;
-  };
+  return MESSAGES.in(locale);
 }
 
 export interface I18n {

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { CandidateBridge } from '../../shared/bridge.js';
 import type { CandidateState } from '../../shared/state.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
@@ -12,7 +13,13 @@ export function NoticeScreen({ state, bridge }: { state: CandidateState; bridge:
   const { t } = useI18n();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const started = state.sitting?.startedAt != null;
-  const read = state.progress.noticeRead;
+  // The tick shows at once: a state push the host sent before it saw the click would
+  // otherwise uncheck the box for a moment, and a click in that moment undoes the tick.
+  const [ticked, setTicked] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (ticked !== null && state.progress.noticeRead === ticked) setTicked(null);
+  }, [ticked, state.progress.noticeRead]);
+  const read = ticked ?? state.progress.noticeRead;
   let status: string;
   if (started && state.paperOpen && state.remainingMs !== null)
     status = t('notice.started', { time: formatCountdown(state.remainingMs) });
@@ -45,7 +52,13 @@ export function NoticeScreen({ state, bridge }: { state: CandidateState; bridge:
           <input
             type="checkbox"
             checked={read}
-            onChange={(e) => void bridge.setNoticeRead(e.currentTarget.checked)}
+            onChange={(e) => {
+              const value = e.currentTarget.checked;
+              setTicked(value);
+              void bridge.setNoticeRead(value).then((r) => {
+                if (!r.ok) setTicked(null);
+              });
+            }}
           />
           {t('notice.read')}
         </label>

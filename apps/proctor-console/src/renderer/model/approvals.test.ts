@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DELAYED_START_FIGURES,
+  EXTENSION_FIGURES,
   extensionRequirement,
   loginOpensIn,
   startAvailability,
   startRequirement,
   suggestedMinutes,
 } from './approvals.js';
+import { errorText, translator } from './i18n.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2021, 9, 23, 0, 30);
@@ -68,5 +71,21 @@ describe('when the start button is live', () => {
   it('lets login be opened from 30 minutes before the start', () => {
     expect(loginOpensIn(T0, T0 - 43 * MIN)).toBe(13 * MIN);
     expect(loginOpensIn(T0, T0 - 30 * MIN)).toBeNull();
+  });
+});
+
+describe('the thresholds the prompts quote', () => {
+  it('come from the domain, in both languages', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const t = translator(lang);
+      expect(t('start.cityConsent', DELAYED_START_FIGURES)).toMatch(/\b30\b/);
+      expect(t('start.provinceCode', DELAYED_START_FIGURES)).toMatch(/30–60/);
+      expect(t('start.centreCode', DELAYED_START_FIGURES)).toMatch(/\b60\b/);
+      expect(t('extend.proctor', EXTENSION_FIGURES)).toMatch(/\b10\b/);
+      expect(t('extend.province', EXTENSION_FIGURES)).toMatch(/10–60/);
+      expect(t('extend.centre', EXTENSION_FIGURES)).toMatch(/\b60\b/);
+      expect(errorText(t, { code: 'RATE_LIMITED', message: 'x' })).toMatch(/\b10\b/);
+      expect(errorText(t, { code: 'TOO_EARLY', message: 'x' })).toMatch(/\b30\b/);
+    }
   });
 });

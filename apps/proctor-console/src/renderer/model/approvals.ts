@@ -1,13 +1,15 @@
 import {
+  type ApprovalCodeKind,
+  approvalCodeKind,
   canOpenLogin,
   type DelayedStartAuthority,
   decideStart,
   delayedStartAuthority,
   type ExtensionAuthority,
-  extensionAuthority,
   loginOpensAt,
   MINUTE_MS,
   RULES,
+  strictestExtensionAuthority,
 } from '@exam/domain';
 import type { CandidateTile } from '@exam/protocol';
 
@@ -19,7 +21,7 @@ export interface Requirement<A extends string> {
   authority: A;
   needsReason: boolean;
   /** Whose approval code: the province (30–60 min late, 10–60 min extension), the centre beyond. */
-  code: 'province' | 'centre' | null;
+  code: ApprovalCodeKind | null;
 }
 
 export function startRequirement(scheduledStart: number, now: number): Requirement<DelayedStartAuthority> {
@@ -27,7 +29,7 @@ export function startRequirement(scheduledStart: number, now: number): Requireme
   return {
     authority,
     needsReason: authority !== 'on-time',
-    code: authority === 'province-code' ? 'province' : authority === 'centre-code' ? 'centre' : null,
+    code: approvalCodeKind(authority),
   };
 }
 
@@ -57,23 +59,16 @@ export function loginOpensIn(scheduledStart: number, now: number): number | null
   return canOpenLogin(scheduledStart, now) ? null : loginOpensAt(scheduledStart) - now;
 }
 
-const EXTENSION_ORDER: ExtensionAuthority[] = ['proctor', 'province-code', 'centre-code'];
-
 /** The strictest authority among the selected candidates' new cumulative totals. */
 export function extensionRequirement(
   tiles: readonly Pick<CandidateTile, 'extensionMs'>[],
   minutes: number,
 ): Requirement<ExtensionAuthority> {
-  let authority: ExtensionAuthority = 'proctor';
-  for (const t of tiles) {
-    const a = extensionAuthority(t.extensionMs + minutes * MINUTE_MS);
-    if (EXTENSION_ORDER.indexOf(a) > EXTENSION_ORDER.indexOf(authority)) authority = a;
-  }
-  return {
-    authority,
-    needsReason: true,
-    code: authority === 'province-code' ? 'province' : authority === 'centre-code' ? 'centre' : null,
-  };
+  const authority = strictestExtensionAuthority(
+    tiles.map((t) => t.extensionMs),
+    minutes * MINUTE_MS,
+  );
+  return { authority, needsReason: true, code: approvalCodeKind(authority) };
 }
 
 /**
@@ -91,3 +86,15 @@ export function suggestedMinutes(
 /** The minutes the proctor may grant alone, for the prompt's hint. */
 export const PROCTOR_EXTENSION_MINUTES = RULES.extension.proctorUpToMs / MINUTE_MS;
 export const PROVINCE_EXTENSION_MINUTES = RULES.extension.provinceCodeUpToMs / MINUTE_MS;
+
+/** The thresholds the extension prompt quotes (i18n `extend.*`), from the domain. */
+export const EXTENSION_FIGURES = Object.freeze({
+  proctor: PROCTOR_EXTENSION_MINUTES,
+  province: PROVINCE_EXTENSION_MINUTES,
+});
+
+/** The thresholds the start prompt quotes (i18n `start.*`), from the domain. */
+export const DELAYED_START_FIGURES = Object.freeze({
+  city: RULES.delayedStart.cityConsentUpToMs / MINUTE_MS,
+  province: RULES.delayedStart.provinceCodeUpToMs / MINUTE_MS,
+});

@@ -1,3 +1,4 @@
+import { SITE_UTC_OFFSET_MS } from '@exam/domain';
 import type { CandidateTile, MachineTile } from '@exam/protocol';
 
 /** What a tile shows as the candidate's state; a pending reset outranks the server status. */
@@ -89,8 +90,6 @@ export function matchesFilter(
 }
 
 /** Sites run on China Standard Time whatever the machine's zone; times are the server's. */
-const SITE_UTC_OFFSET_MS = 8 * 3_600_000;
-
 export function clockText(epochMs: number, withDate = false): string {
   const iso = new Date(epochMs + SITE_UTC_OFFSET_MS).toISOString();
   return withDate ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);

@@ -6,9 +6,8 @@ import { detailHistory } from '../model/detailHistory.js';
 import { clockText, displayState, formatDuration, remainingMs, secondsSinceSync } from '../model/display.js';
 import { errorText, syncText } from '../model/i18n.js';
 import { run, useConsole } from './context.js';
-import type { DialogState } from './dialogs/Dialogs.js';
 import { historyText } from './historyText.js';
-import type { Flash } from './SittingBar.js';
+import type { DialogState, Flash } from './uiState.js';
 
 export function CandidateDetail(props: {
   tile: CandidateTile;

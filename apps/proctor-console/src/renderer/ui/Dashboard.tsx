@@ -5,10 +5,11 @@ import { currentSitting, seatCells } from '../model/seats.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CandidateDetail } from './CandidateDetail.js';
 import { useConsole, useServerNow } from './context.js';
-import { type DialogState, Dialogs } from './dialogs/Dialogs.js';
+import { Dialogs } from './dialogs/Dialogs.js';
 import { ListView } from './ListView.js';
 import { SeatMap } from './SeatMap.js';
-import { type Flash, SittingBar } from './SittingBar.js';
+import { SittingBar } from './SittingBar.js';
+import type { DialogState, Flash } from './uiState.js';
 
 export function Dashboard() {
   const { t, lang, setLang, model } = useConsole();

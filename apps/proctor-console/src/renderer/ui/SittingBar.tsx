@@ -3,16 +3,7 @@ import { loginOpensIn, startAvailability } from '../model/approvals.js';
 import { clockText, displayState, formatDuration, matchesFilter } from '../model/display.js';
 import { errorText } from '../model/i18n.js';
 import { run, useConsole } from './context.js';
-import type { DialogState } from './dialogs/Dialogs.js';
-
-/** A button offered with a message: open the report just saved, download the backup... */
-export interface FlashAction {
-  label: string;
-  title?: string;
-  testId: string;
-  run(): void | Promise<void>;
-}
-export type Flash = { text: string; error: boolean; actions?: FlashAction[] } | null;
+import type { DialogState, Flash } from './uiState.js';
 
 function phaseOf(s: RoomSittingView): 'scheduled' | 'login-open' | 'running' | 'ended' {
   if (s.endedAt !== null) return 'ended';

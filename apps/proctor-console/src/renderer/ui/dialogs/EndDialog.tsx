@@ -2,7 +2,7 @@ import type { EndChecklist } from '@exam/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checklistText } from '../../model/i18n.js';
 import { run, useConsole } from '../context.js';
-import type { DialogProps } from './Dialogs.js';
+import type { DialogProps } from '../uiState.js';
 import { Modal, useSubmit } from './Modal.js';
 
 /** The end checklist; the end command is offered only once it passes (the server checks again). */

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { extensionRequirement, suggestedMinutes } from '../../model/approvals.js';
+import { EXTENSION_FIGURES, extensionRequirement, suggestedMinutes } from '../../model/approvals.js';
 import { run, useConsole } from '../context.js';
-import type { DialogProps } from './Dialogs.js';
+import type { DialogProps } from '../uiState.js';
 import { CodeField, Modal, useSubmit } from './Modal.js';
 
 /** Time extension for one or several candidates; the minutes start at the measured downtime. */
@@ -62,10 +62,10 @@ export function ExtendDialog({ state, onClose, onFlash }: DialogProps<'extend'>)
       </label>
       <p class="rule" data-testid="extend-rule" data-authority={need.authority}>
         {need.code === 'centre'
-          ? t('extend.centre')
+          ? t('extend.centre', EXTENSION_FIGURES)
           : need.code === 'province'
-            ? t('extend.province')
-            : t('extend.proctor')}
+            ? t('extend.province', EXTENSION_FIGURES)
+            : t('extend.proctor', EXTENSION_FIGURES)}
       </p>
       <label>
         {t('field.reason')}

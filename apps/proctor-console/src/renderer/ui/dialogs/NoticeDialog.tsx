@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { run, useConsole } from '../context.js';
-import type { DialogProps } from './Dialogs.js';
+import type { DialogProps } from '../uiState.js';
 import { Modal, useSubmit } from './Modal.js';
 
 export function NoticeDialog({ state, onClose, onFlash }: DialogProps<'notice'>) {

@@ -1,8 +1,8 @@
-import { MINUTE_MS } from '@exam/domain';
+import { approvalCodeKind, MINUTE_MS } from '@exam/domain';
 import { useState } from 'preact/hooks';
-import { startRequirement } from '../../model/approvals.js';
+import { DELAYED_START_FIGURES, startRequirement } from '../../model/approvals.js';
 import { run, useConsole } from '../context.js';
-import type { DialogProps } from './Dialogs.js';
+import type { DialogProps } from '../uiState.js';
 import { CodeField, Modal, useSubmit } from './Modal.js';
 
 /** Start, with the reason and approval code the delay calls for (annex 2 §二). */
@@ -15,19 +15,17 @@ export function StartDialog({ state, now, onClose, onFlash }: DialogProps<'start
   // The server's answer wins over the local estimate (the clock may have moved on).
   const serverAuthority = error?.code === 'CODE_REQUIRED' ? String(error.details?.authority ?? '') : '';
   const codeFrom =
-    serverAuthority === 'centre-code'
-      ? 'centre'
-      : serverAuthority === 'province-code'
-        ? 'province'
-        : need.code;
+    serverAuthority === 'centre-code' || serverAuthority === 'province-code'
+      ? approvalCodeKind(serverAuthority)
+      : need.code;
   const late = Math.max(0, Math.floor((now - state.scheduledStart) / MINUTE_MS));
   const explain =
     codeFrom === 'centre'
-      ? t('start.centreCode')
+      ? t('start.centreCode', DELAYED_START_FIGURES)
       : codeFrom === 'province'
-        ? t('start.provinceCode')
+        ? t('start.provinceCode', DELAYED_START_FIGURES)
         : need.needsReason
-          ? t('start.cityConsent')
+          ? t('start.cityConsent', DELAYED_START_FIGURES)
           : t('start.onTime');
 
   const go = async () => {

@@ -2,7 +2,7 @@ import { VIOLATION_CATEGORY_KEYS, type ViolationCategory } from '@exam/domain';
 import { useState } from 'preact/hooks';
 import { consequenceText, violationName } from '../../model/i18n.js';
 import { run, useConsole } from '../context.js';
-import type { DialogProps } from './Dialogs.js';
+import type { DialogProps } from '../uiState.js';
 import { Modal, useSubmit } from './Modal.js';
 
 /**

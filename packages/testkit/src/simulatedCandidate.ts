@@ -1,7 +1,8 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult } from '@exam/protocol';
-import { call, connected, passingMachineCheck, rawSocket, type TestSite } from '@exam/site-server/testing';
 import type { Socket } from 'socket.io-client';
+import { passingMachineCheck } from './payloads.js';
+import { call, connected, rawSocket, type TestSite } from './testSite.js';
 
 /** A test machine speaking the protocol over a real socket, light enough to run 130 of. */
 export class SimulatedCandidate {

@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import { buildExamPackages, testExamSpec } from '@exam/centre';
 import type { Ack, Paper } from '@exam/protocol';
 import { createSiteServer, ManualClock, type SiteServer } from '@exam/site-server';
-import {
-  call,
-  connected,
-  rawSocket,
-  registeredKeysOf,
-  signInProofFor,
-  testPki,
-} from '@exam/site-server/testing';
 import type { Socket } from 'socket.io-client';
 import { silhouettePhotoPng } from './photo.js';
 import { juniorSamplePaper, seniorSamplePaper } from './samplePapers.js';
+import { call, connected, rawSocket, registeredKeysOf, signInProofFor, testPki } from './testSite.js';
 
 export const JUNIOR_SITTING = 'S-J-ECON';
 export const SENIOR_SITTING = 'S-SENIOR';

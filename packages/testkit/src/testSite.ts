@@ -21,11 +21,16 @@ import {
   PROTOCOL_VERSION,
   type SignInProof,
 } from '@exam/protocol';
+import {
+  createSiteServer,
+  type ImportSummary,
+  importAuthorization,
+  importExamData,
+  ManualClock,
+  type SiteServer,
+  type SiteServerOptions,
+} from '@exam/site-server';
 import { io, type Socket } from 'socket.io-client';
-import { createSiteServer, type SiteServer, type SiteServerOptions } from '../app.js';
-import { ManualClock } from '../clock.js';
-import type { ImportSummary } from '../services/examImport.js';
-import { importAuthorization, importExamData } from '../services/examImport.js';
 
 /**
  * A real site server on a real SQLite file and a loopback port, loaded with a small test

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ExamPki } from '@exam/centre';
 import { toPkcs12 } from '@exam/crypto';
-import { IDENTITY_FILES } from '../identity.js';
+import { IDENTITY_FILES, SITE_SERVER_MAIN } from '@exam/site-server';
 
-const MAIN = new URL('../main.ts', import.meta.url).pathname;
+const MAIN = SITE_SERVER_MAIN;
 const TSX = createRequire(import.meta.url).resolve('tsx');
 export const TEST_PIN = '246810';
 

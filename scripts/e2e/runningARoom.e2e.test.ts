@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import { type CandidateCore, createCandidateCore } from '@exam/candidate-client/core';
 import { a11yViolations, describeViolations } from '@exam/candidate-client/testing';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { startTestSite, type TestSite } from '@exam/site-server/testing';
+import {
+  approvalCode,
+  type ConsoleUnderTest,
+  launchBrowser,
+  openConsole,
+  type TestBrowser,
+  waitFor,
+} from '@exam/proctor-console/testing';
+import { eventually } from '@exam/proctor-console/testing/eventually';
+import { startTestSite, type TestSite } from '@exam/testkit';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from '../testing/browser.js';
-import { approvalCode, type ConsoleUnderTest, openConsole, waitFor } from '../testing/consoleHarness.js';
-import { eventually } from '../testing/eventually.js';
 
 /**
  * One room run through a sitting from the console, against a real site server and real

@@ -1,0 +1,87 @@
+/**
+ * The end-of-sitting checks (DOMAIN "After a sitting" 1): everyone handed in, absent or out
+ * of time; every handed-in answer set complete on the server; standalone packages and
+ * transfers accounted for (none exist until those features land, so they pass).
+ */
+
+/** One candidate of the room's sitting, as the checks see them. */
+export interface EndCheckCandidate {
+  ticketNo: string;
+  status: 'not-started' | 'answering' | 'handed-in' | 'absent';
+  /** Logged in on a machine (a not-started candidate who has logged in is waiting for the start). */
+  onMachine: boolean;
+  /** Their own time, extensions included, has run out (false when it has not begun). */
+  timeUp: boolean;
+}
+
+export interface EndCheckFacts {
+  /** Whether the room's sitting has started. */
+  started: boolean;
+  candidates: readonly EndCheckCandidate[];
+  /** Handed-in candidates whose answer set on the server lacks changes their machine sent. */
+  unsyncedHandedIn: readonly string[];
+}
+
+export type EndCheckKey = 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
+
+export interface EndCheckItem {
+  key: EndCheckKey;
+  ok: boolean;
+  /** Failing: how many keep it from passing; passing `all-accounted`: who will be recorded absent. */
+  count: number;
+  tickets: string[];
+  /** The item in English, for logs and API callers; consoles word it from key and figures. */
+  detail: string;
+}
+
+export function endChecklistItems(facts: EndCheckFacts): { ready: boolean; items: EndCheckItem[] } {
+  const stillAnswering = facts.candidates
+    .filter((c) =>
+      c.status === 'answering' ? !c.timeUp : c.status === 'not-started' && c.onMachine && facts.started,
+    )
+    .map((c) => c.ticketNo);
+  const neverCame = facts.candidates.filter((c) => c.status === 'not-started' && !c.onMachine).length;
+  const unsynced = [...facts.unsyncedHandedIn];
+  const items: EndCheckItem[] = [
+    stillAnswering.length === 0
+      ? {
+          key: 'all-accounted',
+          ok: true,
+          count: neverCame,
+          tickets: [],
+          detail: `Everyone has handed in or is absent; ${neverCame} who never logged in will be recorded absent.`,
+        }
+      : {
+          key: 'all-accounted',
+          ok: false,
+          count: stillAnswering.length,
+          tickets: stillAnswering,
+          detail: `${stillAnswering.length} candidate(s) are still answering.`,
+        },
+    {
+      key: 'answers-synced',
+      ok: unsynced.length === 0,
+      count: unsynced.length,
+      tickets: unsynced,
+      detail:
+        unsynced.length === 0
+          ? 'Every handed-in answer set is complete on the server.'
+          : `${unsynced.length} handed-in answer set(s) are missing changes on the server; collect them from the machines.`,
+    },
+    {
+      key: 'standalone-collected',
+      ok: true,
+      count: 0,
+      tickets: [],
+      detail: 'No standalone package was exported in this room.',
+    },
+    {
+      key: 'transfers-resolved',
+      ok: true,
+      count: 0,
+      tickets: [],
+      detail: 'No candidate was transferred out of this room.',
+    },
+  ];
+  return { ready: items.every((i) => i.ok), items };
+}

@@ -1,0 +1,15 @@
+/**
+ * What the tests of every app share: a real site server in-process or in a child process,
+ * raw protocol sockets, one simulated test machine, a link that can be cut, and sample
+ * papers. Used only by tests (and the benches and screenshots); the one
+ * package allowed to import an app's public entry (`@exam/site-server`, docs/decisions/0011).
+ */
+export { type CandidateSite, JUNIOR_SITTING, SENIOR_SITTING, startCandidateSite } from './candidateSite.js';
+export * from './childServer.js';
+export * from './childSiteWithExam.js';
+export * from './networkLink.js';
+export * from './payloads.js';
+export { silhouettePhotoPng } from './photo.js';
+export { juniorSamplePaper, seniorSamplePaper } from './samplePapers.js';
+export { SimulatedCandidate } from './simulatedCandidate.js';
+export * from './testSite.js';
