@@ -39,25 +39,23 @@ import { AnswerJournal } from './journal.js';
 import { type CoreLogger, silentLogger } from './logger.js';
 import { NoticeBox } from './noticeBox.js';
 import { openPaper } from './openPaper.js';
-import { Reconnector } from './reconnector.js';
-import { type CandidateSocket, createCandidateSocket, onCandidatePush, request } from './request.js';
+import type { SessionSource } from './sessionSource.js';
+import { SocketSessionSource } from './socketSessionSource.js';
 
 const DEFAULTS = Object.freeze({ ackTimeoutMs: 8_000, drainTimeoutMs: 30_000, tickMs: 1_000 } as const);
 
 /**
- * The candidate client's core: the answer journal, the sitting clock and the connection to
- * the site server, with no Electron in it. An answer is journalled (fsync'd) before it is
+ * The candidate client's core: the answer journal, the sitting clock and the session from
+ * its source (the site server over socket.io, or any SessionSource), with no Electron in it. An answer is journalled (fsync'd) before it is
  * sent and re-sent until acknowledged; a restart on the same journal resumes the session.
  */
 export class CandidateCore {
   private readonly journal: AnswerJournal;
   private readonly clock: SittingClock;
-  private readonly socket: CandidateSocket;
+  private readonly source: SessionSource;
   private readonly events: TypedEmitter<CoreEvents>;
   private readonly sender: AnswerSender;
-  private readonly reconnector: Reconnector;
   private readonly log: CoreLogger;
-  private readonly ackTimeoutMs: number;
   private readonly drainTimeoutMs: number;
   private readonly ticker: NodeJS.Timeout;
 
@@ -84,7 +82,6 @@ export class CandidateCore {
 
   constructor(private readonly opts: CandidateCoreOptions) {
     this.log = opts.logger ?? silentLogger;
-    this.ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs;
     this.drainTimeoutMs = opts.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
     this.clock = new SittingClock(opts.monotonicNow ?? systemMonotonic);
     this.journal = AnswerJournal.open(opts.journalPath, { now: () => Math.floor(this.serverTimeOr(0)) });
@@ -95,14 +92,19 @@ export class CandidateCore {
     if (this.session) this.clock.setTiming(this.session.sitting);
     this.lastPhase = this.phase();
 
-    this.socket = createCandidateSocket(opts.serverUrl, this.ackTimeoutMs);
-    this.reconnector = new Reconnector(() => this.socket.connect(), opts.backoff);
+    this.source = opts.source
+      ? opts.source
+      : new SocketSessionSource({
+          serverUrl: opts.serverUrl,
+          ackTimeoutMs: opts.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
+          backoff: opts.backoff,
+        });
+    const origin = this.source.origin;
     this.sender = new AnswerSender({
       journal: this.journal,
       target: () => this.ref(),
       ready: () => this.ready,
-      send: (sittingId, changes) =>
-        request(this.socket, 'answer:save', { sittingId, changes }, this.ackTimeoutMs),
+      send: (sittingId, changes) => this.source.request('answer:save', { sittingId, changes }),
       onAcked: () => {
         this.lastSyncAt = this.serverTimeOr(null);
         this.changed();
@@ -112,21 +114,20 @@ export class CandidateCore {
         this.log.warn({ code: err.code, msg: err.message }, 'answer save not acknowledged; will retry');
       },
       // A retired session's token is good only on the server that issued it.
-      leftovers: () => this.journal.retiredSessions().filter((r) => r.serverUrl === opts.serverUrl),
+      leftovers: () => this.journal.retiredSessions().filter((r) => r.serverUrl === origin),
       deliver: (retired, changes) =>
-        request(
-          this.socket,
-          'answer:deliver',
-          { sessionToken: retired.sessionToken, sittingId: retired.sittingId, changes },
-          this.ackTimeoutMs,
-        ),
+        this.source.request('answer:deliver', {
+          sessionToken: retired.sessionToken,
+          sittingId: retired.sittingId,
+          changes,
+        }),
       onDelivered: (retired, ackSeq) => this.onDelivered(retired, ackSeq),
       retry: opts.backoff,
     });
     this.listen();
     this.ticker = setInterval(() => this.tick(), opts.tickMs ?? DEFAULTS.tickMs);
     this.ticker.unref();
-    this.socket.connect();
+    this.source.connect();
   }
 
   on<K extends keyof CoreEvents>(event: K, fn: (...args: CoreEvents[K]) => void): () => void {
@@ -194,7 +195,7 @@ export class CandidateCore {
     const parsed = machineCheckSchema.safeParse(check);
     if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The machine check is malformed.');
     this.requireReady();
-    return request(this.socket, 'machine:check', parsed.data, this.ackTimeoutMs);
+    return this.source.request('machine:check', parsed.data);
   }
 
   /** Reports what a person should judge (focus lost, a display added…); never a violation. */
@@ -202,7 +203,7 @@ export class CandidateCore {
     const parsed = clientAlertSchema.safeParse(alert);
     if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The alert is malformed.');
     this.requireReady();
-    return request(this.socket, 'client:alert', parsed.data, this.ackTimeoutMs);
+    return this.source.request('client:alert', parsed.data);
   }
 
   /** The proctor's notices still on screen, oldest first. */
@@ -234,7 +235,7 @@ export class CandidateCore {
       throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'Ticket number or ID number is malformed.');
     this.requireReady();
     const sentAt = this.monotonic();
-    const result = await request(this.socket, 'candidate:login', req.data, this.ackTimeoutMs);
+    const result = await this.source.request('candidate:login', req.data);
     this.applyLoginResult(result, sentAt);
     return { candidate: result.candidate, sitting: result.sitting };
   }
@@ -277,12 +278,7 @@ export class CandidateCore {
     if (at !== null) return this.handedIn ?? { sittingId: session.sittingId, handedInAt: at, kind: 'manual' };
     this.requireReady();
     await this.sender.drained(this.drainTimeoutMs);
-    const result = await request(
-      this.socket,
-      'exam:handIn',
-      { sittingId: session.sittingId },
-      this.ackTimeoutMs,
-    );
+    const result = await this.source.request('exam:handIn', { sittingId: session.sittingId });
     this.markHandedIn(result);
     return result;
   }
@@ -309,17 +305,15 @@ export class CandidateCore {
     this.generation++;
     this.ready = false;
     clearInterval(this.ticker);
-    this.reconnector.stop();
     this.sender.stop();
-    this.socket.removeAllListeners();
-    this.socket.disconnect();
+    this.source.disconnect();
     this.forgetPaper();
     this.journal.close();
     this.events.clear();
   }
 
   private listen(): void {
-    const s = this.socket;
+    const s = this.source;
     s.on('connect', () => void this.onConnect());
     s.on('disconnect', (reason) => {
       this.generation++;
@@ -330,23 +324,19 @@ export class CandidateCore {
       this.log.info({ reason }, 'disconnected');
       this.events.emit('connection', { connected: false });
       this.changed();
-      if (reason !== 'io client disconnect') this.reconnector.schedule();
+      // The source reconnects by itself unless the core dropped the connection.
     });
-    s.on('connect_error', (err) => {
-      const data = (err as Error & { data?: { code?: unknown } }).data;
-      const code = typeof data?.code === 'string' ? data.code : LOCAL_ERROR_CODES.OFFLINE;
-      this.log.warn({ code, msg: err.message }, 'connect failed');
+    s.on('connectError', (code, message) => {
+      this.log.warn({ code, msg: message }, 'connect failed');
       if (code === ERROR_CODES.PROTOCOL_VERSION) {
-        this.events.emit('problem', new CoreError(ERROR_CODES.PROTOCOL_VERSION, err.message));
+        this.events.emit('problem', new CoreError(ERROR_CODES.PROTOCOL_VERSION, message));
       }
-      this.reconnector.schedule();
     });
     // Every push is parsed by the contract; a malformed one is logged and never applied.
     const malformed = (event: string, issues: string[]) =>
       this.log.warn({ event, issues }, 'malformed push dropped');
-    onCandidatePush(s, 'sitting:state', (view) => this.applyView(view), malformed);
-    onCandidatePush(
-      s,
+    s.onPush('sitting:state', (view) => this.applyView(view), malformed);
+    s.onPush(
       'sitting:started',
       (started) => {
         if (started.sitting.sittingId !== this.session?.sittingId) return;
@@ -355,18 +345,16 @@ export class CandidateCore {
       },
       malformed,
     );
-    onCandidatePush(s, 'exam:handedIn', (handedIn) => this.markHandedIn(handedIn), malformed);
-    onCandidatePush(
-      s,
+    s.onPush('exam:handedIn', (handedIn) => this.markHandedIn(handedIn), malformed);
+    s.onPush(
       'notice',
       (n) => {
         if (this.session && this.noticeBox.receive(n)) this.events.emit('notices', this.noticeBox.list());
       },
       malformed,
     );
-    onCandidatePush(s, 'session:revoked', (p) => this.revoke(p.reason), malformed);
-    onCandidatePush(
-      s,
+    s.onPush('session:revoked', (p) => this.revoke(p.reason), malformed);
+    s.onPush(
       'room:loginOpen',
       (p) => {
         this.loginOpen = p.sittingIds;
@@ -382,28 +370,25 @@ export class CandidateCore {
     this.ready = false;
     const o = this.opts;
     try {
-      const registered = await request(
-        this.socket,
-        'machine:register',
-        { roomId: o.roomId, seatNo: o.seatNo, machineId: o.machineId, clientVersion: o.clientVersion },
-        this.ackTimeoutMs,
-      );
+      const registered = await this.source.request('machine:register', {
+        roomId: o.roomId,
+        seatNo: o.seatNo,
+        machineId: o.machineId,
+        clientVersion: o.clientVersion,
+      });
       if (generation !== this.generation) return;
       this.roomDisplayName = registered.roomName;
       this.loginOpen = registered.loginOpen;
       this.maybeUnlock();
       const syncSentAt = this.monotonic();
-      const { serverNow } = await request(this.socket, 'time:sync', {}, this.ackTimeoutMs);
+      const { serverNow } = await this.source.request('time:sync', {});
       if (generation !== this.generation) return;
       this.clock.sync(serverNow, syncSentAt);
       if (this.session) {
         const sentAt = this.monotonic();
-        const result = await request(
-          this.socket,
-          'candidate:resume',
-          { sessionToken: this.session.sessionToken },
-          this.ackTimeoutMs,
-        );
+        const result = await this.source.request('candidate:resume', {
+          sessionToken: this.session.sessionToken,
+        });
         if (generation !== this.generation) return;
         this.applyLoginResult(result, sentAt);
       }
@@ -417,15 +402,14 @@ export class CandidateCore {
       } else {
         this.log.warn({ code: err.code, msg: err.message }, 'connection set-up failed');
         this.events.emit('problem', err);
-        if (err.code === LOCAL_ERROR_CODES.OFFLINE) return; // the disconnect handler retries
+        if (err.code === LOCAL_ERROR_CODES.OFFLINE) return; // the source retries after the disconnect
         // Reachable but refusing (unknown room, server error): drop and retry with backoff.
-        this.socket.disconnect();
-        this.reconnector.schedule();
+        this.source.retryLater();
         return;
       }
     }
     this.ready = true;
-    this.reconnector.succeeded();
+    this.source.established();
     this.log.info({ resumed: this.session !== null }, 'connected');
     this.events.emit('connection', { connected: true });
     this.changed();
@@ -437,7 +421,7 @@ export class CandidateCore {
     return this.noticeBox.sendDismissals(
       async (noticeId) => {
         this.requireReady();
-        await request(this.socket, 'notice:ack', { noticeId }, this.ackTimeoutMs);
+        await this.source.request('notice:ack', { noticeId });
       },
       (e) => asCoreError(e).code === ERROR_CODES.FORBIDDEN,
     );
@@ -445,7 +429,7 @@ export class CandidateCore {
 
   private applyLoginResult(result: LoginResult, sentAt: number): void {
     const session: StoredSession = {
-      serverUrl: this.opts.serverUrl,
+      serverUrl: this.source.origin,
       sessionToken: result.sessionToken,
       ticketNo: result.candidate.ticketNo,
       sittingId: result.sitting.sittingId,

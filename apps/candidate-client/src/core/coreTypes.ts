@@ -3,9 +3,17 @@ import type { BackoffOptions } from './backoff.js';
 import type { MonotonicSource } from './clock.js';
 import type { CoreError } from './errors.js';
 import type { CoreLogger } from './logger.js';
+import type { SessionSource } from './sessionSource.js';
 
-export interface CandidateCoreOptions {
-  serverUrl: string;
+/**
+ * Where the session comes from: a `source`, or (every caller of today) the site server's
+ * `serverUrl`, from which the core builds a SocketSessionSource with `ackTimeoutMs` and
+ * `backoff`. An injected source applies its own deadlines.
+ */
+export type CandidateCoreOptions = CoreSettings &
+  ({ serverUrl: string; source?: undefined } | { source: SessionSource; serverUrl?: undefined });
+
+export interface CoreSettings {
   journalPath: string;
   roomId: string;
   seatNo: number;

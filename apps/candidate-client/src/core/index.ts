@@ -5,7 +5,14 @@
 export { BACKOFF_DEFAULTS, Backoff, type BackoffOptions, backoffDelay } from './backoff.js';
 export { CandidateCore, createCandidateCore } from './candidateCore.js';
 export { type MonotonicSource, SittingClock, scaledMonotonic, systemMonotonic } from './clock.js';
-export type { CandidateCoreOptions, CoreEvents, CorePhase, CoreStatus, RetireReason } from './coreTypes.js';
+export type {
+  CandidateCoreOptions,
+  CoreEvents,
+  CorePhase,
+  CoreSettings,
+  CoreStatus,
+  RetireReason,
+} from './coreTypes.js';
 export { asCoreError, CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
 export { JournalCorruptError, JournalFromTheFutureError } from './journal/openDb.js';
 export type {
@@ -17,3 +24,5 @@ export type {
 } from './journal/types.js';
 export { AnswerJournal, type JournalOptions } from './journal.js';
 export { type CoreLogger, silentLogger } from './logger.js';
+export type { SessionSource, SessionSourceEvents } from './sessionSource.js';
+export { SocketSessionSource, type SocketSessionSourceOptions } from './socketSessionSource.js';
