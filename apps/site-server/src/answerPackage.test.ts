@@ -7,7 +7,7 @@ import type { Ack, AnswerPackageFinality, EndResult, SiteStatus } from '@exam/pr
 import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAudit } from './db/tables/audit.js';
+import { listAudit } from './audit/auditTable.js';
 
 /**
  * A sitting in two rooms whose second room ends late: the admin sees which room holds the

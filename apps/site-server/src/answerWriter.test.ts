@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SAVES_IN_FLIGHT } from './answers/handlers.js';
 import { AnswerWriterThread } from './answers/writerThread.js';
-import { MAX_SAVES_IN_FLIGHT } from './sockets/candidateNamespace.js';
 
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';

@@ -5,7 +5,7 @@ import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } fr
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SAVES_IN_FLIGHT } from './sockets/candidateNamespace.js';
+import { MAX_SAVES_IN_FLIGHT } from './answers/handlers.js';
 
 let site: TestSite;
 let sockets: Socket[] = [];

@@ -11,15 +11,16 @@ import { AnswerWriterThread } from './answers/writerThread.js';
 import { type Clock, systemClock } from './clock.js';
 import { openDatabase } from './db/open.js';
 import { registerAdminRoutes } from './http/adminRoutes.js';
-import { createEvents, type SiteContext, type SiteIdentity } from './services/context.js';
-import { PaperCatalogue } from './services/papers.js';
-import { FailureLimiter } from './services/rateLimit.js';
-import { autoHandInDue } from './services/sittingControl.js';
-import { attachCandidateNamespace, type CandidateNamespace } from './sockets/candidateNamespace.js';
-import { MachinePresence, Presence } from './sockets/presence.js';
+import { MachinePresence, Presence } from './machines/presence.js';
+import { RoomBroadcaster } from './rooms/roomBroadcaster.js';
+import { createEvents, type SiteContext, type SiteIdentity } from './site/context.js';
+import { FailureLimiter } from './site/failureLimiter.js';
+import { PaperCatalogue } from './sittings/papers.js';
+import { autoHandInDue } from './sittings/sittingControl.js';
+import { attachCandidateNamespace } from './sockets/candidateNamespace.js';
+import type { CandidateNamespace } from './sockets/candidateSocket.js';
 import { attachProctorNamespace } from './sockets/proctorNamespace.js';
 import type { ProctorNamespace } from './sockets/proctorRoom.js';
-import { RoomBroadcaster } from './sockets/roomBroadcaster.js';
 
 const LISTEN_BACKLOG = 4096;
 

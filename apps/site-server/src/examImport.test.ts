@@ -6,7 +6,7 @@ import { ProtocolError } from '@exam/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from './app.js';
 import { ManualClock } from './clock.js';
-import { importExamData } from './services/examImport.js';
+import { importExamData } from './sittings/examImport.js';
 
 /**
  * The notice's second junior subject starts 40 minutes after the first ends (08:30–10:00,

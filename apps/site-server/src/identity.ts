@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromPkcs12 } from '@exam/crypto';
-import type { SiteIdentity } from './services/context.js';
+import type { SiteIdentity } from './site/context.js';
 
 export const IDENTITY_FILES = Object.freeze({ siteKey: 'site.p12', centreRoot: 'centre-root.pem' } as const);
 

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from './app.js';
 import { ManualClock } from './clock.js';
-import { importAuthorization, importExamData } from './services/examImport.js';
+import { importAuthorization, importExamData } from './sittings/examImport.js';
 
 /**
  * Bit flips and truncations of every package type (ARCHITECTURE §4): each altered copy is

@@ -16,7 +16,7 @@ import type {
 import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectionLostAt } from './services/sittingControl.js';
+import { connectionLostAt } from './candidates/handIn.js';
 
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnswerValue } from '@exam/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getRoomCandidate } from '../candidates/candidateSittingsTable.js';
 import { type Db, openDatabase } from '../db/open.js';
-import { currentAnswers } from '../db/tables/answers.js';
-import { getRoomCandidate } from '../db/tables/candidateSittings.js';
 import { AnsweredItems } from './answeredItems.js';
+import { currentAnswers } from './answersTable.js';
 import { commitSaves } from './commitSaves.js';
 
 // A real site database file; the writer's commit, called here on the test's thread.

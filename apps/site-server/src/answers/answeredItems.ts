@@ -1,6 +1,6 @@
 import { isAnswered } from '@exam/protocol';
 import type { Db } from '../db/open.js';
-import { currentAnswers, type NewChange } from '../db/tables/answers.js';
+import { currentAnswers, type NewChange } from './answersTable.js';
 
 /** One candidate sitting's items: the latest stored sequence of each, and whether it answers. */
 export class CandidateItems {

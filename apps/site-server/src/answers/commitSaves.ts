@@ -1,7 +1,7 @@
+import { getSyncState, updateSyncState } from '../candidates/candidateSittingsTable.js';
 import type { Db } from '../db/open.js';
-import { contiguousFrom, insertChange, type NewChange } from '../db/tables/answers.js';
-import { getSyncState, updateSyncState } from '../db/tables/candidateSittings.js';
 import type { AnsweredItems } from './answeredItems.js';
+import { contiguousFrom, insertChange, type NewChange } from './answersTable.js';
 
 export interface SaveRequest {
   roomId: string;

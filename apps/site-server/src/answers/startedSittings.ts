@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { getRoomSitting } from '../db/tables/roomSittings.js';
+import { getRoomSitting } from '../sittings/roomSittingsTable.js';
 
 /**
  * Whether a room's sitting has started, for the save path. A start is never undone, so a

@@ -1,7 +1,7 @@
 import { chainHash, GENESIS_HASH } from '@exam/crypto';
 import { auditLinkPayload } from '@exam/protocol';
 import type { Db } from '../db/open.js';
-import { insertAudit, lastAuditHash } from '../db/tables/audit.js';
+import { insertAudit, lastAuditHash } from './auditTable.js';
 
 export type ActorRole = 'system' | 'site-admin' | 'proctor' | 'chief' | 'candidate';
 

@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ERROR_CODES, PROTOCOL_VERSION } from '@exam/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getMeta } from '../db/tables/meta.js';
-import { writeAnswerPackage } from '../services/answerExport.js';
-import type { SiteContext } from '../services/context.js';
-import { importAuthorization, importExamData } from '../services/examImport.js';
-import { siteStatus } from '../services/siteStatus.js';
+import { writeAnswerPackage } from '../exports/answerExport.js';
+import { siteStatus } from '../exports/siteStatus.js';
+import type { SiteContext } from '../site/context.js';
+import { getMeta } from '../site/metaTable.js';
+import { importAuthorization, importExamData } from '../sittings/examImport.js';
 import { toFailure } from '../sockets/handler.js';
 import { registerErrorReplies } from './errorReplies.js';
 

@@ -1,6 +1,6 @@
 import type { ProctorClientEvents, ProctorServerEvents } from '@exam/protocol';
 import type { Namespace, Socket } from 'socket.io';
-import type { ProctorIdentity } from '../services/proctorAuth.js';
+import type { ProctorIdentity } from '../proctors/proctorAuth.js';
 
 /**
  * The proctor namespace's types and room names, shared by its handlers and the room

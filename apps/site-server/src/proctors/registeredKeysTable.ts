@@ -1,0 +1,24 @@
+import type { Db } from '../db/open.js';
+import { stmt } from '../db/statements.js';
+
+/** `registered_keys`: the proctor and chief keys the exam data registers. */
+export interface RegisteredKeyRow {
+  fingerprint: string;
+  role: 'proctor' | 'chief';
+  room_id: string | null;
+  holder: string;
+}
+
+export function registerKey(db: Db, k: RegisteredKeyRow): void {
+  stmt(
+    db,
+    `INSERT INTO registered_keys (fingerprint, role, room_id, holder) VALUES (?, ?, ?, ?)
+     ON CONFLICT (fingerprint) DO UPDATE SET role = excluded.role, room_id = excluded.room_id, holder = excluded.holder`,
+  ).run(k.fingerprint, k.role, k.room_id, k.holder);
+}
+
+export function getRegisteredKey(db: Db, fingerprint: string): RegisteredKeyRow | undefined {
+  return stmt(db, 'SELECT * FROM registered_keys WHERE fingerprint = ?').get(fingerprint) as
+    | RegisteredKeyRow
+    | undefined;
+}
