@@ -49,7 +49,12 @@ async function until(what: string, predicate: () => boolean): Promise<void> {
   }
 }
 
-function sender(deliver: (s: RetiredSession, changes: AnswerChange[]) => Promise<{ ackSeq: number }>) {
+function sender(
+  deliver: (s: RetiredSession, changes: AnswerChange[]) => Promise<{ ackSeq: number }>,
+  save: (changes: AnswerChange[]) => Promise<{ ackSeq: number }> = async (changes) => ({
+    ackSeq: Math.max(...changes.map((c) => c.seq)),
+  }),
+) {
   const current = () => journal.loadSession();
   return new AnswerSender({
     journal,
@@ -60,7 +65,7 @@ function sender(deliver: (s: RetiredSession, changes: AnswerChange[]) => Promise
     ready: () => true,
     send: async (sittingId, changes) => {
       sent.push(`save ${sittingId} ${changes.map((c) => c.seq).join(',')}`);
-      return { ackSeq: Math.max(...changes.map((c) => c.seq)) };
+      return save(changes);
     },
     onAcked: () => {},
     onFailed: () => {},
@@ -121,6 +126,32 @@ describe('AnswerSender with a previous sitting’s leftovers', () => {
     refuse = false;
     s.onReady();
     await until('the refused one delivered', () => journal.retiredSessions().length === 0);
+    s.stop();
+  });
+
+  it('does not take an acknowledgement above what it sent: a later change is still sent', async () => {
+    journal.saveSession(sessionOf(next, 'b'.repeat(43)));
+    journal.append(next, 'p1', 'A');
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let forged = true;
+    const s = sender(
+      async () => ({ ackSeq: 0 }),
+      async (changes) => {
+        if (!forged) return { ackSeq: Math.max(...changes.map((c) => c.seq)) };
+        forged = false;
+        await gate;
+        return { ackSeq: 10_000_000 };
+      },
+    );
+    s.kick();
+    await until('the first save in flight', () => sent.length === 1);
+    journal.append(next, 'p2', 'B');
+    release();
+    await until('the second change acknowledged', () => journal.pendingCount(next) === 0);
+    expect(sent).toEqual(['save S2 1', 'save S2 2']);
     s.stop();
   });
 });

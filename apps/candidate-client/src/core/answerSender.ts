@@ -153,8 +153,12 @@ export class AnswerSender {
         value: c.value,
         flagged: c.flagged,
       }));
-      const { ackSeq } = await send(changes);
+      const reply = await send(changes);
       if (this.stopped) return;
+      // An acknowledgement covers at most what this batch carried: a higher number (a rogue
+      // or confused server) must not mark changes it never received, which the journal
+      // would then count as delivered and prune.
+      const ackSeq = Math.min(reply.ackSeq, Math.max(...batch.map((c) => c.seq)));
       this.deps.journal.markAckedUpTo(ref, ackSeq);
       // Progress means the first change of the batch is now acknowledged; an ack stuck
       // below it (the server refusing or missing something) must not become a hot loop.
