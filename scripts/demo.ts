@@ -1,14 +1,21 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { CandidateCore, scaledMonotonic } from '@exam/candidate-client/core';
+import { CandidateCore, loadOrCreateMachineKey, scaledMonotonic } from '@exam/candidate-client/core';
 import { verifyAnswerPackage } from '@exam/centre';
 import { parseCommand, usageExit } from '@exam/cli';
-import { fromPkcs12 } from '@exam/crypto';
+import { fromPkcs12, readSiteTrust } from '@exam/crypto';
 import { SITE_TIME_ZONE } from '@exam/domain';
 import { ProctorCore } from '@exam/proctor-console/core';
 import { createSiteServer, ScaledClock } from '@exam/site-server';
-import { loadSiteIdentity } from '@exam/site-server/identity';
-import { NetworkLink } from '@exam/testkit';
+import { loadSiteIdentity, loadSiteTls } from '@exam/site-server/identity';
+import {
+  closeMachineApprovers,
+  NetworkLink,
+  preApproveMachine,
+  registerMachineApprover,
+  signedInProctorSocket,
+  siteFetch,
+} from '@exam/testkit';
 import pino from 'pino';
 import { makeDemoExam } from './centre/make-exam.js';
 import { verifyAnswersCommand } from './centre/verifyCommand.js';
@@ -62,19 +69,30 @@ const clock = new ScaledClock(firstStart - 45 * MIN, speed);
 const server = createSiteServer({
   dataDir: join(out, 'site-data'),
   identity: loadSiteIdentity(join(out, 'site'), PINS.site),
+  // HTTPS and WSS with the certificate the centre issued for this site.
+  tls: loadSiteTls(join(out, 'site'), PINS.site),
   clock,
   logger: pino({ level: 'info' }, pino.destination({ dest: join(out, 'site-server.log'), sync: false })),
   tickMs: 100,
 });
 const url = await server.listen();
+// What every console and test machine is installed with: the centre root and the siteId.
+const trust = readSiteTrust(
+  readFileSync(join(out, 'client', 'centre-root.pem'), 'utf8'),
+  readFileSync(join(out, 'client', 'site-id'), 'utf8').trim(),
+);
 say(`Site server: listening on ${url}, data in ${relative(process.cwd(), join(out, 'site-data'))}`);
 
 async function adminPost(path: string, file: string) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
-    body: readFileSync(join(out, 'packages', file)),
-  });
+  const res = await siteFetch(
+    `${url}${path}`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
+      body: readFileSync(join(out, 'packages', file)),
+    },
+    trust,
+  );
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
   if (!body.ok) throw new Error(`${path}: ${body.error?.message}`);
   return body.value as { candidates: number };
@@ -84,15 +102,23 @@ await adminPost('/api/admin/authorization', 'authorization.exampkg');
 say(`Site admin: imported and verified exam data (${imported.candidates} candidates) and the authorization`);
 
 const proctors = new Map<string, ProctorCore>();
+const proctorKeys = new Map<string, { certPem: string; privateKeyPem: string }>();
 // A console signs its sign-in statement with the server's time, which this demo runs
 // hundreds of times faster than real: held still while the consoles sign in, a busy machine
 // cannot age a statement past the server's skew limit between signing and checking.
 clock.hold();
 for (const room of exam.spec.rooms) {
   const key = fromPkcs12(readFileSync(join(out, 'keys', `proctor-${room.roomId}.p12`)), PINS.proctor);
-  const p = new ProctorCore({ serverUrl: url, siteId: exam.spec.site.siteId, roomId: room.roomId, key });
+  const p = new ProctorCore({
+    serverUrl: url,
+    siteId: trust.siteId,
+    centreRootPem: trust.centreRootPem,
+    roomId: room.roomId,
+    key,
+  });
   await p.ready();
   proctors.set(room.roomId, p);
+  proctorKeys.set(room.roomId, key);
 }
 clock.release();
 // Room 2's test machines reach the server through a link that will fail for a while.
@@ -111,6 +137,35 @@ interface SittingSummary {
   verified: string;
 }
 const summaries: SittingSummary[] = [];
+
+// The machine check, the day before (issue 16): each test machine makes its key and asks for
+// its seat; the room's proctor (scripted here) approves it on the console's connection.
+registerMachineApprover(url, (roomId) =>
+  signedInProctorSocket(
+    url,
+    trust,
+    proctorKeys.get(roomId)! as Parameters<typeof signedInProctorSocket>[2],
+    roomId,
+  ),
+);
+const seats = [
+  ...new Map(exam.spec.candidates.map((c) => [`${c.roomId}/${c.seatNo}`, c] as const)).values(),
+].filter((c) => c.seatNo !== null && c.seatNo !== undefined);
+await Promise.all(
+  seats.map((c) =>
+    preApproveMachine(
+      url,
+      {
+        privateKey: readFileSync(machineKeyPath(c.roomId, c.seatNo!), 'utf8'),
+        roomId: c.roomId,
+        seatNo: c.seatNo!,
+      },
+      trust,
+    ),
+  ),
+);
+closeMachineApprovers(url);
+say(`Machine check: ${seats.length} test machines made their keys and were approved for their seats`);
 let simSeq = 0;
 
 /**
@@ -119,16 +174,26 @@ let simSeq = 0;
  * afternoon's seniors), returning to the login screen when the proctor ends a sitting.
  */
 const machines = new Map<string, CandidateCore>();
+function machineName(roomId: string, seatNo: number): string {
+  return `PC-${roomId}-${String(seatNo).padStart(3, '0')}`;
+}
+/** Each machine's own key, made at its first start (mode 0600), beside its journal. */
+function machineKeyPath(roomId: string, seatNo: number): string {
+  const path = join(out, 'machines', `${machineName(roomId, seatNo)}.key.pem`);
+  loadOrCreateMachineKey(path);
+  return path;
+}
 function machineAt(roomId: string, seatNo: number): CandidateCore {
-  const machineId = `PC-${roomId}-${String(seatNo).padStart(3, '0')}`;
+  const machineId = machineName(roomId, seatNo);
   let core = machines.get(machineId);
   if (!core) {
     core = new CandidateCore({
       serverUrl: roomUrl(roomId),
+      trust,
       journalPath: join(out, 'machines', `${machineId}.db`),
+      machineKeyPath: machineKeyPath(roomId, seatNo),
       roomId,
       seatNo,
-      machineId,
       clientVersion: '0.1.0',
       monotonicNow: scaledMonotonic(speed),
       ackTimeoutMs: 5_000,

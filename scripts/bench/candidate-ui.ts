@@ -106,7 +106,8 @@ try {
     const ids = ${JSON.stringify(choice)}, out = [];
     for (let k = 0; k < ${ITEMS} * ${ROUNDS}; k++) {
       const t0 = performance.now();
-      const r = await window.candidate.saveAnswer(ids[k % ids.length], 'ABCD'[k % 4], false);
+      const reply = await window.candidate.invoke('saveAnswer', [ids[k % ids.length], 'ABCD'[k % 4], false]);
+      const r = reply.ok ? reply.value : reply;
       if (!r.ok) throw new Error(r.error.code);
       out.push(performance.now() - t0);
     }

@@ -10,9 +10,11 @@ import { type DemoExam, demoExam } from '../demo/examSpec.js';
  * Centre side: `make-exam --out DIR [--candidates 60] [--date YYYY-MM-DD]` issues a centre
  * root and a site key, and builds the signed, encrypted exam data and authorization packages
  * for the demo site. Writes centre/ (centre.p12, approval.key), site/ (site.p12,
- * centre-root.pem), keys/ (a proctor key per room and the chief examiner's), province/
+ * site-tls.p12: the server's TLS certificate, centre-root.pem), client/ (centre-root.pem and
+ * site-id, what each console and test machine is installed with), keys/ (a proctor key per room and the chief examiner's), province/
  * (approval.key), packages/ and roster.csv (who sits where, with the ticket and ID number
- * each logs in with). PINs come from EXAM_CENTRE_PIN, EXAM_SITE_PIN and EXAM_PROCTOR_PIN.
+ * each logs in with). PINs come from EXAM_CENTRE_PIN, EXAM_SITE_PIN and EXAM_PROCTOR_PIN; all
+ * three are required: a key file under an empty PIN is as good as an unprotected key.
  */
 const MAKE_EXAM = {
   name: 'make-exam',
@@ -22,13 +24,26 @@ const MAKE_EXAM = {
   --date YYYY-MM-DD  the exam day (default 2021-10-23): sittings at 08:30, 10:40 and 14:30
                      Beijing time that day, the authorization valid from the day before to
                      two days after. Build for today to run a site on the real clock.
-PINs of the key files: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN (empty if unset).`,
+PINs of the key files, all required: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN.`,
   options: {
     out: { type: 'string' },
     candidates: { type: 'string', default: '60' },
     date: { type: 'string' },
   },
 } as const;
+
+/** The environment variable each key file's PIN comes from. */
+const PIN_VARIABLES = {
+  centre: 'EXAM_CENTRE_PIN',
+  site: 'EXAM_SITE_PIN',
+  proctor: 'EXAM_PROCTOR_PIN',
+} as const;
+type Pins = Record<keyof typeof PIN_VARIABLES, string>;
+
+/** The variables of `pins` left empty: none may be, or a key file opens without a PIN. */
+export function missingPins(pins: Partial<Pins>): string[] {
+  return (Object.keys(PIN_VARIABLES) as (keyof Pins)[]).filter((k) => !pins[k]).map((k) => PIN_VARIABLES[k]);
+}
 
 const DAY_MS = 86_400_000;
 /** The day the demo exam is written for (its sittings' times are on it). */
@@ -98,12 +113,9 @@ export function rosterCsv(exam: DemoExam): string {
   return rows.map((r) => `${r.map(csvField).join(',')}\n`).join('');
 }
 
-export function makeDemoExam(
-  out: string,
-  count: number,
-  pins: { centre: string; site: string; proctor: string },
-  date: string = DEMO_DATE,
-) {
+export function makeDemoExam(out: string, count: number, pins: Pins, date: string = DEMO_DATE) {
+  const missing = missingPins(pins);
+  if (missing.length > 0) throw new Error(`Every key file needs a PIN: ${missing.join(', ')} empty.`);
   const exam = onDate(demoExam(count), date);
   const day = cst(date);
   // The certificates hold from well before the exam day to long after it, and now (the
@@ -134,7 +146,7 @@ export function makeDemoExam(
     { validFrom: new Date(day - DAY_MS), validUntil: new Date(day + 2 * DAY_MS) },
     new Date(day - 3 * DAY_MS + 9 * 3_600_000),
   );
-  for (const d of ['centre', 'site', 'packages', 'keys', 'province'])
+  for (const d of ['centre', 'site', 'client', 'packages', 'keys', 'province'])
     mkdirSync(join(out, d), { recursive: true });
   for (const h of holders) {
     const file = h.role === 'chief' ? 'chief.p12' : `proctor-${h.roomId}.p12`;
@@ -164,6 +176,16 @@ export function makeDemoExam(
     },
   );
   writeFileSync(join(out, 'site', 'centre-root.pem'), pki.centre.certPem);
+  // The site server's TLS certificate and its own key, under the site PIN (HTTPS/WSS).
+  writeFileSync(
+    join(out, 'site', 'site-tls.p12'),
+    toPkcs12({ ...pki.siteTls, chainPem: [pki.centre.certPem], pin: pins.site }),
+    { mode: 0o600 },
+  );
+  // What each test machine and console is installed with at machine preparation: the
+  // centre root (the only authority they trust for the server) and the site's id.
+  writeFileSync(join(out, 'client', 'centre-root.pem'), pki.centre.certPem);
+  writeFileSync(join(out, 'client', 'site-id'), `${pki.site.siteId}\n`);
   writeFileSync(join(out, 'packages', 'exam-data.exampkg'), built.examData);
   writeFileSync(join(out, 'packages', 'authorization.exampkg'), built.authorization);
   writeFileSync(join(out, 'roster.csv'), rosterCsv(exam));
@@ -178,16 +200,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!Number.isInteger(count) || count < 2 || count > 20_000)
     usageExit(MAKE_EXAM, '--candidates is a whole number from 2 to 20000');
   if (!isDay(date)) usageExit(MAKE_EXAM, '--date is a day, YYYY-MM-DD');
-  const { exam } = makeDemoExam(
-    values.out,
-    count,
-    {
-      centre: process.env.EXAM_CENTRE_PIN ?? '',
-      site: process.env.EXAM_SITE_PIN ?? '',
-      proctor: process.env.EXAM_PROCTOR_PIN ?? '',
-    },
-    date,
-  );
+  const pins: Pins = {
+    centre: process.env[PIN_VARIABLES.centre] ?? '',
+    site: process.env[PIN_VARIABLES.site] ?? '',
+    proctor: process.env[PIN_VARIABLES.proctor] ?? '',
+  };
+  const missing = missingPins(pins);
+  // Refused before a key is made: no default PIN, so no key file ever rests unprotected.
+  if (missing.length > 0) {
+    usageExit(
+      MAKE_EXAM,
+      `set a PIN for every key file; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set or empty`,
+    );
+  }
+  const { exam } = makeDemoExam(values.out, count, pins, date);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(
     `Built exam ${exam.spec.examId} for site ${exam.spec.site.siteId}: ${exam.spec.candidates.length} candidates, ` +

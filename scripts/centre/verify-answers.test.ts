@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { AnswerVerificationError, idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { toPkcs12, writePackage } from '@exam/crypto';
 import type { Ack, EndResult } from '@exam/protocol';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
+import { call, proctorSocket, seatedCandidate, siteFetch, startTestSite, type TestSite } from '@exam/testkit';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const MIN = 60_000;
@@ -35,11 +36,11 @@ beforeAll(async () => {
   await call(s, 'answer:save', {
     sittingId: 'S-J-ECON',
     changes: [
-      { seq: 1, itemId: 'J-001', value: 'A' },
-      { seq: 2, itemId: 'J-002', value: ['B', 'D'] },
+      { seq: 1, itemId: 'J-001', value: 'A', madeAt: site.juniorStart + 1_000 },
+      { seq: 2, itemId: 'J-002', value: ['B', 'D'], madeAt: site.juniorStart + 2_000 },
     ],
   });
-  const interim = await fetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
+  const interim = await siteFetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
     method: 'POST',
     headers: { authorization: `Bearer ${site.server.adminToken}` },
   });
@@ -81,8 +82,18 @@ describe('centre-side answer verification', () => {
     expect(r.stdout).not.toContain('未交卷的考生');
   });
 
+  it('refuses an interim export (exit 1) unless --allow-interim is given', () => {
+    const refused = runCli(interimPath);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/^FAIL .*interim.* 临时导出，不是最终答卷包 INTERIM/m);
+    expect(refused.stdout).toContain('pass --allow-interim');
+    const allowed = runCli('--allow-interim', interimPath);
+    expect(allowed.status).toBe(0);
+    expect(allowed.stdout).toMatch(/^OK .*interim.* INTERIM/m);
+  });
+
   it('says an export made mid-sitting is not the final package, naming the room and who was still answering', () => {
-    const r = runCli(interimPath);
+    const r = runCli('--allow-interim', interimPath);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
       /^OK .*interim.* 临时导出，不是最终答卷包 INTERIM — 考场 R1 未结束考试，2 人未交卷/m,
@@ -93,7 +104,7 @@ describe('centre-side answer verification', () => {
     // Even in one line per package, the clerk sees it is not the final one.
     const quiet = spawnSync(
       process.execPath,
-      ['--import', TSX, CLI, '--centre-dir', dir, '--quiet', interimPath],
+      ['--import', TSX, CLI, '--centre-dir', dir, '--quiet', '--allow-interim', interimPath],
       { env: { ...process.env, EXAM_CENTRE_PIN: '1234' }, encoding: 'utf8' },
     );
     expect(quiet.stdout).toContain('不是最终答卷包 INTERIM');
@@ -125,5 +136,62 @@ describe('centre-side answer verification', () => {
       recipientCertPem: site.pki.centre.certPem,
     });
     expect(() => verifyAnswerPackage(bytes, site.pki.centre)).toThrow(AnswerVerificationError);
+  });
+
+  it('prints that every start, extension and hand-in hash was reconciled', () => {
+    const r = runCli(packagePath);
+    expect(r.stdout).toContain(
+      'reconciled with the audit chain: 0 extension(s), 1 start(s), 1 hand-in hash(es)',
+    );
+  });
+});
+
+/** A site admin edits site.db behind the server's back, then exports the sitting again. */
+async function exportAfterEditing(sql: string, ...params: unknown[]): Promise<string> {
+  const db = new Database(join(site.dataDir, 'site.db'));
+  try {
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+  const res = await siteFetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${site.server.adminToken}` },
+  });
+  const body = (await res.json()) as { ok: boolean; value: { path: string } };
+  if (!body.ok) throw new Error('export refused');
+  return body.value.path;
+}
+
+describe('sittings data written straight into site.db (issue 16, point 9)', () => {
+  it('fails a 50-minute extension with no audit event, naming the candidate and room', async () => {
+    const path = await exportAfterEditing(
+      'UPDATE candidate_sittings SET extension_ms = ? WHERE ticket_no = ? AND sitting_id = ?',
+      50 * MIN,
+      ticketFor(1, 1),
+      'S-J-ECON',
+    );
+    const r = runCli(path);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL/m);
+    expect(r.stdout).toContain(
+      `Candidate ${ticketFor(1, 1)} in room R1 has 50 minutes of extra time in the sittings data, but the audit chain grants 0 minutes`,
+    );
+    await exportAfterEditing(
+      'UPDATE candidate_sittings SET extension_ms = 0 WHERE ticket_no = ? AND sitting_id = ?',
+      ticketFor(1, 1),
+      'S-J-ECON',
+    );
+  });
+
+  it('fails a start moved 40 minutes later with no audit event, naming the room', async () => {
+    const path = await exportAfterEditing(
+      "UPDATE room_sittings SET started_at = started_at + ?, start_authority = 'city-consent' WHERE room_id = 'R1' AND sitting_id = ?",
+      40 * MIN,
+      'S-J-ECON',
+    );
+    const r = runCli(path);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Room R1's start in the sittings data .* differs from its audit event/);
   });
 });

@@ -7,16 +7,23 @@ import { fromPkcs12, PackageError } from '@exam/crypto';
 /**
  * Centre side: `verify-answers --centre-dir DIR PACKAGE…`. Opens each answer package with
  * the centre key (centre.p12, PIN in EXAM_CENTRE_PIN), checks the site's signature and the
- * audit hash chain (and the approval codes used, given the keys), and prints each candidate's
- * answer counts. Exits 1 if any package fails.
+ * audit hash chain, reconciles every extension, start and hand-in in the sittings data with
+ * its audit event and approval code (re-checked with the keys), and prints each candidate's
+ * answer counts. Exits 1 if any package fails, and for an interim export unless
+ * `--allow-interim` is given: an interim export is not the sitting's last word.
  */
 const VERIFY_ANSWERS = {
   name: 'verify-answers',
-  usage: `verify-answers --centre-dir DIR [--quiet] PACKAGE...
+  usage: `verify-answers --centre-dir DIR [--quiet] [--allow-interim] PACKAGE...
   --centre-dir DIR  holds centre.p12 (PIN in EXAM_CENTRE_PIN) and approval.key, as make-exam writes it
   --quiet           one line per package, without the candidates
-Exits 1 if any package fails.`,
-  options: { 'centre-dir': { type: 'string' }, quiet: { type: 'boolean', default: false } },
+  --allow-interim   accept an interim export (rooms still running) instead of failing it
+Exits 1 if any package fails, or is an interim export without --allow-interim.`,
+  options: {
+    'centre-dir': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    'allow-interim': { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 } as const;
 const { values, positionals } = parseCommand(VERIFY_ANSWERS);
@@ -72,19 +79,58 @@ function finalityLines(v: VerifiedAnswers): string[] {
       lines.push(`  ${c.ticketNo.padEnd(13)} ${c.roomId.padEnd(8)} ${c.status} ${STATUS_ZH[c.status] ?? ''}`);
     }
   }
+  if (v.lateArrivals.length > 0) {
+    lines.push(
+      `迟到的作答记录 (late arrivals: made in time, received after the end while offline, ${v.lateArrivals.length}):`,
+    );
+    for (const c of v.lateArrivals) {
+      const made = new Date(c.madeAt).toISOString();
+      const received = new Date(c.receivedAt).toISOString();
+      lines.push(
+        `  ${c.ticketNo.padEnd(13)} ${c.roomId.padEnd(8)} #${c.seq} ${c.itemId} 作答于 made ${made} 收到于 received ${received}`,
+      );
+    }
+  }
   return lines;
+}
+
+/** Why an intact package is still not accepted: interim without the flag, codes unchecked. */
+function packageRefusals(v: VerifiedAnswers): string[] {
+  const out: string[] = [];
+  if (v.finality.kind === 'interim' && !values['allow-interim']) {
+    out.push(
+      '拒绝：临时导出不是最终答卷包；如确需核对临时导出，请加 --allow-interim。',
+      'Refused: an interim export is not the final package; pass --allow-interim to check it anyway.',
+    );
+  }
+  if (v.reconciliation.uncheckedCodes > 0) {
+    out.push(
+      `${v.reconciliation.uncheckedCodes} approval code(s) could not be re-checked: approval.key is missing ` +
+        `from ${centreDir} or from the province directory beside it.`,
+    );
+  }
+  return out;
 }
 
 let failed = 0;
 for (const path of positionals) {
   try {
     const v = verifyAnswerPackage(readFileSync(path), centre, new Date(), approvalKeys);
-    // "OK" says the package is intact; the words after it say whether it is the last word.
-    process.stdout.write(`OK   ${path}  ${finalityTag(v)}\n`);
+    const refusals = packageRefusals(v);
+    // "OK" says the package is intact and accepted; the words after it say whether it is the
+    // last word. An interim export is intact but refused unless asked for.
+    if (refusals.length > 0) failed++;
+    process.stdout.write(`${refusals.length > 0 ? 'FAIL' : 'OK  '} ${path}  ${finalityTag(v)}\n`);
+    for (const line of refusals) process.stdout.write(`     ${line}\n`);
+    const r = v.reconciliation;
     process.stdout.write(
       `     site ${v.siteId}, sitting ${v.sittingId}, signed by "${v.signer}", ` +
         `${v.auditEvents} audit events in an unbroken chain` +
         (approvalKeys ? `, ${v.approvalCodes.checked} approval code(s) re-checked\n` : '\n'),
+    );
+    process.stdout.write(
+      `     reconciled with the audit chain: ${r.extensionsChecked} extension(s), ` +
+        `${r.startsChecked} start(s), ${r.handInsChecked} hand-in hash(es)\n`,
     );
     if (!values.quiet) {
       for (const line of finalityLines(v)) process.stdout.write(`     ${line}\n`);

@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
 import { CandidateCore } from '@exam/candidate-client/core';
+import type { SiteTrust } from '@exam/crypto';
 
 /**
  * A test machine in its own process, for the client-kill test. argv[2] is JSON:
- * { serverUrl, journalPath, roomId, seatNo, machineId, ticketNo?, idNumber?, mode }.
+ * { serverUrl, trust, journalPath, roomId, seatNo, ticketNo?, idNumber?, mode }. The machine's
+ * key is the one beside the journal, approved for its seat by the parent before it starts.
  * - mode `write`: log in, save three answers and wait for their acks, print `acked N`,
  *   then on `go` (stdin) journal answers as fast as it can, printing each seq: the parent
  *   cuts the network first and SIGKILLs this process mid-write.
@@ -12,10 +14,11 @@ import { CandidateCore } from '@exam/candidate-client/core';
  */
 const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   serverUrl: string;
+  /** The centre root and siteId the machine was installed with (TLS). */
+  trust: SiteTrust;
   journalPath: string;
   roomId: string;
   seatNo: number;
-  machineId: string;
   ticketNo?: string;
   idNumber?: string;
   mode: 'write' | 'drain';
@@ -33,10 +36,10 @@ async function until(ok: () => boolean, ms: number, what: string): Promise<void>
 
 const core = new CandidateCore({
   serverUrl: cfg.serverUrl,
+  trust: cfg.trust,
   journalPath: cfg.journalPath,
   roomId: cfg.roomId,
   seatNo: cfg.seatNo,
-  machineId: cfg.machineId,
   clientVersion: 'test',
   ackTimeoutMs: 2_000,
   backoff: { minMs: 50, baseMs: 200, maxMs: 1_000 },

@@ -1,11 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AnswerJournal } from '@exam/candidate-client/core';
+import { AnswerJournal, loadOrCreateMachineKey, machineKeyPathIn } from '@exam/candidate-client/core';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
+import {
+  call,
+  NetworkLink,
+  preApproveMachine,
+  proctorSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,11 +69,15 @@ describe('a candidate client killed mid-write', () => {
 
     const machine = {
       serverUrl: link.url,
+      trust: site.trust,
       journalPath: join(dir, 'PC-R1-001.db'),
       roomId: 'R1',
       seatNo: 1,
-      machineId: 'PC-R1-001',
     };
+    // The machine check, the day before: its key made and approved for seat 1 (issue 16).
+    const keyPath = machineKeyPathIn(dir);
+    loadOrCreateMachineKey(keyPath);
+    await preApproveMachine(site, { privateKey: readFileSync(keyPath, 'utf8'), roomId: 'R1', seatNo: 1 });
     const writer = startChild({
       ...machine,
       ticketNo: ticketFor(1, 1),

@@ -1,17 +1,31 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createSecureContext } from 'node:tls';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { sign } from '@exam/crypto';
+import {
+  generateMachineKeyPair,
+  type MachineKeyPair,
+  type SiteTrust,
+  sign,
+  signMachineProof,
+  siteTlsClientOptions,
+  TlsBindingAgent,
+} from '@exam/crypto';
 import {
   type Ack,
-  buildSignInProof,
+  buildSignIn,
   type LoginResult,
+  type MachineStatus,
+  machineProofText,
   NAMESPACES,
+  PROCTOR_SIGN_IN_EXPORTER_LABEL,
   PROTOCOL_VERSION,
   type SaveResult,
+  type SignInChallenge,
   type SittingStarted,
 } from '@exam/protocol';
+import { siteFetch } from '@exam/testkit';
 import { io, type Socket } from 'socket.io-client';
 import { prng } from '../demo/simulatedCandidate.js';
 import {
@@ -40,6 +54,27 @@ const SITTING_ID = 'S-J-ECON';
 const SETUP_TIMEOUT_MS = 120_000;
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as GeneratorConfig;
+/** What every simulated machine and console trusts: the centre root and the siteId only. */
+const trust: SiteTrust | null =
+  cfg.centreRootPem && cfg.siteId ? { centreRootPem: cfg.centreRootPem, siteId: cfg.siteId } : null;
+/**
+ * One process plays 2,000 machines, and a machine builds its TLS context (parsing the centre
+ * root) once for its own connection on its own CPU. Rebuilt per connection here, that parsing
+ * would be the generator's cost 2,000 times over in the login storm, not the site's; one
+ * context, shared through one agent, leaves every handshake a full one (no session is cached
+ * or resumed), with the same root, verification and site check.
+ */
+const tlsOptions = trust
+  ? {
+      ...siteTlsClientOptions(trust),
+      agent: new Agent({
+        ...siteTlsClientOptions(trust),
+        secureContext: createSecureContext({ ca: trust.centreRootPem }),
+        maxCachedSessions: 0,
+        // engine.io-client types `agent` as string | boolean, but hands it to `ws` as its agent.
+      }) as unknown as string,
+    }
+  : {};
 const random = prng(cfg.seed);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -88,9 +123,27 @@ function withTimeout<T>(socket: Socket, event: string, payload: unknown, ms = 30
   return socket.timeout(ms).emitWithAck(event, payload) as Promise<Ack<T>>;
 }
 
+/** hello + prove with the machine's key on `socket` (issue 16): every connection starts so. */
+async function proveKey(socket: Socket, key: MachineKeyPair): Promise<MachineStatus> {
+  const hello = await withTimeout<{ challenge: string; siteId: string }>(socket, 'machine:hello', {
+    publicKey: key.publicKey,
+    clientVersion: 'load',
+  });
+  if (!hello.ok) throw new Error(`machine:hello: ${hello.error.code}`);
+  const signature = signMachineProof(
+    key.privateKeyPem,
+    machineProofText(hello.value.siteId, hello.value.challenge),
+  );
+  const proved = await withTimeout<MachineStatus>(socket, 'machine:prove', { signature });
+  if (!proved.ok) throw new Error(`machine:prove: ${proved.error.code}`);
+  return proved.value;
+}
+
 class SimCandidate {
   readonly socket: Socket;
   readonly machineId: string;
+  /** The test machine's own key, made at its machine check; proves it on every connection. */
+  readonly key: MachineKeyPair = generateMachineKeyPair();
   token: string | null = null;
   ready = false;
   keyAt: number | null = null;
@@ -111,6 +164,7 @@ class SimCandidate {
     // One machine per seat, as a site has: named by where it stands, not by who sits there.
     this.machineId = `load-${roomId}-${String(seatNo).padStart(3, '0')}`;
     this.socket = io(`${cfg.url}${NAMESPACES.candidate}`, {
+      ...tlsOptions,
       transports: ['websocket'],
       forceNew: true,
       autoConnect: false,
@@ -145,14 +199,41 @@ class SimCandidate {
     });
   }
 
-  async register(): Promise<void> {
-    const r = await withTimeout(this.socket, 'machine:register', {
-      roomId: this.roomId,
-      seatNo: this.seatNo,
-      machineId: this.machineId,
-      clientVersion: 'load',
+  /**
+   * The machine check, the day before: on a connection of its own the machine proves its key
+   * and asks for its seat; the room's (scripted) proctor approves it.
+   */
+  async machineCheck(): Promise<void> {
+    const socket = io(`${cfg.url}${NAMESPACES.candidate}`, {
+      ...tlsOptions,
+      transports: ['websocket'],
+      auth: { protocolVersion: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
     });
-    if (!r.ok) throw new Error(`register ${this.ticketNo}: ${r.error.code}`);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (e) =>
+          reject(new Error(`machine check ${this.ticketNo}: ${e.message}`)),
+        );
+      });
+      const status = await proveKey(socket, this.key);
+      if (status.status === 'approved' && status.roomId === this.roomId && status.seatNo === this.seatNo)
+        return;
+      const approved = new Promise<void>((resolve) => socket.once('machine:approved', () => resolve()));
+      const joined = await withTimeout(socket, 'machine:join', { roomId: this.roomId, seatNo: this.seatNo });
+      if (!joined.ok) throw new Error(`machine:join ${this.ticketNo}: ${joined.error.code}`);
+      await approved;
+    } finally {
+      socket.disconnect();
+    }
+  }
+
+  /** Every connection of an approved machine starts by proving its key. */
+  async register(): Promise<void> {
+    const status = await proveKey(this.socket, this.key);
+    if (status.status !== 'approved') throw new Error(`machine ${this.ticketNo} is ${status.status}`);
   }
 
   async login(): Promise<void> {
@@ -200,7 +281,7 @@ class SimCandidate {
   }
 
   private send(seqs: number[], measured: boolean): void {
-    const changes = seqs.map((seq) => ({ seq, ...changeFor(this.ticketNo, seq), flagged: false }));
+    const changes = seqs.map((seq) => ({ seq, ...changeFor(this.ticketNo, seq), flagged: false, madeAt: 0 }));
     const sentAt = performance.now();
     const inWindow = measured && window.open;
     if (inWindow) window.sent++;
@@ -265,7 +346,9 @@ const proctors = new Map<string, Socket>();
 let scheduledStart: number | null = null;
 
 async function serverNow(): Promise<number> {
-  const res = await fetch(`${cfg.url}/api/health`);
+  const res = trust
+    ? await siteFetch(`${cfg.url}/api/health`, {}, trust)
+    : await fetch(`${cfg.url}/api/health`);
   return ((await res.json()) as { serverNow: number }).serverNow;
 }
 
@@ -276,28 +359,69 @@ async function connectProctors(): Promise<void> {
     privateKeyPem: string;
   };
   for (const roomId of roomIds) {
-    // The server's clock may be scaled; sign with its time, fetched just before.
-    const signedAt = await serverNow();
-    const proof = buildSignInProof(
-      { certPem: key.certPem, siteId: cfg.siteId!, roomId, signedAt, nonce: randomBytes(16).toString('hex') },
-      (text) => sign(text, key.privateKeyPem),
-    );
+    // Signs in inside the connection: a fresh challenge, bound to this TLS connection.
+    const agent = cfg.url.startsWith('https:') ? new TlsBindingAgent() : null;
     const s = io(`${cfg.url}${NAMESPACES.proctor}`, {
+      ...tlsOptions,
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
-      auth: { protocolVersion: PROTOCOL_VERSION, roomId, proof },
+      // engine.io-client types `agent` as string | boolean, but hands it to `ws` as its agent.
+      ...(agent ? { agent: agent as unknown as string } : {}),
+      auth: { protocolVersion: PROTOCOL_VERSION },
     });
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
       s.once('connect_error', (e) => reject(new Error(`proctor ${roomId}: ${e.message}`)));
     });
+    const challenge = await withTimeout<SignInChallenge>(s, 'proctor:challenge', {});
+    if (!challenge.ok) throw new Error(`proctor ${roomId}: ${challenge.error.code}`);
+    const request = buildSignIn(
+      {
+        certPem: key.certPem,
+        siteId: cfg.siteId!,
+        roomId,
+        challenge: challenge.value.challenge,
+        tlsBinding: agent?.binding(PROCTOR_SIGN_IN_EXPORTER_LABEL) ?? '',
+      },
+      (text) => sign(text, key.privateKeyPem),
+    );
+    const signedIn = await withTimeout(s, 'proctor:signIn', request);
+    if (!signedIn.ok) throw new Error(`proctor ${roomId}: ${signedIn.error.message}`);
     proctors.set(roomId, s);
+    approveJoinRequests(s);
     const sub = await withTimeout(s, 'room:subscribe', {});
     if (!sub.ok) throw new Error(`subscribe ${roomId}: ${sub.error.code}`);
     const opened = await withTimeout(s, 'login:open', { sittingId: SITTING_ID });
     if (!opened.ok) throw new Error(`login:open ${roomId}: ${opened.error.code}`);
   }
+}
+
+/** The scripted proctor of a room: approves every machine that asks for one of its seats. */
+function approveJoinRequests(proctor: Socket): void {
+  const asked = new Set<string>();
+  proctor.on('room:joinRequests', ({ requests }: { requests: { fingerprint: string; seatNo: number }[] }) => {
+    for (const r of requests) {
+      if (asked.has(r.fingerprint)) continue;
+      asked.add(r.fingerprint);
+      void withTimeout(proctor, 'machine:approve', { fingerprint: r.fingerprint, seatNo: r.seatNo }).then(
+        (a) => {
+          if (!a.ok) asked.delete(r.fingerprint);
+        },
+      );
+    }
+  });
+}
+
+const MACHINE_CHECKS_AT_ONCE = 100;
+
+/** Runs `fn` over all candidates, `width` at a time. */
+async function inBatches(width: number, fn: (c: SimCandidate) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < candidates.length) await fn(candidates[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, candidates.length) }, worker));
 }
 
 /** Runs `fn` over all candidates at once (a storm), timing the whole. */
@@ -311,7 +435,13 @@ async function storm(fn: (c: SimCandidate) => Promise<void>): Promise<number> {
 }
 
 async function setup(): Promise<SetupResult> {
-  if (cfg.mode === 'site') await connectProctors();
+  if (cfg.mode === 'site') {
+    await connectProctors();
+    // The day before: every machine is approved for its seat. Not part of the timed storm,
+    // and a few at a time, as machines are set up (2,000 TLS handshakes at once would only
+    // time out on a busy host).
+    await inBatches(MACHINE_CHECKS_AT_ONCE, (c) => c.machineCheck());
+  }
   const t0 = performance.now();
   const connectMs = await storm((c) => c.connect());
   if (cfg.mode === 'bare') {

@@ -12,6 +12,11 @@ export interface GeneratorConfig {
   /** The chief examiner's key file (site mode), used as the console of every room. */
   chiefKeyPath?: string;
   siteId?: string;
+  /**
+   * The centre root (PEM) the simulated machines and consoles trust, with `siteId`, for a
+   * site on TLS; absent for a plain server (the bare baseline, the plain side of the TLS bench).
+   */
+  centreRootPem?: string;
   /** Reconnect, resume and re-send after a drop (fault runs); off for benchmarks. */
   reconnect: boolean;
   seed: number;
@@ -30,6 +35,7 @@ export type Command =
 
 export interface SetupResult {
   connectMs: number;
+  /** Every machine proving its key (hello + prove) on its new connection. */
   registerMs: number;
   loginMs: number;
   /** First connect to the last login acknowledgement. */

@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CandidateCore } from '@exam/candidate-client/core';
+import { CandidateCore, loadOrCreateMachineKey } from '@exam/candidate-client/core';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { AnswerValue, Item } from '@exam/protocol';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
+import {
+  call,
+  NetworkLink,
+  preApproveMachine,
+  proctorSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -80,12 +87,21 @@ describe('a room’s network cut while its candidates keep answering', () => {
       for (let room = 1; room <= 2; room++) {
         for (let seat = 1; seat <= PER_ROOM; seat++) {
           const viaLink = room === 1;
+          // Approved for its seat at the machine check, the day before (issue 16).
+          const machineKeyPath = join(dir, `R${room}-${seat}.key.pem`);
+          loadOrCreateMachineKey(machineKeyPath);
+          await preApproveMachine(site, {
+            privateKey: readFileSync(machineKeyPath, 'utf8'),
+            roomId: `R${room}`,
+            seatNo: seat,
+          });
           const core = new CandidateCore({
             serverUrl: viaLink ? link.url : site.url,
+            trust: site.trust,
             journalPath: join(dir, `R${room}-${seat}.db`),
             roomId: `R${room}`,
             seatNo: seat,
-            machineId: `PC-R${room}-${String(seat).padStart(3, '0')}`,
+            machineKeyPath,
             clientVersion: 'test',
             ackTimeoutMs: 2_000,
             backoff: { minMs: 100, baseMs: 500, maxMs: 2_000 },

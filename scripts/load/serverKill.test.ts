@@ -71,6 +71,7 @@ describe('kill -9 of the site server under load', () => {
         ackLogPath,
         chiefKeyPath: writeChiefKey(site),
         siteId: 'SITE-T',
+        centreRootPem: site.pki.centre.certPem,
         reconnect: true,
         seed: 7,
       });

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildExamPackages, testExamSpec } from '@exam/centre';
-import { registeredKeysOf, TEST_PIN, type TestPki, testPki, writeIdentity } from '@exam/testkit';
+import { registeredKeysOf, siteFetch, TEST_PIN, type TestPki, testPki, writeIdentity } from '@exam/testkit';
 
 /** Where the load tools live, so child processes resolve `tsx` and the workspace from the repo. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SITE_MAIN = join(REPO_ROOT, 'apps/site-server/src/main.ts');
+const PLAIN_SITE_MAIN = join(REPO_ROOT, 'scripts/load/plainSiteMain.ts');
 export const SITTING_ID = 'S-J-ECON';
 export const ITEM_COUNT = 10;
 
@@ -109,6 +110,8 @@ export async function startSiteProcess(
     loopStatsMs?: number;
     /** Every JSON log line the server writes after it is up. */
     onLog?: (entry: Record<string, unknown>) => void;
+    /** The same server without TLS, for the benchmark's plain baseline only. */
+    insecurePlainForBenchmark?: boolean;
   } = {},
 ): Promise<SiteProcess> {
   const port = opts.port ?? (await freePort());
@@ -116,7 +119,7 @@ export async function startSiteProcess(
     ...(opts.nodeArgs ?? []),
     '--import',
     'tsx',
-    SITE_MAIN,
+    opts.insecurePlainForBenchmark ? PLAIN_SITE_MAIN : SITE_MAIN,
     '--data-dir',
     site.dataDir,
     '--identity-dir',
@@ -128,6 +131,8 @@ export async function startSiteProcess(
     args.push('--clock-scale', String(opts.clock.scale));
   }
   if (opts.loopStatsMs) args.push('--loop-stats-ms', String(opts.loopStatsMs));
+  // The simulated machines all connect from this host's one address.
+  args.push('--load-test-one-address');
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, EXAM_SITE_PIN: TEST_PIN, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -190,11 +195,15 @@ export async function adminPost(
   path: string,
   body: Buffer,
 ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  const res = await fetch(`${url}${path}`, {
+  // Over HTTPS, trusting the test centre root only (Node's fetch takes no CA).
+  const init = {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
     body: new Uint8Array(body),
-  });
+  };
+  const res = url.startsWith('https:')
+    ? await siteFetch(`${url}${path}`, init)
+    : await fetch(`${url}${path}`, init);
   return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 }
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import type { Ack, MachineTile, RegisterResult, SaveResult } from '@exam/protocol';
+import type { Ack, MachineTile, SaveResult } from '@exam/protocol';
 import {
+  approvedMachine,
   call,
   connected,
   proctorSocket,
@@ -9,6 +10,7 @@ import {
   seatedCandidate,
   startTestSite,
   type TestSite,
+  testMachineFingerprint,
 } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
@@ -54,13 +56,7 @@ async function machine(machineId = MACHINE, seatNo = 1): Promise<Socket> {
   const s = rawSocket(site.url, 'candidate');
   sockets.push(s);
   await connected(s);
-  const r = await call<Ack<RegisterResult>>(s, 'machine:register', {
-    roomId: 'R1',
-    seatNo,
-    machineId,
-    clientVersion: '1',
-  });
-  expect(r.ok).toBe(true);
+  await approvedMachine(site.url, s, { roomId: 'R1', seatNo, machineId });
   return s;
 }
 
@@ -85,7 +81,7 @@ function stored(ticketNo = FIRST.ticketNo) {
 describe('answer:deliver', () => {
   it('stores a retired session’s changes sent from its own machine and acknowledges them', async () => {
     const s = await machine();
-    expect(await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A' }])).toEqual({
+    expect(await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 1 },
     });
@@ -94,7 +90,7 @@ describe('answer:deliver', () => {
 
   it('refuses the token on any other machine, storing nothing', async () => {
     const other = await machine('machine-seat-2', 2);
-    expect(await deliver(other, [{ seq: 1, itemId: 'J-001', value: 'A' }])).toMatchObject({
+    expect(await deliver(other, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }])).toMatchObject({
       ok: false,
       error: { code: 'SESSION_INVALID' },
     });
@@ -104,10 +100,12 @@ describe('answer:deliver', () => {
   it('refuses a token the server never issued, and one for another sitting', async () => {
     const s = await machine();
     expect(
-      await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A' }], { sessionToken: 'x'.repeat(43) }),
+      await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }], {
+        sessionToken: 'x'.repeat(43),
+      }),
     ).toMatchObject({ ok: false, error: { code: 'SESSION_INVALID' } });
     expect(
-      await deliver(s, [{ seq: 1, itemId: 'P-001', value: 'A' }], { sittingId: 'S-J-PRAC' }),
+      await deliver(s, [{ seq: 1, itemId: 'P-001', value: 'A', madeAt: 0 }], { sittingId: 'S-J-PRAC' }),
     ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(stored()).toEqual([]);
   });
@@ -116,12 +114,12 @@ describe('answer:deliver', () => {
     const s = await machine();
     expect(
       await deliver(s, [
-        { seq: 1, itemId: 'J-001', value: 'A' },
-        { seq: 2, itemId: 'J-001', value: 'Z' },
+        { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+        { seq: 2, itemId: 'J-001', value: 'Z', madeAt: 0 },
       ]),
     ).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
     // The next sitting's item is not in this sitting's paper.
-    expect(await deliver(s, [{ seq: 1, itemId: 'P-001', value: 'A' }])).toMatchObject({
+    expect(await deliver(s, [{ seq: 1, itemId: 'P-001', value: 'A', madeAt: 0 }])).toMatchObject({
       ok: false,
       error: { code: 'UNKNOWN_ITEM' },
     });
@@ -146,7 +144,7 @@ describe('answer:deliver', () => {
       return original(req);
     };
     let acked = false;
-    const reply = deliver(s, [{ seq: 1, itemId: 'J-001', value: 'B' }]).then((r) => {
+    const reply = deliver(s, [{ seq: 1, itemId: 'J-001', value: 'B', madeAt: 0 }]).then((r) => {
       acked = true;
       return r;
     });
@@ -163,8 +161,8 @@ describe('answer:deliver', () => {
   it('stores a re-delivered batch once and acknowledges it again', async () => {
     const s = await machine();
     const batch = [
-      { seq: 1, itemId: 'J-001', value: 'A' },
-      { seq: 2, itemId: 'J-002', value: ['A', 'C'] },
+      { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+      { seq: 2, itemId: 'J-002', value: ['A', 'C'], madeAt: 0 },
     ];
     expect(await deliver(s, batch)).toEqual({ ok: true, value: { ackSeq: 2 } });
     // The acknowledgement was lost with the connection: the client sends the batch again.
@@ -183,7 +181,7 @@ describe('answer:deliver', () => {
       }),
     ).toMatchObject({ ok: true });
     const s = await machine();
-    expect(await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A' }])).toMatchObject({
+    expect(await deliver(s, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }])).toMatchObject({
       ok: false,
       error: { code: 'SESSION_INVALID' },
     });
@@ -197,14 +195,16 @@ describe('the machine’s next candidate', () => {
     sockets.push(first.socket);
     expect(await call(first.socket, 'exam:handIn', { sittingId: 'S-J-ECON' })).toMatchObject({ ok: true });
 
-    // The same socket registers again, as the client does on every connection.
-    const again = await call<Ack<RegisterResult>>(first.socket, 'machine:register', {
-      roomId: 'R1',
-      seatNo: 1,
-      machineId: MACHINE,
-      clientVersion: '1',
+    // The machine proves its key on a new connection, as the client does on every one.
+    const proving = rawSocket(site.url, 'candidate');
+    sockets.push(proving);
+    await connected(proving);
+    expect(
+      await approvedMachine(site.url, proving, { roomId: 'R1', seatNo: 1, machineId: MACHINE }),
+    ).toMatchObject({
+      roomName: '第1考场',
+      loginOpen: ['S-J-ECON'],
     });
-    expect(again).toMatchObject({ ok: true, value: { roomName: '第1考场', loginOpen: ['S-J-ECON'] } });
 
     // The next sitting's login opens while the first still runs in the room.
     site.clock.set(site.juniorStart + PRACTICE_START_MS - 30 * MIN);
@@ -225,7 +225,7 @@ describe('the machine’s next candidate', () => {
     const s = await machine();
     expect(await call(s, 'candidate:login', NEXT)).toMatchObject({ ok: true });
     // And the first candidate's leftovers are still accepted from this machine.
-    const leftover = [{ seq: 1, itemId: 'J-003', value: true }];
+    const leftover = [{ seq: 1, itemId: 'J-003', value: true, madeAt: 0 }];
     expect(await deliver(s, leftover, { sessionToken: first.login.sessionToken })).toEqual({
       ok: true,
       value: { ackSeq: 1 },
@@ -235,7 +235,10 @@ describe('the machine’s next candidate', () => {
   it('shows the proctor the machine a reset released, for that sitting', async () => {
     const s = await machine();
     const snapshot = await call<Ack<{ machines: MachineTile[] }>>(proctor, 'room:subscribe', {});
-    expect(snapshot.ok && snapshot.value.machines.find((m) => m.machineId === MACHINE)?.released).toEqual([]);
+    expect(
+      snapshot.ok &&
+        snapshot.value.machines.find((m) => m.machineId === testMachineFingerprint(MACHINE))?.released,
+    ).toEqual([]);
     let pushed: MachineTile[] = [];
     proctor.on('room:machines', (p: { machines: MachineTile[] }) => {
       pushed = p.machines;
@@ -248,7 +251,9 @@ describe('the machine’s next candidate', () => {
       }),
     ).toMatchObject({ ok: true });
     await expect
-      .poll(() => pushed.find((m) => m.machineId === MACHINE)?.released, { timeout: 5_000 })
+      .poll(() => pushed.find((m) => m.machineId === testMachineFingerprint(MACHINE))?.released, {
+        timeout: 5_000,
+      })
       .toEqual([{ sittingId: 'S-J-ECON', ticketNo: FIRST.ticketNo, ticketTail: FIRST.ticketNo.slice(-3) }]);
     s.disconnect();
   });

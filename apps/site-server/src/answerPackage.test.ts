@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { idNumberFor, ticketFor, verifyAnswerPackage } from '@exam/centre';
 import { sha256Hex } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
 import type { Ack, AnswerPackageFinality, EndResult, SiteStatus } from '@exam/protocol';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
+import { call, proctorSocket, seatedCandidate, siteFetch, startTestSite, type TestSite } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from './audit/auditTable.js';
@@ -50,11 +50,11 @@ beforeAll(async () => {
   }
   await call(a.socket, 'answer:save', {
     sittingId: SITTING,
-    changes: [{ seq: 1, itemId: 'J-001', value: 'A' }],
+    changes: [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: site.juniorStart + 4_000 }],
   });
   await call(b.socket, 'answer:save', {
     sittingId: SITTING,
-    changes: [{ seq: 1, itemId: 'J-001', value: 'B' }],
+    changes: [{ seq: 1, itemId: 'J-001', value: 'B', madeAt: site.juniorStart + 9_000 }],
   });
   site.clock.advance(80 * MIN);
   await call(a.socket, 'exam:handIn', { sittingId: SITTING });
@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 async function admin<T>(method: 'GET' | 'POST', path: string): Promise<{ status: number; body: Ack<T> }> {
-  const res = await fetch(`${site.url}${path}`, {
+  const res = await siteFetch(`${site.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${site.server.adminToken}` },
   });
@@ -142,6 +142,39 @@ describe('final and interim answer packages', () => {
     const v = verifyAnswerPackage(readFileSync(ended.value.answerPackage), site.pki.centre);
     expect(v.finality).toEqual({ kind: 'final' });
     expect(v.notHandedIn).toEqual([]);
+    // Each change as the candidate's machine made it, and when the site received it.
+    expect(
+      v.package.candidates.filter((c) => c.changes.length > 0).map((c) => [c.ticketNo, c.changes]),
+    ).toEqual([
+      [
+        ticketFor(1, 1),
+        [
+          {
+            seq: 1,
+            itemId: 'J-001',
+            value: 'A',
+            flagged: false,
+            madeAt: site.juniorStart + 4_000,
+            receivedAt: site.juniorStart,
+            lateArrival: false,
+          },
+        ],
+      ],
+      [
+        ticketFor(2, 1),
+        [
+          {
+            seq: 1,
+            itemId: 'J-001',
+            value: 'B',
+            flagged: false,
+            madeAt: site.juniorStart + 9_000,
+            receivedAt: site.juniorStart,
+            lateArrival: false,
+          },
+        ],
+      ],
+    ]);
     for (const p of interims) expect(sha256Hex(readFileSync(p.path))).toBe(p.sha256);
 
     const status = await sittingStatus();
@@ -163,5 +196,15 @@ describe('final and interim answer packages', () => {
     const r = await admin('POST', '/api/admin/sittings/NO-SUCH-SITTING/answer-package');
     expect(r).toMatchObject({ status: 400, body: { ok: false, error: { code: 'UNKNOWN_SITTING' } } });
     expect(listAudit(site.server.ctx.db)).toHaveLength(before);
+  });
+
+  it('refuses an export for a path-like sitting id ("../../etc"): no audit event, no file', async () => {
+    const before = listAudit(site.server.ctx.db).length;
+    const files = readdirSync(site.server.ctx.exportDir).sort();
+    const r = await admin('POST', `/api/admin/sittings/${encodeURIComponent('../../etc')}/answer-package`);
+    expect(r).toMatchObject({ status: 400, body: { ok: false, error: { code: 'UNKNOWN_SITTING' } } });
+    expect(listAudit(site.server.ctx.db)).toHaveLength(before);
+    expect(listAudit(site.server.ctx.db).some((a) => a.subject.includes('..'))).toBe(false);
+    expect(readdirSync(site.server.ctx.exportDir).sort()).toEqual(files);
   });
 });

@@ -42,7 +42,7 @@ async function seated(seat: number) {
   return socket;
 }
 
-const change = (seq: number) => ({ seq, itemId: 'J-001', value: seq % 2 ? 'A' : 'B' });
+const change = (seq: number) => ({ seq, itemId: 'J-001', value: seq % 2 ? 'A' : 'B', madeAt: 0 });
 
 function readSiteDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(join(site.dataDir, 'site.db'), { readonly: true });
@@ -63,13 +63,11 @@ describe('answers written on their own thread', () => {
     const after = call<Ack<SaveResult>>(socket, 'answer:save', { sittingId: SITTING, changes: [change(2)] });
     expect(await before).toEqual({ ok: true, value: { ackSeq: 1 } });
     expect(await handIn).toMatchObject({ ok: true, value: { kind: 'manual' } });
-    expect(await after).toEqual({ ok: true, value: { ackSeq: 2 } });
+    // After the hand-in, from a machine that stayed connected: refused, never stored (issue 16).
+    expect(await after).toMatchObject({ ok: false, error: { code: 'HANDED_IN' } });
     expect(
-      readSiteDb((db) => db.prepare('SELECT seq, after_hand_in FROM answer_changes ORDER BY seq').all()),
-    ).toEqual([
-      { seq: 1, after_hand_in: 0 },
-      { seq: 2, after_hand_in: 1 },
-    ]);
+      readSiteDb((db) => db.prepare('SELECT seq, late_arrival FROM answer_changes ORDER BY seq').all()),
+    ).toEqual([{ seq: 1, late_arrival: 0 }]);
   });
 
   it('lets the server’s other writes take turns with a stream of saves, none refused as busy', async () => {

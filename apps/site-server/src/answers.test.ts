@@ -51,19 +51,19 @@ function storedChanges() {
 describe('answer saves', () => {
   it('acknowledges only the highest contiguous sequence when saves arrive out of order', async () => {
     const { socket } = await candidate();
-    expect(await save(socket, [{ seq: 2, itemId: 'J-001', value: 'B' }])).toEqual({
+    expect(await save(socket, [{ seq: 2, itemId: 'J-001', value: 'B', madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 0 },
     });
-    expect(await save(socket, [{ seq: 4, itemId: 'J-004', value: 'C' }])).toEqual({
+    expect(await save(socket, [{ seq: 4, itemId: 'J-004', value: 'C', madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 0 },
     });
-    expect(await save(socket, [{ seq: 1, itemId: 'J-001', value: 'A' }])).toEqual({
+    expect(await save(socket, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 2 },
     });
-    expect(await save(socket, [{ seq: 3, itemId: 'J-003', value: false }])).toEqual({
+    expect(await save(socket, [{ seq: 3, itemId: 'J-003', value: false, madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 4 },
     });
@@ -72,12 +72,12 @@ describe('answer saves', () => {
   it('applies duplicate saves once and keeps the latest answer by sequence, not arrival', async () => {
     const { socket } = await candidate();
     const batch = [
-      { seq: 1, itemId: 'J-001', value: 'A' },
-      { seq: 2, itemId: 'J-001', value: 'C' },
+      { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+      { seq: 2, itemId: 'J-001', value: 'C', madeAt: 0 },
     ];
     await save(socket, batch);
     await save(socket, batch);
-    await save(socket, [{ seq: 1, itemId: 'J-001', value: 'D' }]);
+    await save(socket, [{ seq: 1, itemId: 'J-001', value: 'D', madeAt: 0 }]);
     expect(storedChanges()).toEqual([
       { seq: 1, item_id: 'J-001', value: '"A"' },
       { seq: 2, item_id: 'J-001', value: '"C"' },
@@ -92,11 +92,11 @@ describe('answer saves', () => {
   it('refuses an answer that does not fit its item, storing nothing of the batch', async () => {
     const { socket } = await candidate();
     const r = await save(socket, [
-      { seq: 1, itemId: 'J-001', value: 'A' },
-      { seq: 2, itemId: 'J-001', value: 'Z' },
+      { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+      { seq: 2, itemId: 'J-001', value: 'Z', madeAt: 0 },
     ]);
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
-    expect(await save(socket, [{ seq: 1, itemId: 'NOPE', value: 'A' }])).toMatchObject({
+    expect(await save(socket, [{ seq: 1, itemId: 'NOPE', value: 'A', madeAt: 0 }])).toMatchObject({
       ok: false,
       error: { code: 'UNKNOWN_ITEM' },
     });
@@ -108,7 +108,7 @@ describe('answer saves', () => {
     const before = site.server.committer.batches;
     const results = await Promise.all(
       Array.from({ length: MAX_SAVES_IN_FLIGHT }, (_, i) =>
-        save(socket, [{ seq: i + 1, itemId: 'J-001', value: 'A' }]),
+        save(socket, [{ seq: i + 1, itemId: 'J-001', value: 'A', madeAt: 0 }]),
       ),
     );
     expect(results.every((r) => r.ok)).toBe(true);
@@ -118,7 +118,7 @@ describe('answer saves', () => {
 
   it('refuses a flood of saves from one machine past the in-flight limit, and stores what it acknowledged', async () => {
     const { socket } = await candidate();
-    const change = (seq: number) => ({ seq, itemId: 'J-001', value: 'ABCD'[seq % 4]! });
+    const change = (seq: number) => ({ seq, itemId: 'J-001', value: 'ABCD'[seq % 4]!, madeAt: 0 });
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => save(socket, [change(i + 1)])));
     const refused = results.flatMap((r, i) => (r.ok ? [] : [{ seq: i + 1, code: r.error.code }]));
     expect(refused.length).toBeGreaterThan(0);

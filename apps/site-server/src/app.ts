@@ -1,20 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '@exam/domain';
 import { NAMESPACES, type ReplicaChange } from '@exam/protocol';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
 import { loadOrCreateAdminToken } from './adminToken.js';
 import { GroupCommitter } from './answers/groupCommit.js';
 import { AnswerWriterThread } from './answers/writerThread.js';
+import { LoginLockouts } from './candidates/loginLockouts.js';
 import { type Clock, systemClock } from './clock.js';
 import { openDatabase } from './db/open.js';
 import { registerAdminRoutes } from './http/adminRoutes.js';
 import { MachinePresence, Presence } from './machines/presence.js';
 import { RoomBroadcaster } from './rooms/roomBroadcaster.js';
 import { createEvents, type SiteContext, type SiteIdentity } from './site/context.js';
-import { FailureLimiter } from './site/failureLimiter.js';
+import { EVENT_LIMITS, type EventLimits } from './site/eventLimits.js';
+import { INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY, type SiteTls, tlsServerOptions } from './site/tls.js';
 import { PaperCatalogue } from './sittings/papers.js';
 import { autoHandInDue } from './sittings/sittingControl.js';
 import { attachCandidateNamespace } from './sockets/candidateNamespace.js';
@@ -27,6 +28,12 @@ const LISTEN_BACKLOG = 4096;
 export interface SiteServerOptions {
   dataDir: string;
   identity: SiteIdentity;
+  /**
+   * The site's TLS credential (issued by the centre, `pki.siteTls`): the server speaks HTTPS
+   * and WSS only. `INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY` exists for the benchmark's
+   * plain baseline and nothing else; no command-line option reaches it.
+   */
+  tls: SiteTls;
   clock?: Clock;
   logger?: Logger;
   /** How often (real milliseconds) the server checks for candidates whose time is up. */
@@ -34,6 +41,8 @@ export interface SiteServerOptions {
   groupCommitWindowMs?: number;
   /** The proctor tiles' pace under a burst of saves (see `RoomBroadcaster`). */
   tiles?: { progressEveryTicks?: number; quietProgressTiles?: number };
+  /** Message rate limits; EVENT_LIMITS unless a load test simulates a whole site from one address. */
+  eventLimits?: EventLimits;
 }
 
 export interface SiteServer {
@@ -66,7 +75,15 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   };
   const adminToken = loadOrCreateAdminToken(opts.dataDir);
 
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
+  const tls = opts.tls;
+  const plain = tls === INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY;
+  // The https instance's types differ from the http one's only in the raw server's type,
+  // which nothing below depends on (socket.io takes either).
+  const app = (
+    tls === INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY
+      ? Fastify({ loggerInstance: log as FastifyBaseLogger })
+      : Fastify({ loggerInstance: log as FastifyBaseLogger, https: tlsServerOptions(tls) })
+  ) as FastifyInstance;
   registerAdminRoutes(app, ctx, adminToken);
 
   const io = new Server(app.server, {
@@ -96,11 +113,13 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       try {
         const byRoom = new Map<string, ReplicaChange[]>();
         for (const [i, r] of reqs.entries()) {
-          const { answered, ackSeq } = outcomes[i]!;
+          const { answered, ackSeq, refused, lateArrival } = outcomes[i]!;
+          // A refused save stored nothing: the consoles get none of it.
+          if (refused) continue;
           broadcaster?.markProgress(r.roomId, r.ticketNo, r.sittingId, { answered, ackSeq, lastSyncAt: at });
           const list = byRoom.get(r.roomId) ?? [];
           for (const c of r.changes) {
-            list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at });
+            list.push({ ticketNo: r.ticketNo, sittingId: r.sittingId, ...c, receivedAt: at, lateArrival });
           }
           byRoom.set(r.roomId, list);
         }
@@ -122,11 +141,12 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   );
   attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
     committer,
-    limiter: new FailureLimiter(RULES.loginLockout),
+    limiter: new LoginLockouts(db),
+    limits: opts.eventLimits ?? EVENT_LIMITS,
     presence,
     machines,
   });
-  attachProctorNamespace(proctorNsp, ctx, broadcaster);
+  attachProctorNamespace(proctorNsp, ctx, broadcaster, opts.eventLimits ?? EVENT_LIMITS);
 
   // Saves that reached the server before a candidate's time ran out count as before the
   // automatic hand-in: it waits for their commit.
@@ -161,7 +181,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       await app.listen({ host: l.host ?? '127.0.0.1', port: l.port ?? 0, backlog: LISTEN_BACKLOG });
       const addr = app.server.address();
       if (!addr || typeof addr === 'string') throw new Error('server has no TCP address');
-      return `http://${l.host ?? '127.0.0.1'}:${addr.port}`;
+      return `${plain ? 'http' : 'https'}://${l.host ?? '127.0.0.1'}:${addr.port}`;
     },
     async close() {
       if (closed) return;

@@ -5,15 +5,17 @@ import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
 import {
   type AnswerWriter,
+  approvedMachine,
   type ChildSite,
   call,
   connected,
   killHard,
   rawSocket,
   START_REASON,
-  signInProofFor,
+  signedInProctorSocket,
   spawnSiteServer,
   spawnSiteWithExam,
+  testTrust,
   writerChange,
   writeUntilDropped,
 } from '@exam/testkit';
@@ -45,12 +47,8 @@ describe('kill -9 of the site server mid-sitting', () => {
     site = spawned.site;
     const port = Number(new URL(site.url).port);
 
-    const proctor = rawSocket(site.url, 'proctor', {
-      roomId: 'R1',
-      proof: signInProofFor(pki.proctors.get('R1')!, 'R1', Date.now()),
-    });
+    const proctor = await signedInProctorSocket(site.url, testTrust(), pki.proctors.get('R1')!, 'R1');
     sockets.push(proctor);
-    await connected(proctor);
     await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
 
     const writers: Writer[] = [];
@@ -59,7 +57,7 @@ describe('kill -9 of the site server mid-sitting', () => {
       sockets.push(socket);
       await connected(socket);
       const machineId = `machine-crash-${seat}`;
-      await call(socket, 'machine:register', { roomId: 'R1', seatNo: seat, machineId, clientVersion: '1' });
+      await approvedMachine(site.url, socket, { roomId: 'R1', seatNo: seat, machineId });
       const r = await call<Ack<LoginResult>>(socket, 'candidate:login', {
         ticketNo: ticketFor(1, seat),
         idNumber: idNumberFor(seat),
@@ -108,11 +106,10 @@ describe('kill -9 of the site server mid-sitting', () => {
       const socket = rawSocket(site.url, 'candidate');
       sockets.push(socket);
       await connected(socket);
-      await call(socket, 'machine:register', {
+      await approvedMachine(site.url, socket, {
         roomId: 'R1',
         seatNo: Number(w.ticketNo.slice(-1)),
         machineId: w.machineId,
-        clientVersion: '1',
       });
       const resumed = await call<Ack<LoginResult>>(socket, 'candidate:resume', { sessionToken: w.token });
       if (!resumed.ok) throw new Error(resumed.error.message);

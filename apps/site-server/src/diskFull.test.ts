@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, SaveResult } from '@exam/protocol';
-import { call, proctorSocket, seatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
+import { call, proctorSocket, seatedCandidate, siteFetch, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ describe.skipIf(mountError !== null)('a full disk under the site server', () => 
     const save = (seq: number) =>
       call<Ack<SaveResult>>(s, 'answer:save', {
         sittingId: 'S-SENIOR',
-        changes: [{ seq, itemId: seq % 2 ? 'S-001' : 'S-002', value: `${seq}:${LONG}` }],
+        changes: [{ seq, itemId: seq % 2 ? 'S-001' : 'S-002', value: `${seq}:${LONG}`, madeAt: 0 }],
       });
     for (let seq = 1; seq <= 20; seq++) expect(await save(seq)).toEqual({ ok: true, value: { ackSeq: seq } });
 
@@ -100,7 +100,7 @@ describe.skipIf(mountError !== null)('a full disk under the site server', () => 
     expect(refused).toMatchObject({ ok: false, error: { code: 'STORAGE_FULL' } });
 
     // Still up: other requests are answered, and another save gets the same clear refusal.
-    expect((await fetch(`${site.url}/api/health`)).status).toBe(200);
+    expect((await siteFetch(`${site.url}/api/health`)).status).toBe(200);
     expect(await call(s, 'time:sync', {})).toMatchObject({ ok: true });
     expect(await save(seq)).toMatchObject({ ok: false, error: { code: 'STORAGE_FULL' } });
 

@@ -60,6 +60,7 @@ function importInto(spec: ExamSpec) {
       privateKeyPem: pki.site.privateKeyPem,
       trustedRootPem: pki.centre.certPem,
     },
+    tls: { certPem: pki.siteTls.certPem, privateKeyPem: pki.siteTls.privateKeyPem },
   });
   servers.push({ server, dir });
   return { server, run: () => importExamData(server.ctx, built.examData) };

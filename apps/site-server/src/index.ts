@@ -2,8 +2,14 @@ import { fileURLToPath } from 'node:url';
 
 export { createSiteServer, type SiteServer, type SiteServerOptions } from './app.js';
 export { type Clock, ManualClock, ScaledClock, systemClock } from './clock.js';
-export { IDENTITY_FILES } from './identity.js';
+export { IDENTITY_FILES, loadSiteTls } from './identity.js';
 export type { SiteIdentity } from './site/context.js';
+export {
+  INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY,
+  type SiteTls,
+  type SiteTlsCredential,
+  serveInsecurePlainHttpForBenchmarkOnly,
+} from './site/tls.js';
 export { type ImportSummary, importAuthorization, importExamData } from './sittings/examImport.js';
 
 /** The server's command-line entry, for tests that run it in a process of its own (kill -9). */

@@ -1,6 +1,14 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult } from '@exam/protocol';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
+import {
+  approvedMachine,
+  call,
+  connected,
+  proctorSocket,
+  rawSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,13 +25,12 @@ async function machine(
   const s = rawSocket(site.url, 'candidate');
   sockets.push(s);
   await connected(s);
-  const reg = await call<Ack<unknown>>(s, 'machine:register', {
+  const reg = await approvedMachine(site.url, s, {
     roomId,
     seatNo,
     machineId,
-    clientVersion: '1.0.0',
   });
-  expect(reg.ok).toBe(true);
+  expect(reg).toMatchObject({ roomId, seatNo });
   return s;
 }
 
@@ -48,12 +55,12 @@ describe('candidate login', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'LOGIN_NOT_OPEN' } });
   });
 
-  it('refuses login before the machine is registered', async () => {
+  it('refuses login before the machine is approved', async () => {
     const s = rawSocket(site.url, 'candidate');
     sockets.push(s);
     await connected(s);
     const r = await login(s, ticketFor(1, 1), idNumberFor(1));
-    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_REGISTERED' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MACHINE_NOT_APPROVED' } });
   });
 
   it('does not let the proctor open login more than 30 minutes before the start', async () => {
@@ -82,23 +89,38 @@ describe('candidate login', () => {
     expect(r.value.sealedPaper).toMatch(/^v1\./);
   });
 
-  it('refuses an unknown ticket number', async () => {
-    const s = await machine('R1', 2);
-    const r = await login(s, '999999999999', idNumberFor(2));
-    expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TICKET' } });
-  });
-
-  it('refuses a wrong ID number', async () => {
-    const s = await machine('R1', 2);
-    const r = await login(s, ticketFor(1, 2), idNumberFor(3));
-    expect(r).toMatchObject({ ok: false, error: { code: 'WRONG_ID_NUMBER' } });
-  });
-
-  it('refuses a candidate of another room', async () => {
-    const s = await machine('R1', 3);
-    // Room 2, seat 1 is candidate n = 5 (four seats per room).
-    const r = await login(s, ticketFor(2, 1), idNumberFor(5));
-    expect(r).toMatchObject({ ok: false, error: { code: 'WRONG_ROOM' } });
+  it('gives the candidate one answer for an unknown ticket, a wrong ID number and another room’s candidate; the proctor sees which', async () => {
+    const alerts: { kind: string; ticketNo: string | null; detail: string | null }[] = [];
+    proctor.on('room:alert', (a) => alerts.push(a));
+    const s2 = await machine('R1', 2);
+    const s3 = await machine('R1', 3);
+    const replies = [
+      await login(s2, '999999999999', idNumberFor(2)),
+      await login(s2, ticketFor(1, 2), idNumberFor(3)),
+      // Room 2, seat 1 is candidate n = 5 (four seats per room).
+      await login(s3, ticketFor(2, 1), idNumberFor(5)),
+    ];
+    for (const r of replies) {
+      expect(r).toEqual({
+        ok: false,
+        error: { code: 'LOGIN_FAILED', message: 'The ticket number or ID number is not correct.' },
+      });
+    }
+    await expect.poll(() => alerts.length).toBe(3);
+    expect(alerts).toMatchObject([
+      { kind: 'login-unknown-ticket', ticketNo: null, detail: '999999999999' },
+      { kind: 'login-wrong-id', ticketNo: ticketFor(1, 2) },
+      { kind: 'login-wrong-room', ticketNo: ticketFor(2, 1), detail: '第2考场' },
+    ]);
+    proctor.off('room:alert');
+    const audited = site.server.ctx.db
+      .prepare("SELECT data FROM audit_events WHERE action = 'candidate.loginFailed' ORDER BY seq")
+      .all() as { data: string }[];
+    expect(audited.map((a) => JSON.parse(a.data).reason)).toEqual([
+      'UNKNOWN_TICKET',
+      'WRONG_ID_NUMBER',
+      'WRONG_ROOM',
+    ]);
   });
 
   it('refuses a machine whose seat is not the candidate’s assigned seat', async () => {
@@ -122,7 +144,7 @@ describe('candidate login', () => {
       const r = await login(s, ticketFor(1, 4), idNumberFor(100 + i));
       if (!r.ok) codes.push(r.error.code);
     }
-    expect(codes.slice(0, 5).every((c) => c === 'WRONG_ID_NUMBER')).toBe(true);
+    expect(codes.slice(0, 5).every((c) => c === 'LOGIN_FAILED')).toBe(true);
     expect(codes.slice(5)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
     // Even the right ID number is refused while the machine is blocked.
     expect(await login(s, ticketFor(1, 4), idNumberFor(4))).toMatchObject({

@@ -1,5 +1,13 @@
 import type { Ack, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
+import {
+  approvedMachine,
+  call,
+  connected,
+  proctorSocket,
+  rawSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -37,11 +45,10 @@ async function registered(seatNo: number) {
   const s = rawSocket(site.url, 'candidate');
   sockets.push(s);
   await connected(s);
-  await call(s, 'machine:register', {
+  await approvedMachine(site.url, s, {
     roomId: 'R1',
     seatNo,
     machineId: `machine-check-${seatNo}`,
-    clientVersion: '0.1.0',
   });
   return s;
 }
@@ -89,7 +96,7 @@ describe('machine checks and client alerts', () => {
     expect(snapshot.ok && snapshot.value.alerts.map((a) => a.kind)).toContain('focus-lost');
   });
 
-  it('refuses an alert of an unknown kind and a check from an unregistered machine', async () => {
+  it('refuses an alert of an unknown kind and a check from a machine not approved', async () => {
     const s = await registered(1);
     expect(await call(s, 'client:alert', { kind: 'cheating' })).toMatchObject({
       ok: false,
@@ -100,7 +107,7 @@ describe('machine checks and client alerts', () => {
     await connected(bare);
     expect(await call(bare, 'machine:check', goodMachine)).toMatchObject({
       ok: false,
-      error: { code: 'NOT_REGISTERED' },
+      error: { code: 'MACHINE_NOT_APPROVED' },
     });
   });
 });

@@ -2,8 +2,10 @@ import { parseCommand, usageExit } from '@exam/cli';
 import pino from 'pino';
 import { createSiteServer } from './app.js';
 import { type Clock, ScaledClock, systemClock } from './clock.js';
-import { loadSiteIdentity } from './identity.js';
+import { loadSiteIdentity, loadSiteTls } from './identity.js';
 import { startLoopStats } from './loopStats.js';
+import { EVENT_LIMITS_ONE_ADDRESS_LOAD } from './site/eventLimits.js';
+import { INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY, insecurePlainHttpRequested } from './site/tls.js';
 
 /**
  * Starts a site server: `site-server --data-dir DIR --identity-dir DIR [--port 8443]`.
@@ -12,15 +14,18 @@ import { startLoopStats } from './loopStats.js';
 const SITE_SERVER = {
   name: 'site-server',
   usage: `site-server --data-dir DIR --identity-dir DIR [--host H] [--port P]
-                   [--clock-start TIME [--clock-scale X]] [--loop-stats-ms N]
+                   [--clock-start TIME [--clock-scale X]] [--loop-stats-ms N] [--load-test-one-address]
   --data-dir DIR      site.db, admin-token and exports/ (created if missing)
-  --identity-dir DIR  site.p12 (PIN in EXAM_SITE_PIN) and centre-root.pem, as make-exam writes them
+  --identity-dir DIR  site.p12 and site-tls.p12 (PIN in EXAM_SITE_PIN) and centre-root.pem, as
+                      make-exam writes them; the server speaks HTTPS/WSS only, with site-tls.p12
   --host H --port P   where to listen (default 127.0.0.1, and 0: a free port, printed)
   --clock-start TIME  run the site's clock from TIME (ISO 8601, e.g. 2021-10-23T08:20:00+08:00)
                       instead of the real time, to run an exam built for another day; it starts
                       again from TIME at every start of the server
   --clock-scale X     with --clock-start: X times faster than real time (default 1)
-  --loop-stats-ms N   log the event-loop delay every N ms`,
+  --loop-stats-ms N   log the event-loop delay every N ms
+  --load-test-one-address  load tests only: every simulated machine connects from this host's
+                      one address, so the per-address message limit is lifted (the others stay)`,
   options: {
     'data-dir': { type: 'string' },
     'identity-dir': { type: 'string' },
@@ -30,6 +35,7 @@ const SITE_SERVER = {
     'clock-scale': { type: 'string' },
     // Logs event-loop delay every N ms (the benchmark reads it per phase).
     'loop-stats-ms': { type: 'string' },
+    'load-test-one-address': { type: 'boolean', default: false },
   },
 } as const;
 const { values } = parseCommand(SITE_SERVER);
@@ -57,8 +63,12 @@ const clock: Clock = clockStart === null ? systemClock : new ScaledClock(clockSt
 const server = createSiteServer({
   dataDir,
   identity: loadSiteIdentity(identityDir, process.env.EXAM_SITE_PIN ?? ''),
+  tls: insecurePlainHttpRequested()
+    ? INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY
+    : loadSiteTls(identityDir, process.env.EXAM_SITE_PIN ?? ''),
   clock,
   logger: log,
+  ...(values['load-test-one-address'] ? { eventLimits: EVENT_LIMITS_ONE_ADDRESS_LOAD } : {}),
 });
 const url = await server.listen({ host: values.host, port });
 // The first line on stdout is machine-readable, for the scripts that start a server.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { verifyAnswerPackage } from '@exam/centre';
 import { PackageError } from '@exam/crypto';
 import { ProtocolError } from '@exam/protocol';
-import { call, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
+import { call, proctorSocket, siteFetch, startTestSite, type TestSite } from '@exam/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from './app.js';
@@ -34,12 +34,13 @@ beforeAll(async () => {
       privateKeyPem: site.pki.site.privateKeyPem,
       trustedRootPem: site.pki.centre.certPem,
     },
+    tls: { certPem: site.pki.siteTls.certPem, privateKeyPem: site.pki.siteTls.privateKeyPem },
   });
   const proctor = await proctorSocket(site, 'R1');
   await call(proctor, 'login:open', { sittingId: 'S-J-ECON' });
   await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
   proctor.disconnect();
-  const res = await fetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
+  const res = await siteFetch(`${site.url}/api/admin/sittings/S-J-ECON/answer-package`, {
     method: 'POST',
     headers: { authorization: `Bearer ${site.server.adminToken}` },
   });
@@ -120,7 +121,7 @@ describe('altered packages', () => {
     const bytes = site.built.authorization;
     await fc.assert(
       fc.asyncProperty(alteration(bytes.length), async (a) => {
-        const res = await fetch(`${site.url}/api/admin/authorization`, {
+        const res = await siteFetch(`${site.url}/api/admin/authorization`, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${site.server.adminToken}`,
@@ -133,6 +134,6 @@ describe('altered packages', () => {
       }),
       { numRuns: RUNS },
     );
-    expect((await fetch(`${site.url}/api/health`)).status).toBe(200);
+    expect((await siteFetch(`${site.url}/api/health`)).status).toBe(200);
   });
 });

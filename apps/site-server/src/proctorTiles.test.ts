@@ -36,7 +36,7 @@ async function candidate(room: number, seat: number): Promise<Socket> {
 const save = (s: Socket, seq: number) =>
   call<Ack<SaveResult>>(s, 'answer:save', {
     sittingId: SITTING,
-    changes: [{ seq, itemId: 'J-001', value: 'A' }],
+    changes: [{ seq, itemId: 'J-001', value: 'A', madeAt: 0 }],
   });
 
 describe('saves and the proctor tiles', () => {

@@ -1,13 +1,17 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack } from '@exam/protocol';
 import {
+  approvedMachine,
   call,
   connected,
   passingMachineCheck,
   proctorSocket,
+  proveMachine,
   rawSocket,
   startTestSite,
   type TestSite,
+  testMachineFingerprint,
+  testMachineKey,
 } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +26,16 @@ const R1_TICKET = ticketFor(1, 1);
 const R2_TICKET = ticketFor(2, 1);
 
 const CANDIDATE_EVENTS: Record<string, unknown> = {
-  'machine:register': { roomId: 'R1', seatNo: 1, machineId: 'machine-matrix-1', clientVersion: '1' },
+  'machine:hello': { publicKey: testMachineKey('machine-matrix-1').publicKey, clientVersion: '1' },
+  'machine:prove': { signature: `${'A'.repeat(86)}==` },
+  'machine:join': { roomId: 'R1', seatNo: 1 },
   'candidate:login': { ticketNo: R1_TICKET, idNumber: idNumberFor(1) },
   'candidate:resume': { sessionToken: 'b'.repeat(43) },
-  'answer:save': { sittingId: 'S-J-ECON', changes: [{ seq: 1, itemId: 'J-001', value: 'A' }] },
+  'answer:save': { sittingId: 'S-J-ECON', changes: [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }] },
   'answer:deliver': {
     sessionToken: 'b'.repeat(43),
     sittingId: 'S-J-ECON',
-    changes: [{ seq: 1, itemId: 'J-001', value: 'A' }],
+    changes: [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }],
   },
   'exam:handIn': { sittingId: 'S-J-ECON' },
   'time:sync': {},
@@ -55,7 +61,12 @@ const PROCTOR_EVENTS: Record<string, unknown> = {
   'notice:send': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET, text: 'hello' },
   'replica:pull': { sittingId: 'S-J-ECON', have: {} },
   'candidate:detail': { sittingId: 'S-J-ECON', ticketNo: R1_TICKET },
+  // Two machines wait in room R1 (see the console test): one to approve, one to refuse.
+  'machine:approve': { fingerprint: testMachineFingerprint('machine-matrix-3'), seatNo: 2 },
+  'machine:refuse': { fingerprint: testMachineFingerprint('machine-matrix-4') },
 };
+/** What a machine may do before a proctor approved it (issue 16). */
+const BEFORE_APPROVAL = ['machine:hello', 'machine:prove', 'machine:join'];
 
 beforeAll(async () => {
   site = await startTestSite({ rooms: 2, perRoom: 2 });
@@ -82,39 +93,34 @@ async function candidate(): Promise<Socket> {
 const codeOf = (r: Ack<unknown>) => (r.ok ? 'ok' : r.error.code);
 
 describe('role matrix', () => {
-  it('lets an unregistered candidate socket only register and sync time', async () => {
+  it('lets a machine not approved only prove its key and ask to join', async () => {
     const s = await candidate();
     const got: Record<string, string> = {};
     for (const [event, payload] of Object.entries(CANDIDATE_EVENTS)) {
-      if (event === 'machine:register') continue;
+      if (BEFORE_APPROVAL.includes(event)) continue;
       got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
     }
     for (const [event, payload] of Object.entries(PROCTOR_EVENTS))
       got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
     expect(got).toEqual({
-      'candidate:login': 'NOT_REGISTERED',
-      'candidate:resume': 'NOT_REGISTERED',
-      'answer:save': 'NOT_LOGGED_IN',
-      'answer:deliver': 'NOT_REGISTERED',
-      'exam:handIn': 'NOT_LOGGED_IN',
-      'time:sync': 'ok',
-      'machine:check': 'NOT_REGISTERED',
-      'client:alert': 'NOT_REGISTERED',
-      'notice:ack': 'NOT_LOGGED_IN',
+      'candidate:login': 'MACHINE_NOT_APPROVED',
+      'candidate:resume': 'MACHINE_NOT_APPROVED',
+      'answer:save': 'MACHINE_NOT_APPROVED',
+      'answer:deliver': 'MACHINE_NOT_APPROVED',
+      'exam:handIn': 'MACHINE_NOT_APPROVED',
+      'time:sync': 'MACHINE_NOT_APPROVED',
+      'machine:check': 'MACHINE_NOT_APPROVED',
+      'client:alert': 'MACHINE_NOT_APPROVED',
+      'notice:ack': 'MACHINE_NOT_APPROVED',
       ...Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'FORBIDDEN'])),
     });
   });
 
-  it('lets a registered candidate log in but not act on a sitting before login', async () => {
+  it('lets an approved machine log in but not act on a sitting before login', async () => {
     const s = await candidate();
     expect(
-      await call(s, 'machine:register', {
-        roomId: 'R1',
-        seatNo: 2,
-        machineId: 'machine-matrix-2',
-        clientVersion: '1',
-      }),
-    ).toMatchObject({ ok: true });
+      await approvedMachine(site.url, s, { roomId: 'R1', seatNo: 2, machineId: 'machine-matrix-2' }),
+    ).toMatchObject({ roomId: 'R1', seatNo: 2 });
     const got: Record<string, string> = {};
     for (const event of [
       'answer:save',
@@ -146,7 +152,7 @@ describe('role matrix', () => {
 
   it('lets a logged-in candidate save and sync, and nothing of a proctor’s', async () => {
     const s = await candidate();
-    await call(s, 'machine:register', CANDIDATE_EVENTS['machine:register']);
+    await approvedMachine(site.url, s, { roomId: 'R1', seatNo: 1, machineId: 'machine-matrix-1' });
     expect(await call(s, 'candidate:login', CANDIDATE_EVENTS['candidate:login'])).toMatchObject({ ok: true });
     const got: Record<string, string> = {};
     for (const event of ['answer:save', 'exam:handIn', 'time:sync'])
@@ -166,6 +172,11 @@ describe('role matrix', () => {
     const own = await proctorSocket(site, 'R1');
     const other = await proctorSocket(site, 'R2');
     sockets.push(own, other);
+    for (const machineId of ['machine-matrix-3', 'machine-matrix-4']) {
+      const waiting = await candidate();
+      await proveMachine(waiting, machineId);
+      expect(await call(waiting, 'machine:join', { roomId: 'R1', seatNo: 2 })).toMatchObject({ ok: true });
+    }
     const ownGot: Record<string, string> = {};
     const otherGot: Record<string, string> = {};
     for (const [event, payload] of Object.entries(PROCTOR_EVENTS)) {
@@ -189,6 +200,8 @@ describe('role matrix', () => {
       'violation:record',
       'notice:send',
       'candidate:detail',
+      'machine:approve',
+      'machine:refuse',
     ]) {
       expect(otherGot[event], event).not.toBe('ok');
     }
@@ -202,9 +215,15 @@ describe('role matrix', () => {
     ).toMatchObject({ ok: true });
   });
 
-  it('refuses a proctor console with no credential at the handshake', async () => {
-    const s = rawSocket(site.url, 'proctor', { roomId: 'R1' });
+  it('answers a proctor connection that has not signed in with UNAUTHORIZED, whatever it asks', async () => {
+    // Sign-in happens inside the connection (a challenge bound to it, issue 16); until then
+    // every proctor event is refused and nothing is pushed.
+    const s = rawSocket(site.url, 'proctor');
     sockets.push(s);
-    await expect(connected(s)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    await connected(s);
+    const got: Record<string, string> = {};
+    for (const [event, payload] of Object.entries(PROCTOR_EVENTS))
+      got[event] = codeOf(await call<Ack<unknown>>(s, event, payload));
+    expect(got).toEqual(Object.fromEntries(Object.keys(PROCTOR_EVENTS).map((e) => [e, 'UNAUTHORIZED'])));
   });
 });

@@ -13,7 +13,15 @@ import type {
   RoomSnapshot,
   SittingView,
 } from '@exam/protocol';
-import { call, connected, proctorSocket, rawSocket, startTestSite, type TestSite } from '@exam/testkit';
+import {
+  approvedMachine,
+  call,
+  connected,
+  proctorSocket,
+  rawSocket,
+  startTestSite,
+  type TestSite,
+} from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectionLostAt } from './candidates/handIn.js';
@@ -40,7 +48,7 @@ async function machine(seatNo: number, machineId: string, roomId = 'R1') {
   const s = rawSocket(site.url, 'candidate');
   sockets.push(s);
   await connected(s);
-  await call(s, 'machine:register', { roomId, seatNo, machineId, clientVersion: '1' });
+  await approvedMachine(site.url, s, { roomId, seatNo, machineId });
   return s;
 }
 
@@ -102,12 +110,12 @@ describe('reset onto another machine', () => {
     void first;
     await start();
     await save(old, [
-      { seq: 1, itemId: 'J-001', value: 'A' },
-      { seq: 2, itemId: 'J-002', value: ['B', 'C'] },
-      { seq: 3, itemId: 'J-003', value: true, flagged: true },
+      { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+      { seq: 2, itemId: 'J-002', value: ['B', 'C'], madeAt: 0 },
+      { seq: 3, itemId: 'J-003', value: true, flagged: true, madeAt: 0 },
     ]);
     // Sequence 4 never arrived; 5 did: the dead machine's gap must not block the new one.
-    expect(await save(old, [{ seq: 5, itemId: 'J-004', value: 'D' }])).toEqual({
+    expect(await save(old, [{ seq: 5, itemId: 'J-004', value: 'D', madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 3 },
     });
@@ -120,7 +128,7 @@ describe('reset onto another machine', () => {
     });
     expect(reset.ok).toBe(true);
     expect(await revoked).toEqual({ reason: '考试机蓝屏' });
-    expect(await save(old, [{ seq: 6, itemId: 'J-001', value: 'B' }])).toMatchObject({
+    expect(await save(old, [{ seq: 6, itemId: 'J-001', value: 'B', madeAt: 0 }])).toMatchObject({
       ok: false,
       error: { code: 'NOT_LOGGED_IN' },
     });
@@ -139,7 +147,7 @@ describe('reset onto another machine', () => {
       ['J-004', 'D', false],
     ]);
     expect(moved.sitting.endsAt).toBe(site.juniorStart + 90 * MIN);
-    expect(await save(spare, [{ seq: 6, itemId: 'J-005', value: ['A'] }])).toEqual({
+    expect(await save(spare, [{ seq: 6, itemId: 'J-005', value: ['A'], madeAt: 0 }])).toEqual({
       ok: true,
       value: { ackSeq: 6 },
     });
@@ -154,7 +162,7 @@ describe('reset onto another machine', () => {
     const old = await machine(1, 'machine-quiet-1');
     await login(old, 1);
     await start();
-    await save(old, [{ seq: 1, itemId: 'J-001', value: 'A' }]);
+    await save(old, [{ seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 }]);
     // Twenty minutes of thinking, then the machine dies and its socket drops.
     site.clock.advance(20 * MIN);
     old.disconnect();
@@ -400,7 +408,8 @@ describe('absence, violations, notices and the end checklist', () => {
     });
     if (!r.ok) throw new Error(r.error.message);
     const id = idNumberFor(2);
-    expect(r.value.idNumberMasked).toBe(`${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`);
+    // Only the last four: region and birth date would leave little to guess.
+    expect(r.value.idNumberMasked).toBe(`${'*'.repeat(id.length - 4)}${id.slice(-4)}`);
     expect(Buffer.from(r.value.photoPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
     const actions = r.value.history.map((h) => h.action);
     expect(actions).toEqual(

@@ -106,7 +106,7 @@ describe('a junior sitting from start to answer package', () => {
     await call(proctor, 'sitting:start', { sittingId: 'S-J-ECON' });
     const save = await call<Ack<SaveResult>>(socket, 'answer:save', {
       sittingId: 'S-J-ECON',
-      changes: [{ seq: 1, itemId: 'J-001', value: 'B' }],
+      changes: [{ seq: 1, itemId: 'J-001', value: 'B', madeAt: 0 }],
     });
     expect(save).toEqual({ ok: true, value: { ackSeq: 1 } });
     const handedIn = next<HandedIn>(socket, 'exam:handedIn');
@@ -129,14 +129,14 @@ describe('a junior sitting from start to answer package', () => {
     await call(a.socket, 'answer:save', {
       sittingId: 'S-J-ECON',
       changes: [
-        { seq: 1, itemId: 'J-001', value: 'A' },
-        { seq: 2, itemId: 'J-002', value: ['A', 'C'] },
-        { seq: 3, itemId: 'J-003', value: true, flagged: true },
+        { seq: 1, itemId: 'J-001', value: 'A', madeAt: 0 },
+        { seq: 2, itemId: 'J-002', value: ['A', 'C'], madeAt: 0 },
+        { seq: 3, itemId: 'J-003', value: true, flagged: true, madeAt: 0 },
       ],
     });
     await call(b.socket, 'answer:save', {
       sittingId: 'S-J-ECON',
-      changes: [{ seq: 1, itemId: 'J-001', value: 'D' }],
+      changes: [{ seq: 1, itemId: 'J-001', value: 'D', madeAt: 0 }],
     });
     site.clock.advance(80 * MIN);
     expect((await call<Ack<HandedIn>>(a.socket, 'exam:handIn', { sittingId: 'S-J-ECON' })).ok).toBe(true);

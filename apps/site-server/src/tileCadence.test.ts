@@ -43,7 +43,7 @@ async function startedRoom(tiles: { progressEveryTicks?: number; quietProgressTi
   const save = (seq: number, value: string | null = 'A') =>
     call<Ack<SaveResult>>(candidate, 'answer:save', {
       sittingId: SITTING,
-      changes: [{ seq, itemId: 'J-001', value }],
+      changes: [{ seq, itemId: 'J-001', value, madeAt: 0 }],
     });
   // A change of state on the candidate's tile, made by the proctor.
   const recordViolation = () =>

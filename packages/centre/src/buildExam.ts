@@ -1,4 +1,4 @@
-import { randomKey, sealToString, writePackage } from '@exam/crypto';
+import { randomKey, writePackage } from '@exam/crypto';
 import {
   type Authorization,
   authorizationSchema,
@@ -10,6 +10,7 @@ import {
   type SittingDef,
 } from '@exam/protocol';
 import type { Credential } from './pki.js';
+import { sealPaper } from './sealPaper.js';
 
 export interface ExamSpec {
   examId: string;
@@ -49,11 +50,7 @@ export function buildExamPackages(
     const paper = paperSchema.parse(s.paper);
     const key = randomKey();
     sittingKeys.set(s.sittingId, key);
-    return {
-      paperId: paper.paperId,
-      sittingId: s.sittingId,
-      sealed: sealToString(key, Buffer.from(JSON.stringify(paper)), Buffer.from(s.sittingId)),
-    };
+    return sealPaper(paper, s.sittingId, key, centre);
   });
   const examData: ExamData = examDataSchema.parse({
     examId: spec.examId,
@@ -67,18 +64,7 @@ export function buildExamPackages(
     registeredKeys: spec.registeredKeys ?? [],
   });
   const approvalKeys = { province: randomKey(), centre: randomKey() };
-  const authorization: Authorization = authorizationSchema.parse({
-    examId: spec.examId,
-    siteId: spec.site.siteId,
-    validFrom: validity.validFrom.toISOString(),
-    validUntil: validity.validUntil.toISOString(),
-    sittingKeys: [...sittingKeys].map(([sittingId, key]) => ({ sittingId, key: key.toString('base64') })),
-    approvalKeys: {
-      province: approvalKeys.province.toString('base64'),
-      centre: approvalKeys.centre.toString('base64'),
-    },
-  });
-  const pack = (kind: 'exam-data' | 'authorization', payload: unknown, meta: Record<string, unknown>) =>
+  const pack = (kind: 'exam-data', payload: unknown, meta: Record<string, unknown>) =>
     writePackage({
       kind,
       payload: Buffer.from(JSON.stringify(payload)),
@@ -94,8 +80,59 @@ export function buildExamPackages(
       siteId: spec.site.siteId,
       candidates: spec.candidates.length,
     }),
-    authorization: pack('authorization', authorization, { examId: spec.examId, siteId: spec.site.siteId }),
+    authorization: buildAuthorizationPackage(
+      { examId: spec.examId, siteId: spec.site.siteId, sittingKeys, approvalKeys },
+      centre,
+      siteCertPem,
+      validity,
+      now,
+    ),
     sittingKeys,
     approvalKeys,
   };
+}
+
+export interface AuthorizationContent {
+  examId: string;
+  siteId: string;
+  sittingKeys: Map<string, Buffer>;
+  approvalKeys: { province: Buffer; centre: Buffer };
+}
+
+/**
+ * The authorization package alone: the keys that open one site's papers, stamped with
+ * `issuedAt` (`now`). A centre re-issues one (a later validity, say) with the same keys; the
+ * site takes it only if it is newer than the one it holds and its keys open the papers.
+ */
+export function buildAuthorizationPackage(
+  content: AuthorizationContent,
+  centre: Credential,
+  siteCertPem: string,
+  validity: { validFrom: Date; validUntil: Date },
+  now = new Date(),
+): Buffer {
+  const authorization: Authorization = authorizationSchema.parse({
+    examId: content.examId,
+    siteId: content.siteId,
+    issuedAt: now.toISOString(),
+    validFrom: validity.validFrom.toISOString(),
+    validUntil: validity.validUntil.toISOString(),
+    sittingKeys: [...content.sittingKeys].map(([sittingId, key]) => ({
+      sittingId,
+      key: key.toString('base64'),
+    })),
+    approvalKeys: {
+      province: content.approvalKeys.province.toString('base64'),
+      centre: content.approvalKeys.centre.toString('base64'),
+    },
+  });
+  return writePackage({
+    kind: 'authorization',
+    payload: Buffer.from(JSON.stringify(authorization)),
+    meta: { examId: content.examId, siteId: content.siteId },
+    signerCertPem: centre.certPem,
+    signerPrivateKeyPem: centre.privateKeyPem,
+    recipientCertPem: siteCertPem,
+    now,
+  });
 }

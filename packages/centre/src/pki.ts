@@ -1,4 +1,4 @@
-import { createRootCertificate, generateKeyPair, issueCertificate } from '@exam/crypto';
+import { createRootCertificate, generateKeyPair, issueCertificate, siteTlsHostName } from '@exam/crypto';
 
 export interface Credential {
   certPem: string;
@@ -16,6 +16,12 @@ export interface ExamPki {
   centre: Credential;
   /** One site's key (考务锁), issued by the centre. */
   site: Credential & { siteId: string };
+  /**
+   * The site server's TLS certificate (HTTPS/WSS on the LAN), issued by the centre for
+   * `site-<siteId>.exam.internal`. A key of its own: the TLS key lives on the server's disk
+   * and in its TLS library, the site key only opens and signs packages.
+   */
+  siteTls: Credential & { hostName: string };
 }
 
 /** A proctor key (监考锁) for one room, or the chief examiner's key for the site. */
@@ -63,8 +69,30 @@ export function createExamPki(siteId: string, opts: { validFrom?: Date; validDay
     validFrom,
     validDays,
   });
+  const centre = { certPem: centreCert, privateKeyPem: centreKeys.privateKeyPem };
   return {
-    centre: { certPem: centreCert, privateKeyPem: centreKeys.privateKeyPem },
+    centre,
     site: { certPem: siteCert, privateKeyPem: siteKeys.privateKeyPem, siteId },
+    siteTls: issueSiteTlsCredential(centre, siteId, { validFrom, validDays }),
   };
+}
+
+/** A TLS server credential for `siteId`, signed by the centre root (also to renew one). */
+export function issueSiteTlsCredential(
+  centre: Credential,
+  siteId: string,
+  opts: { validFrom?: Date; validDays?: number } = {},
+): Credential & { hostName: string } {
+  const keys = generateKeyPair();
+  const hostName = siteTlsHostName(siteId);
+  const certPem = issueCertificate({
+    issuerCertPem: centre.certPem,
+    issuerPrivateKeyPem: centre.privateKeyPem,
+    subject: { commonName: hostName, role: 'site-server', siteId },
+    publicKeyPem: keys.publicKeyPem,
+    validFrom: opts.validFrom ?? new Date(Date.now() - DAY_MS),
+    validDays: opts.validDays ?? 3650,
+    tlsServerName: hostName,
+  });
+  return { certPem, privateKeyPem: keys.privateKeyPem, hostName };
 }

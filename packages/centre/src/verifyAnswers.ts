@@ -7,6 +7,7 @@ import {
   receivedAnswerPackageSchema,
 } from '@exam/protocol';
 import type { Credential } from './pki.js';
+import { type ApprovalKeys, type Reconciliation, reconcileSittingsData } from './reconcile.js';
 
 export interface CandidateCount {
   ticketNo: string;
@@ -28,17 +29,30 @@ export interface VerifiedAnswers {
    * packages said so).
    */
   finality: ReceivedAnswerPackage['finality'];
+  /**
+   * Changes that reached the site after their candidate's end or hand-in, made in time on a
+   * machine that was offline (issue 16), per candidate, with when each was made and received.
+   * Packages from site software before that mark none.
+   */
+  lateArrivals: {
+    ticketNo: string;
+    roomId: string;
+    seq: number;
+    itemId: string;
+    madeAt: number;
+    receivedAt: number;
+  }[];
   /** Candidates neither handed in nor absent when the package was written: still to come. */
   notHandedIn: { ticketNo: string; roomId: string; status: string }[];
   /** Approval codes used at the site, re-checked with the issuing keys (when given). */
   approvalCodes: { checked: number; failed: string[] };
+  /**
+   * Every extension, start and hand-in in the sittings data, matched with its audit event
+   * (and approval code); `uncheckedCodes` counts codes not re-checked for want of the keys.
+   */
+  reconciliation: Reconciliation;
   candidates: CandidateCount[];
   package: ReceivedAnswerPackage;
-}
-
-export interface ApprovalKeys {
-  province: Buffer;
-  centre: Buffer;
 }
 
 /** Re-checks every approval code the audit chain says was used, against what it authorised. */
@@ -103,13 +117,32 @@ export function verifyAnswerPackage(
       `Approval codes in the audit chain do not verify: ${approvalCodes.failed.join(', ')}.`,
     );
   }
+  const reconciliation = reconcileSittingsData(pkg, approvalKeys);
+  if (reconciliation.problems.length > 0) {
+    throw new AnswerVerificationError(
+      `The sittings data does not match the audit chain: ${reconciliation.problems.join(' ')}`,
+    );
+  }
   return {
     approvalCodes,
+    reconciliation,
     siteId: pkg.siteId,
     sittingId: pkg.sittingId,
     signer: opened.signer.subject.commonName,
     auditEvents: pkg.audit.length,
     finality: pkg.finality,
+    lateArrivals: pkg.candidates.flatMap((c) =>
+      c.changes
+        .filter((ch) => ch.lateArrival === true)
+        .map((ch) => ({
+          ticketNo: c.ticketNo,
+          roomId: c.roomId,
+          seq: ch.seq,
+          itemId: ch.itemId,
+          madeAt: ch.madeAt,
+          receivedAt: ch.receivedAt,
+        })),
+    ),
     notHandedIn: pkg.candidates
       .filter((c) => c.status !== 'handed-in' && c.status !== 'absent')
       .map((c) => ({ ticketNo: c.ticketNo, roomId: c.roomId, status: c.status })),

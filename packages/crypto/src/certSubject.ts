@@ -1,7 +1,20 @@
 import forge from 'node-forge';
 import { CryptoError } from './errors.js';
 
-export const CERT_ROLES = Object.freeze(['centre', 'province', 'site', 'proctor', 'chief', 'admin'] as const);
+/**
+ * 'site-server' is the site's TLS certificate: a key of its own, apart from the site key
+ * (考务锁, role 'site') that opens and signs packages, so a TLS key on a server's disk can
+ * never sign as the site, and the site key never serves TLS.
+ */
+export const CERT_ROLES = Object.freeze([
+  'centre',
+  'province',
+  'site',
+  'site-server',
+  'proctor',
+  'chief',
+  'admin',
+] as const);
 export type CertRole = (typeof CERT_ROLES)[number];
 
 export interface CertSubject {

@@ -78,6 +78,8 @@ export function issueCertificate(opts: {
   validFrom?: Date;
   validDays: number;
   isCa?: boolean;
+  /** A TLS server certificate for this DNS name: extKeyUsage serverAuth and the name as its SAN. */
+  tlsServerName?: string;
 }): string {
   const issuer = parseCertificate(opts.issuerCertPem, 'issuer certificate');
   const issuerKey = forgePrivateKey(opts.issuerPrivateKeyPem);
@@ -106,9 +108,25 @@ export function issueCertificate(opts: {
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: issuer.generateSubjectKeyIdentifier().getBytes() },
+    ...(opts.tlsServerName === undefined ? [] : tlsServerExtensions(opts.tlsServerName, isCa)),
   ]);
   cert.sign(issuerKey, forge.md.sha256.create());
   return certificateToPem(cert);
+}
+
+/** serverAuth only (not clientAuth, not codeSigning), and the one DNS name clients check. */
+function tlsServerExtensions(dnsName: string, isCa: boolean): object[] {
+  if (isCa || !/^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/.test(dnsName)) {
+    throw new CryptoError(
+      'INVALID_SUBJECT',
+      'A TLS server certificate is a leaf certificate for one lowercase DNS name.',
+    );
+  }
+  return [
+    { name: 'extKeyUsage', serverAuth: true },
+    // 2 is a dNSName GeneralName (RFC 5280 §4.2.1.6).
+    { name: 'subjectAltName', altNames: [{ type: 2, value: dnsName }] },
+  ];
 }
 
 export interface VerifiedCertificate {

@@ -36,7 +36,26 @@ export { MAX_MANIFEST_BYTES } from './framing.js';
 export { constantTimeEqual, hmacSha256, sha256, sha256Hex } from './hash.js';
 export { type ChainLink, type ChainVerdict, chainHash, GENESIS_HASH, verifyHashChain } from './hashChain.js';
 export { generateKeyPair, type KeyPair } from './keys.js';
+export {
+  generateMachineKeyPair,
+  type MachineKeyPair,
+  machineFingerprint,
+  machinePublicKeyOf,
+  signMachineProof,
+  verifyMachineProof,
+} from './machineKeys.js';
 export { PACKAGE_KINDS, type PackageKind, type PackageManifest } from './manifest.js';
 export { fromPkcs12, toPkcs12 } from './pkcs12.js';
 export { sign, verifySignature } from './signatures.js';
+export {
+  checkSiteServerIdentity,
+  isServerIdentityFailure,
+  readSiteTrust,
+  SERVER_IDENTITY,
+  SITE_SERVER_ROLE,
+  type SiteTrust,
+  siteTlsClientOptions,
+  siteTlsHostName,
+} from './siteTls.js';
+export { TLS_BINDING_BYTES, TlsBindingAgent, tlsBinding } from './tlsBinding.js';
 export { unwrapKey, wrapKey } from './wrap.js';

@@ -23,6 +23,7 @@ describe('approval authority', () => {
   it('locks code entry after five wrong codes in ten minutes, and logins after five in a minute', () => {
     expect(RULES.approvalCodeLockout).toEqual({ maxFailures: 5, windowMs: 10 * MIN });
     expect(RULES.loginLockout).toEqual({ maxFailures: 5, windowMs: MIN });
+    expect(RULES.ticketLoginLockout).toEqual({ maxFailures: 10, windowMs: 10 * MIN });
     expect(Object.isFrozen(RULES.approvalCodeLockout)).toBe(true);
   });
 

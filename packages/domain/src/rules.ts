@@ -55,6 +55,13 @@ export const RULES = Object.freeze({
   approvalCodeLockout: Object.freeze({ maxFailures: 5, windowMs: 10 * MINUTE } satisfies Lockout),
   /** Failed logins (unknown ticket, wrong ID number) per machine: five within a minute lock it. */
   loginLockout: Object.freeze({ maxFailures: 5, windowMs: MINUTE } satisfies Lockout),
+  /**
+   * Failed logins per ticket number, whichever machines they came from: a guesser who moves
+   * between machines still gets one guess a minute at one candidate's ID number. Looser than
+   * the machine's lock-out because a ticket lock-out also keeps the real candidate out (the
+   * proctor sees every failed login with its reason and can let them in once it runs out).
+   */
+  ticketLoginLockout: Object.freeze({ maxFailures: 10, windowMs: 10 * MINUTE } satisfies Lockout),
   /** Overbooking (annex 4): at most 30% more candidates than machines. */
   maxOverbookingRatio: 0.3,
   /** Test machine minimums (notice §三). */

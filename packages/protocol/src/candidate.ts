@@ -1,40 +1,29 @@
 import { z } from 'zod';
-import { answerValueSchema } from './paper.js';
+import { answerChangeSchema } from './answerChange.js';
+import { paperProofSchema } from './paperProof.js';
 import { noticePushSchema } from './proctorActions.js';
+import { safeText } from './safeText.js';
 
 /** Candidate namespace: events a test machine sends and what comes back. */
-const id = z.string().min(1).max(64);
-
-export const machineRegisterSchema = z.strictObject({
-  roomId: id,
-  seatNo: z.number().int().positive().max(500),
-  machineId: z.string().min(8).max(64),
-  clientVersion: z.string().max(32),
-});
-export type MachineRegister = z.infer<typeof machineRegisterSchema>;
+const id = safeText(64, 1);
 
 export const loginSchema = z.strictObject({
-  ticketNo: z.string().min(1).max(20),
-  idNumber: z.string().min(1).max(18),
+  ticketNo: safeText(20, 1),
+  idNumber: safeText(18, 1),
 });
 export type LoginRequest = z.infer<typeof loginSchema>;
 
-export const resumeSchema = z.strictObject({ sessionToken: z.string().min(16).max(128) });
-
-/** One answer change as journalled on the test machine. */
-export const answerChangeSchema = z.strictObject({
-  seq: z.number().int().positive().max(10_000_000),
-  itemId: id,
-  value: answerValueSchema,
-  flagged: z.boolean().default(false),
-});
-export type AnswerChange = z.input<typeof answerChangeSchema>;
+export const resumeSchema = z.strictObject({ sessionToken: safeText(128, 16) });
 
 /** Changes go in batches so a reconnect re-sends its backlog in a few messages. */
 export const MAX_CHANGES_PER_SAVE = 200;
 export const answerSaveSchema = z.strictObject({
   sittingId: id,
-  changes: z.array(answerChangeSchema).min(1).max(MAX_CHANGES_PER_SAVE),
+  // The journal's change as it is; a machine that leaves the flag out means unflagged.
+  changes: z
+    .array(answerChangeSchema.extend({ flagged: answerChangeSchema.shape.flagged.default(false) }))
+    .min(1)
+    .max(MAX_CHANGES_PER_SAVE),
 });
 export type AnswerSave = z.input<typeof answerSaveSchema>;
 
@@ -53,8 +42,8 @@ export type AnswerDeliver = z.input<typeof answerDeliverSchema>;
 
 /** What a test machine reports about itself at start (notice §三 minimums are checked on it). */
 export const machineCheckSchema = z.strictObject({
-  os: z.string().max(100),
-  cpuModel: z.string().max(200),
+  os: safeText(100),
+  cpuModel: safeText(200),
   cpuCores: z.number().int().min(1).max(1024),
   cpuMhz: z.number().min(0).max(100_000),
   totalMemoryBytes: z.number().int().nonnegative(),
@@ -63,8 +52,8 @@ export const machineCheckSchema = z.strictObject({
   screenWidth: z.number().int().min(1).max(20_000),
   screenHeight: z.number().int().min(1).max(20_000),
   displays: z.number().int().min(0).max(16),
-  ipAddress: z.string().max(64),
-  clientVersion: z.string().max(32),
+  ipAddress: safeText(64),
+  clientVersion: safeText(32),
 });
 export type MachineCheck = z.infer<typeof machineCheckSchema>;
 
@@ -82,7 +71,7 @@ export const CLIENT_ALERT_KINDS = Object.freeze([
 export type ClientAlertKind = (typeof CLIENT_ALERT_KINDS)[number];
 export const clientAlertSchema = z.strictObject({
   kind: z.enum(CLIENT_ALERT_KINDS),
-  detail: z.string().max(500).optional(),
+  detail: safeText(500).optional(),
 });
 export type ClientAlert = z.infer<typeof clientAlertSchema>;
 
@@ -127,11 +116,12 @@ export const candidateProfileSchema = z.object({
 });
 export type CandidateProfile = z.infer<typeof candidateProfileSchema>;
 
-export const serverAnswerSchema = z.object({
-  itemId: z.string(),
-  value: answerValueSchema,
-  flagged: z.boolean(),
-  seq: z.number().int().positive(),
+/** An item's latest change as the server holds it, without its times. */
+export const serverAnswerSchema = answerChangeSchema.pick({
+  itemId: true,
+  value: true,
+  flagged: true,
+  seq: true,
 });
 export type ServerAnswer = z.infer<typeof serverAnswerSchema>;
 
@@ -141,6 +131,8 @@ export const loginResultSchema = z.object({
   sitting: sittingViewSchema,
   /** The paper, still sealed: it opens only with the key that comes at the start. */
   sealedPaper: z.string(),
+  /** The centre's signature over that paper: checked against the centre root before it opens. */
+  paperProof: paperProofSchema,
   /** Present only once the sitting has started in this room. */
   sittingKey: z.string().nullable(),
   /** Highest contiguous sequence the server holds; the client re-sends what is above it. */
@@ -168,22 +160,15 @@ export type HandedIn = z.infer<typeof handedInSchema>;
 export const saveResultSchema = z.object({ ackSeq: z.number().int().nonnegative() });
 export type SaveResult = z.infer<typeof saveResultSchema>;
 
-export const registerResultSchema = z.object({
-  siteName: z.string(),
-  roomName: z.string(),
-  serverNow: time,
-  /**
-   * This room's sittings whose login is open and that have not ended (running ones too).
-   * A machine locked by a reset unlocks when a later sitting's login opens here.
-   */
-  loginOpen: z.array(z.string()),
-});
-export type RegisterResult = z.infer<typeof registerResultSchema>;
-
 export const serverNowSchema = z.object({ serverNow: time });
 export const machineCheckResultSchema = z.object({ shortfalls: z.array(z.string()) });
 export const clientAlertResultSchema = z.object({ id: z.number().int() });
 export const noticeAckResultSchema = z.object({ acknowledgedAt: time });
 export const sessionRevokedSchema = z.object({ reason: z.string() });
-/** To every machine registered in the room when a sitting's login opens or it ends. */
+/**
+ * To an older connection of a candidate when a newer login or resume of the same candidate
+ * and sitting took over (issue 16): it saves no more; its unsent changes stay on its disk.
+ */
+export const sessionReplacedSchema = z.object({ sittingId: z.string() });
+/** To every approved machine in the room when a sitting's login opens or it ends. */
 export const loginOpenPushSchema = z.object({ sittingIds: z.array(z.string()) });

@@ -24,6 +24,11 @@ export const CLIENT_ERROR_CODES = Object.freeze({
   TIMEOUT: 'TIMEOUT',
   /** The server's reply did not have the shape the protocol promises. */
   BAD_REPLY: 'BAD_REPLY',
+  /**
+   * The server could not prove it is this site's server (its TLS certificate is not from the
+   * centre root, or names another site): nothing was sent, and the client keeps refusing it.
+   */
+  SERVER_IDENTITY: 'SERVER_IDENTITY',
 } as const);
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 

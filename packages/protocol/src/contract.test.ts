@@ -110,6 +110,7 @@ describe('a push through the contract', () => {
       itemId: 'Q1',
       value: 'A',
       flagged: false,
+      madeAt: 4,
       receivedAt: 5,
     };
     const parsed = proctorContract.pushes['room:answers'].parse({ changes: [good, { ...good, seq: 'x' }] });

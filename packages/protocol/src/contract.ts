@@ -12,17 +12,31 @@ import {
   loginSchema,
   machineCheckResultSchema,
   machineCheckSchema,
-  machineRegisterSchema,
   noticeAckResultSchema,
-  registerResultSchema,
   resumeSchema,
   saveResultSchema,
   serverNowSchema,
+  sessionReplacedSchema,
   sessionRevokedSchema,
   sittingStartedSchema,
   sittingViewSchema,
 } from './candidate.js';
 import type { Ack } from './errors.js';
+import {
+  machineApprovedSchema,
+  machineApproveResultSchema,
+  machineApproveSchema,
+  machineChallengeSchema,
+  machineHelloSchema,
+  machineJoinSchema,
+  machinePendingStatusSchema,
+  machineProveSchema,
+  machineRefusedSchema,
+  machineRefuseResultSchema,
+  machineRefuseSchema,
+  machineStatusSchema,
+  roomJoinRequestsSchema,
+} from './machine.js';
 import {
   endResultSchema,
   replicaChangesSchema,
@@ -47,6 +61,9 @@ import {
   noticePushSchema,
   noticeSchema,
   resetSchema,
+  signedInSchema,
+  signInChallengeSchema,
+  signInSchema,
   violationSchema,
 } from './proctorActions.js';
 
@@ -69,7 +86,9 @@ const defineContract = <const C extends NamespaceContract>(c: C): C => c;
 
 export const candidateContract = defineContract({
   requests: {
-    'machine:register': { request: machineRegisterSchema, reply: registerResultSchema },
+    'machine:hello': { request: machineHelloSchema, reply: machineChallengeSchema },
+    'machine:prove': { request: machineProveSchema, reply: machineStatusSchema },
+    'machine:join': { request: machineJoinSchema, reply: machinePendingStatusSchema },
     'candidate:login': { request: loginSchema, reply: loginResultSchema },
     'candidate:resume': { request: resumeSchema, reply: loginResultSchema },
     'answer:save': { request: answerSaveSchema, reply: saveResultSchema },
@@ -85,13 +104,21 @@ export const candidateContract = defineContract({
     'sitting:started': sittingStartedSchema,
     'exam:handedIn': handedInSchema,
     'session:revoked': sessionRevokedSchema,
+    'session:replaced': sessionReplacedSchema,
     'room:loginOpen': loginOpenPushSchema,
     notice: noticePushSchema,
+    'machine:approved': machineApprovedSchema,
+    'machine:refused': machineRefusedSchema,
   },
 });
 
 export const proctorContract = defineContract({
   requests: {
+    // The only two a connection may send before it has signed in (everything else: UNAUTHORIZED).
+    'proctor:challenge': { request: emptySchema, reply: signInChallengeSchema },
+    'proctor:signIn': { request: signInSchema, reply: signedInSchema },
+    // The console's clock follows the server's (candidates have their own time:sync).
+    'proctor:syncTime': { request: emptySchema, reply: serverNowSchema },
     'room:subscribe': { request: emptySchema, reply: roomSnapshotSchema },
     'login:open': { request: sittingCommandSchema, reply: z.object({ loginOpenedAt: z.number() }) },
     'sitting:start': { request: startSchema, reply: startResultSchema },
@@ -111,6 +138,8 @@ export const proctorContract = defineContract({
       reply: z.object({ fileName: z.string(), pdfBase64: z.string() }),
     },
     'candidate:detail': { request: candidateRefSchema, reply: candidateDetailSchema },
+    'machine:approve': { request: machineApproveSchema, reply: machineApproveResultSchema },
+    'machine:refuse': { request: machineRefuseSchema, reply: machineRefuseResultSchema },
   },
   pushes: {
     'room:snapshot': roomSnapshotSchema,
@@ -119,6 +148,7 @@ export const proctorContract = defineContract({
     'room:alert': roomAlertSchema,
     'room:answers': replicaChangesSchema,
     'room:noticeAck': noticeAcknowledgedSchema,
+    'room:joinRequests': roomJoinRequestsSchema,
   },
 });
 

@@ -10,8 +10,16 @@ export const ERROR_CODES = Object.freeze({
   RATE_LIMITED: 'RATE_LIMITED',
   NOT_READY: 'NOT_READY',
   NOT_REGISTERED: 'NOT_REGISTERED',
+  /** The machine has not proved its key on this connection, or no proctor approved it for a seat. */
+  MACHINE_NOT_APPROVED: 'MACHINE_NOT_APPROVED',
+  /** A signature that does not verify with the machine's key: the connection is closed. */
+  MACHINE_PROOF_FAILED: 'MACHINE_PROOF_FAILED',
+  /** No join request from that machine waits in this room. */
+  NO_JOIN_REQUEST: 'NO_JOIN_REQUEST',
   UNKNOWN_ROOM: 'UNKNOWN_ROOM',
   UNKNOWN_SEAT: 'UNKNOWN_SEAT',
+  /** A candidate's login was refused; the precise reason goes to the proctor only. */
+  LOGIN_FAILED: 'LOGIN_FAILED',
   UNKNOWN_TICKET: 'UNKNOWN_TICKET',
   WRONG_ID_NUMBER: 'WRONG_ID_NUMBER',
   WRONG_ROOM: 'WRONG_ROOM',
@@ -21,6 +29,16 @@ export const ERROR_CODES = Object.freeze({
   LOGIN_NOT_OPEN: 'LOGIN_NOT_OPEN',
   LATE_ENTRY_CLOSED: 'LATE_ENTRY_CLOSED',
   SESSION_INVALID: 'SESSION_INVALID',
+  /** A newer login or resume of the same candidate took over: this connection saves no more. */
+  SESSION_REPLACED: 'SESSION_REPLACED',
+  /** A change's sequence is already stored with different content: never acknowledged. */
+  SEQ_CONFLICT: 'SEQ_CONFLICT',
+  /** A change's sequence runs further ahead of what is stored than ANSWER_SEQ_WINDOW allows. */
+  SEQ_OUT_OF_WINDOW: 'SEQ_OUT_OF_WINDOW',
+  /** A change made (or arriving, from a machine that was online) after the candidate's end. */
+  AFTER_END: 'AFTER_END',
+  /** A change made after the candidate's hand-in, or a resume of a handed-in sitting. */
+  HANDED_IN: 'HANDED_IN',
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   UNKNOWN_SITTING: 'UNKNOWN_SITTING',
   UNKNOWN_ITEM: 'UNKNOWN_ITEM',

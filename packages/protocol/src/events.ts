@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { signInProofSchema } from './proctorActions.js';
 
 /** Socket.io namespaces: one per role family, so a socket's role is fixed at connect. */
 export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/proctor' } as const);
@@ -7,8 +6,8 @@ export const NAMESPACES = Object.freeze({ candidate: '/candidate', proctor: '/pr
 /** What every connection presents in its handshake; the version is checked first. */
 export const handshakeSchema = z.strictObject({
   protocolVersion: z.number().int(),
-  /** Proctor consoles only: the room, and a proctor key's signed sign-in statement. */
-  roomId: z.string().min(1).max(64).optional(),
-  proof: signInProofSchema.optional(),
 });
+// A proctor console signs in inside the connection (`proctor:challenge`, `proctor:signIn`),
+// not in the handshake: its statement names the connection's TLS binding, which only exists
+// once the connection does.
 export type Handshake = z.infer<typeof handshakeSchema>;

@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { answerValueSchema } from './paper.js';
+import { answerChangeRecordSchema } from './answerChange.js';
+import { paperProofSchema } from './paperProof.js';
+import { safeText } from './safeText.js';
 
 /**
  * Payloads carried inside the one package container (packages/crypto). The container
  * signs and encrypts; these schemas say what the decrypted bytes must be before use.
  */
-const id = z.string().min(1).max(64);
+const id = safeText(64, 1);
 const isoDate = z.iso.datetime();
 const level = z.enum(['junior', 'intermediate', 'senior']);
 
 export const roomSchema = z.strictObject({
   roomId: id,
-  name: z.string().max(100),
+  name: safeText(100),
   seats: z.number().int().positive().max(500),
 });
 
@@ -19,7 +21,7 @@ export const sittingSchema = z.strictObject({
   sittingId: id,
   batchId: id,
   subjectCode: id,
-  subjectName: z.string().max(100),
+  subjectName: safeText(100),
   level,
   scheduledStart: isoDate,
   lateEntryCutoffMinutes: z.number().int().min(0).max(60),
@@ -29,10 +31,10 @@ export type SittingDef = z.infer<typeof sittingSchema>;
 export const candidateSchema = z.strictObject({
   ticketNo: z.string().regex(/^\d{8,20}$/),
   idNumber: z.string().regex(/^\d{17}[\dX]$/),
-  name: z.string().min(1).max(50),
+  name: safeText(50, 1),
   gender: z.enum(['M', 'F']),
   level,
-  specialty: z.string().max(50),
+  specialty: safeText(50),
   photoPng: z.base64().max(2_000_000),
   roomId: id,
   /** Null at overbooked sites: the proctor assigns a seat at entry. */
@@ -45,13 +47,16 @@ export const sealedPaperSchema = z.strictObject({
   paperId: id,
   sittingId: id,
   /** The paper JSON sealed with the sitting key; AAD is the sitting id. */
-  sealed: z.string().max(20_000_000),
+  sealed: safeText(20_000_000),
+  /** The centre's signature a test machine checks before showing the paper (`paperProof.ts`). */
+  paperSha256: paperProofSchema.shape.paperSha256,
+  signature: paperProofSchema.shape.signature,
 });
 
 export const examDataSchema = z.strictObject({
   examId: id,
-  examName: z.string().max(200),
-  site: z.strictObject({ siteId: id, name: z.string().max(200) }),
+  examName: safeText(200),
+  site: z.strictObject({ siteId: id, name: safeText(200) }),
   /** The arrangement timestamp that must match the tickets and the room data. */
   arrangementTimestamp: isoDate,
   rooms: z.array(roomSchema).min(1).max(500),
@@ -65,7 +70,7 @@ export const examDataSchema = z.strictObject({
         fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
         role: z.enum(['proctor', 'chief']),
         roomId: id.nullable(),
-        holder: z.string().max(100),
+        holder: safeText(100),
       }),
     )
     .max(2000)
@@ -76,6 +81,11 @@ export type ExamData = z.infer<typeof examDataSchema>;
 export const authorizationSchema = z.strictObject({
   examId: id,
   siteId: id,
+  /**
+   * When the centre issued it: a site holding one refuses an older one, so a stale or
+   * replayed authorization never replaces the keys it holds (issue 16, point 9).
+   */
+  issuedAt: isoDate,
   validFrom: isoDate,
   validUntil: isoDate,
   sittingKeys: z
@@ -100,14 +110,6 @@ export const auditEventSchema = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-export const answerChangeRecordSchema = z.strictObject({
-  seq: z.number().int().positive(),
-  itemId: id,
-  value: answerValueSchema,
-  flagged: z.boolean(),
-  receivedAt: z.number().int(),
-});
-
 export const candidateStatusSchema = z.enum(['absent', 'not-started', 'answering', 'handed-in']);
 export type CandidateStatus = z.infer<typeof candidateStatusSchema>;
 
@@ -123,6 +125,18 @@ export const answerPackageFinalitySchema = z.discriminatedUnion('kind', [
 ]);
 export type AnswerPackageFinality = z.infer<typeof answerPackageFinalitySchema>;
 
+const packagedCandidateSchema = z.strictObject({
+  ticketNo: z.string(),
+  roomId: id,
+  seatNo: z.number().int().nullable(),
+  status: candidateStatusSchema,
+  handedInAt: z.number().int().nullable(),
+  handInKind: z.enum(['manual', 'auto']).nullable(),
+  extensionMs: z.number().int(),
+  /** Every change in sequence order: the final answer per item is the last one. */
+  changes: z.array(answerChangeRecordSchema),
+});
+
 export const answerPackageSchema = z.strictObject({
   examId: id,
   siteId: id,
@@ -130,23 +144,40 @@ export const answerPackageSchema = z.strictObject({
   subjectCode: id,
   exportedAt: z.number().int(),
   finality: answerPackageFinalitySchema,
-  candidates: z.array(
-    z.strictObject({
-      ticketNo: z.string(),
-      roomId: id,
-      seatNo: z.number().int().nullable(),
-      status: candidateStatusSchema,
-      handedInAt: z.number().int().nullable(),
-      handInKind: z.enum(['manual', 'auto']).nullable(),
-      extensionMs: z.number().int(),
-      /** Every change in sequence order: the final answer per item is the last one. */
-      changes: z.array(answerChangeRecordSchema),
-    }),
-  ),
+  candidates: z.array(packagedCandidateSchema),
+  /**
+   * Each room's start as the sittings data holds it, so the centre can reconcile every start
+   * with its audit event and approval code. Absent in packages from earlier site software.
+   */
+  rooms: z
+    .array(
+      z.strictObject({
+        roomId: id,
+        startedAt: z.number().int().nullable(),
+        startAuthority: z.string().max(32).nullable(),
+        startCode: z.string().max(64).nullable(),
+        endedAt: z.number().int().nullable(),
+      }),
+    )
+    .optional(),
   /** The site's whole audit chain up to the export, so the centre can re-check it. */
   audit: z.array(auditEventSchema),
 });
 export type AnswerPackage = z.infer<typeof answerPackageSchema>;
+
+/**
+ * A change as the centre reads it. Site software from before issue 15 packaged no `madeAt`;
+ * such a change is read with the time the site received it, the latest it can have been
+ * made, as the site's own migration gives the changes it had stored.
+ */
+const receivedChangeSchema = z.union([
+  answerChangeRecordSchema,
+  answerChangeRecordSchema.omit({ madeAt: true }).transform((c) => ({ ...c, madeAt: c.receivedAt })),
+]);
+
+const receivedPackageSchema = answerPackageSchema.extend({
+  candidates: z.array(packagedCandidateSchema.extend({ changes: z.array(receivedChangeSchema) })),
+});
 
 /**
  * What the centre reads. Sites write `finality` since it was added; a package from a site
@@ -157,8 +188,8 @@ export type AnswerPackage = z.infer<typeof answerPackageSchema>;
  * not handed in, which is what tells the two apart.
  */
 export const receivedAnswerPackageSchema = z.union([
-  answerPackageSchema,
-  answerPackageSchema
+  receivedPackageSchema,
+  receivedPackageSchema
     .omit({ finality: true })
     .transform((p) => ({ ...p, finality: { kind: 'unstated' } as const })),
 ]);

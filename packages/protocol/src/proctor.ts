@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { answerChangeRecordSchema } from './answerChange.js';
+import { joinRequestSchema } from './machine.js';
 import { candidateStatusSchema } from './packages.js';
 import { approvalCodeSchema } from './proctorActions.js';
+import { safeText } from './safeText.js';
 
 /** Proctor namespace: a console acts on its own room only. */
-const id = z.string().min(1).max(64);
+const id = safeText(64, 1);
 
 export const sittingCommandSchema = z.strictObject({ sittingId: id });
 export const startSchema = z.strictObject({
   sittingId: id,
   /** Required for a delayed start; recorded in the audit trail. */
-  reason: z.string().max(500).optional(),
+  reason: safeText(500).optional(),
   /** An approval code, for a start more than 30 minutes late. */
   code: approvalCodeSchema.optional(),
 });
@@ -98,6 +101,8 @@ export const roomSnapshotSchema = z.object({
   machines: z.array(machineTileSchema),
   /** The most recent alerts, newest last. */
   alerts: z.array(roomAlertSchema),
+  /** Machines waiting for this room's proctor to approve them for a seat, oldest first. */
+  joinRequests: z.array(joinRequestSchema).default([]),
 });
 export type RoomSnapshot = z.infer<typeof roomSnapshotSchema>;
 
@@ -116,15 +121,10 @@ export const endResultSchema = z.object({
 });
 export type EndResult = z.infer<typeof endResultSchema>;
 
-/** Committed answer changes, pushed to the room's consoles for their replica. */
-export const replicaChangeSchema = z.object({
+/** Committed answer changes, pushed to the room's consoles for their replica: the record and whose. */
+export const replicaChangeSchema = answerChangeRecordSchema.extend({
   ticketNo: z.string(),
   sittingId: z.string(),
-  seq: z.number().int().positive(),
-  itemId: z.string(),
-  value: z.unknown(),
-  flagged: z.boolean(),
-  receivedAt: z.number().int(),
 });
 export type ReplicaChange = z.infer<typeof replicaChangeSchema>;
 
@@ -139,7 +139,7 @@ export const roomTilesSchema = z.object({ serverNow: time, tiles: z.array(candid
 export const roomMachinesSchema = z.object({ machines: z.array(machineTileSchema) });
 
 export const replicaPullSchema = z.strictObject({
-  sittingId: z.string().min(1).max(64),
+  sittingId: id,
   /** Per candidate, the highest sequence the console already holds. */
   have: z.record(z.string().regex(/^\d{8,20}$/), z.number().int().nonnegative()),
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { safeMultilineText, safeText } from './safeText.js';
 
 /** Proctor console actions beyond start/end: reset, extension, absence, violations, notices. */
-const id = z.string().min(1).max(64);
+const id = safeText(64, 1);
 const ticket = z.string().regex(/^\d{8,20}$/);
 
 /** Approval codes are read over the phone: 10 Crockford base32 characters, dash optional. */
@@ -9,40 +10,65 @@ export const approvalCodeSchema = z
   .string()
   .regex(/^[0-9A-HJKMNP-TV-Z]{5}-?[0-9A-HJKMNP-TV-Z]{5}$/i, 'An approval code is 10 letters and digits.');
 
-/** A proctor key signs this statement to sign in; the site checks it and the key's certificate. */
-export const signInProofSchema = z.strictObject({
-  certPem: z.string().min(100).max(10_000),
-  signedAt: z.number().int(),
-  nonce: z.string().min(16).max(64),
+/**
+ * Proctor sign-in (issue 16): inside the TLS connection the console asks for a fresh challenge,
+ * then signs {siteId, roomId, challenge, tlsBinding} with its proctor key (监考锁). No clock is
+ * taken from the server; the challenge is good once, on the connection it was issued to; the
+ * binding is this TLS connection's exporter value, so a relay (which holds two TLS sessions)
+ * cannot pass a statement on. Until it signs in, a proctor connection can do nothing else.
+ */
+export const PROCTOR_SIGN_IN_EXPORTER_LABEL = 'EXPORTER-exam-proctor-sign-in';
+
+/** 32 random bytes, base64url. */
+const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'A sign-in challenge is 43 base64url characters.');
+
+export const signInChallengeSchema = z.object({ challenge });
+export type SignInChallenge = z.infer<typeof signInChallengeSchema>;
+
+export const signInSchema = z.strictObject({
+  roomId: id,
+  certPem: safeMultilineText(10_000, 100),
+  challenge,
+  /** RSA-PSS over signInStatement(...), base64. */
   signature: z.base64().max(1024),
 });
-export type SignInProof = z.infer<typeof signInProofSchema>;
+export type SignInRequest = z.infer<typeof signInSchema>;
+
+/** Who the server now takes the console for, and its clock (the console recalibrates on it). */
+export const signedInSchema = z.object({
+  role: z.enum(['proctor', 'chief']),
+  roomId: z.string(),
+  holder: z.string(),
+  serverNow: z.number(),
+});
+export type SignedIn = z.infer<typeof signedInSchema>;
 
 /** The exact text a proctor key signs; a flat object in fixed key order, so both sides agree. */
 export function signInStatement(p: {
   siteId: string;
   roomId: string;
-  signedAt: number;
-  nonce: string;
+  challenge: string;
+  /** base64 of the TLS exporter value under PROCTOR_SIGN_IN_EXPORTER_LABEL. */
+  tlsBinding: string;
 }): string {
   return JSON.stringify({
     purpose: 'proctor-sign-in',
     siteId: p.siteId,
     roomId: p.roomId,
-    signedAt: p.signedAt,
-    nonce: p.nonce,
+    challenge: p.challenge,
+    tlsBinding: p.tlsBinding,
   });
 }
 
-/** Builds a sign-in proof; `sign` is the key holder's RSA-PSS signature over the text. */
-export function buildSignInProof(
-  p: { certPem: string; siteId: string; roomId: string; signedAt: number; nonce: string },
+/** Builds the sign-in request; `sign` is the key holder's RSA-PSS signature over the text. */
+export function buildSignIn(
+  p: { certPem: string; siteId: string; roomId: string; challenge: string; tlsBinding: string },
   sign: (text: string) => Buffer,
-): SignInProof {
+): SignInRequest {
   return {
+    roomId: p.roomId,
     certPem: p.certPem,
-    signedAt: p.signedAt,
-    nonce: p.nonce,
+    challenge: p.challenge,
     signature: sign(signInStatement(p)).toString('base64'),
   };
 }
@@ -50,14 +76,14 @@ export function buildSignInProof(
 export const resetSchema = z.strictObject({
   sittingId: id,
   ticketNo: ticket,
-  reason: z.string().min(1).max(500),
+  reason: safeText(500, 1),
 });
 
 export const extendSchema = z.strictObject({
   sittingId: id,
   tickets: z.array(ticket).min(1).max(200),
   minutes: z.number().int().min(1).max(240),
-  reason: z.string().min(1).max(500),
+  reason: safeText(500, 1),
   code: approvalCodeSchema.optional(),
 });
 export type ExtendRequest = z.infer<typeof extendSchema>;
@@ -78,10 +104,10 @@ export const violationSchema = z.strictObject({
     'public-order',
     'other',
   ]),
-  description: z.string().min(1).max(1000),
+  description: safeMultilineText(1000, 1),
   /** Whether the candidate has been told the facts and the handling (处理前的告知). */
   notified: z.boolean(),
-  candidateStatement: z.string().max(1000).optional(),
+  candidateStatement: safeMultilineText(1000).optional(),
 });
 export type ViolationRequest = z.infer<typeof violationSchema>;
 
@@ -89,7 +115,7 @@ export const noticeSchema = z.strictObject({
   sittingId: id,
   /** Omitted: the whole room. */
   ticketNo: ticket.optional(),
-  text: z.string().min(1).max(500),
+  text: safeMultilineText(500, 1),
 });
 
 export const noticeAckSchema = z.strictObject({ noticeId: z.number().int().positive() });

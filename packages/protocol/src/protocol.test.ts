@@ -13,9 +13,9 @@ describe('message parsing', () => {
   it('accepts a well-formed save and fills the default flag', () => {
     const save = parseMessage(answerSaveSchema, {
       sittingId: 'S1',
-      changes: [{ seq: 1, itemId: 'Q1', value: 'A' }],
+      changes: [{ seq: 1, itemId: 'Q1', value: 'A', madeAt: 1_000 }],
     });
-    expect(save.changes[0]).toEqual({ seq: 1, itemId: 'Q1', value: 'A', flagged: false });
+    expect(save.changes[0]).toEqual({ seq: 1, itemId: 'Q1', value: 'A', flagged: false, madeAt: 1_000 });
   });
 
   it('refuses unknown fields, wrong types and oversized batches with INVALID_MESSAGE', () => {
@@ -23,13 +23,18 @@ describe('message parsing', () => {
       null,
       'x',
       { sittingId: 'S1', changes: [] },
-      { sittingId: 'S1', changes: [{ seq: 0, itemId: 'Q1', value: 'A' }] },
-      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: { nested: true } }] },
-      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A' }], extra: 1 },
+      { sittingId: 'S1', changes: [{ seq: 0, itemId: 'Q1', value: 'A', madeAt: 0 }] },
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: { nested: true }, madeAt: 0 }] },
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A', madeAt: 0 }], extra: 1 },
       {
         sittingId: 'S1',
-        changes: Array.from({ length: 201 }, (_, i) => ({ seq: i + 1, itemId: 'Q', value: null })),
+        changes: Array.from({ length: 201 }, (_, i) => ({ seq: i + 1, itemId: 'Q', value: null, madeAt: 0 })),
       },
+      // When the change was made: required, whole milliseconds, not before the epoch.
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A' }] },
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A', madeAt: -1 }] },
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A', madeAt: 1.5 }] },
+      { sittingId: 'S1', changes: [{ seq: 1, itemId: 'Q1', value: 'A', madeAt: '1000' }] },
     ];
     for (const input of bad) {
       try {

@@ -1,3 +1,4 @@
+import { type BridgeReply, pushFanout, type ShellBridge } from './bridge.js';
 import { type BridgeServerMessage, bridgeSocketUrl, tokenFromHash } from './bridgeWire.js';
 
 /** The part of the browser's WebSocket used here (a test passes Node's `ws`). */
@@ -10,73 +11,56 @@ export interface SocketLike {
 const browserSocket = (url: string): SocketLike =>
   new (globalThis as unknown as { WebSocket: new (url: string) => SocketLike }).WebSocket(url);
 
-export interface BridgeClient {
-  /** One call, one reply; an error reply rejects with an Error carrying its `code`. */
-  call(method: string, args: unknown): Promise<unknown>;
-  /** Pushes from the host; those that came before the first listener are handed to it. */
-  onPush(listener: (event: string, payload: unknown) => void): () => void;
-}
-
-export type BridgeCallFailure = Error & { code: string };
-
-const failure = (code: string, message: string): BridgeCallFailure =>
-  Object.assign(new Error(message), { code });
+const offline = (message: string): BridgeReply => ({ ok: false, error: { code: 'OFFLINE', message } });
 
 /**
  * The page's side of the web-mode bridge: a websocket to the host that served the page,
- * with the token the host put in the page's fragment. Calls made before the socket opens
- * wait for it; when it closes, waiting calls (and later ones) fail with OFFLINE.
+ * with the token the host put in the page's fragment. It gives the renderer the same
+ * `ShellBridge` Electron's preload does. Calls made before the socket opens wait for it;
+ * when it closes, waiting calls (and later ones) get an OFFLINE reply.
  */
 export function connectBridge(
   location: { host: string; hash: string },
   openSocket: (url: string) => SocketLike = browserSocket,
-): BridgeClient {
+): ShellBridge {
   const ws = openSocket(bridgeSocketUrl(location.host, tokenFromHash(location.hash)));
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.addEventListener('open', () => resolve(), { once: true });
-    ws.addEventListener('error', () => reject(failure('OFFLINE', 'bridge socket failed')), { once: true });
+  const opened = new Promise<boolean>((resolve) => {
+    ws.addEventListener('open', () => resolve(true), { once: true });
+    ws.addEventListener('error', () => resolve(false), { once: true });
   });
-  // A rejection nobody awaited yet is not an error of its own: calls see it.
-  opened.catch(() => {});
   let closed = false;
   let nextId = 1;
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const listeners = new Set<(event: string, payload: unknown) => void>();
-  const backlog: Array<[string, unknown]> = [];
+  const waiting = new Map<number, (reply: BridgeReply) => void>();
+  const pushes = pushFanout();
 
   ws.addEventListener('message', (ev) => {
     const msg = JSON.parse(String(ev.data)) as BridgeServerMessage;
     if (msg.type === 'push') {
-      if (listeners.size === 0) backlog.push([msg.event, msg.payload]);
-      for (const fn of listeners) fn(msg.event, msg.payload);
+      pushes.deliver(msg.event, msg.payload);
       return;
     }
-    const w = waiting.get(msg.id);
-    if (!w) return;
+    const resolve = waiting.get(msg.id);
+    if (!resolve) return;
     waiting.delete(msg.id);
-    if ('error' in msg) w.reject(failure(msg.error.code, msg.error.message));
-    else w.resolve(msg.value);
+    resolve(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error });
   });
   ws.addEventListener('close', () => {
     closed = true;
-    for (const w of waiting.values()) w.reject(failure('OFFLINE', 'bridge closed'));
+    for (const resolve of waiting.values()) resolve(offline('bridge closed'));
     waiting.clear();
   });
 
   return {
-    async call(method, args) {
-      await opened;
-      if (closed) throw failure('OFFLINE', 'bridge closed');
+    mode: 'web',
+    async invoke(method, args) {
+      if (!(await opened)) return offline('bridge socket failed');
+      if (closed) return offline('bridge closed');
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
         ws.send(JSON.stringify({ type: 'call', id, method, args }));
       });
     },
-    onPush(listener) {
-      listeners.add(listener);
-      for (const [event, payload] of backlog.splice(0)) listener(event, payload);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => pushes.subscribe(listener),
   };
 }

@@ -3,6 +3,7 @@
  * (browser): one JSON message per websocket frame. Types and pure helpers only, so a
  * renderer can import it.
  */
+import type { BridgeReply } from './bridge.js';
 
 /** Where the host accepts the bridge socket; the token rides in the query. */
 export const BRIDGE_PATH = '/bridge';
@@ -14,14 +15,8 @@ export interface BridgeCallMessage {
   args: unknown;
 }
 
-export interface BridgeWireError {
-  code: string;
-  message: string;
-}
-
 export type BridgeServerMessage =
-  | { type: 'reply'; id: number; value: unknown }
-  | { type: 'reply'; id: number; error: BridgeWireError }
+  | ({ type: 'reply'; id: number } & BridgeReply)
   | { type: 'push'; event: string; payload: unknown };
 
 /**

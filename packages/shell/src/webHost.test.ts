@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type BridgeClient, connectBridge, type SocketLike } from './bridgeClient.js';
+import type { ShellBridge } from './bridge.js';
+import { connectBridge, type SocketLike } from './bridgeClient.js';
 import { type BridgeService, startWebHost, type WebHost } from './webHost.js';
 
 let web: WebHost | null = null;
@@ -48,7 +49,7 @@ function open(url: string, origin: string): Promise<WebSocket> {
 }
 
 /** The page's client as the browser would run it: the socket carries the page's Origin. */
-function pageClient(w: WebHost): BridgeClient {
+function pageClient(w: WebHost): ShellBridge {
   const page = new URL(w.url);
   return connectBridge(
     { host: page.host, hash: page.hash },
@@ -96,16 +97,22 @@ describe('the web-mode bridge host', () => {
   it('carries calls, replies, errors and pushes between the page and the app', async () => {
     const service = echoService();
     web = await startWebHost({
-      service,
+      service: { ...service, errorCode: (e) => (e as { code?: string }).code ?? 'INTERNAL' },
       rendererDir: renderer(),
-      errorCode: (e) => (e as { code?: string }).code ?? 'INTERNAL',
     });
     const client = pageClient(web);
-    expect(await client.call('getState', [1, 'a'])).toEqual({ method: 'getState', args: [1, 'a'] });
-    await expect(client.call('fail', [])).rejects.toMatchObject({ code: 'NOPE', message: 'it failed' });
+    expect(client.mode).toBe('web');
+    expect(await client.invoke('getState', [1, 'a'])).toEqual({
+      ok: true,
+      value: { method: 'getState', args: [1, 'a'] },
+    });
+    expect(await client.invoke('fail', [])).toEqual({
+      ok: false,
+      error: { code: 'NOPE', message: 'it failed' },
+    });
     // The push sent on connection waited for the first listener.
     const seen: unknown[] = [];
-    client.onPush((event, payload) => seen.push([event, payload]));
+    client.subscribe((event, payload) => seen.push([event, payload]));
     expect(seen).toEqual([['hello', { n: 1 }]]);
     service.pushAll('state', { phase: 'exam' });
     await expect.poll(() => seen.length).toBe(2);
@@ -120,12 +127,12 @@ describe('the web-mode bridge host', () => {
     };
     web = await startWebHost({ service, rendererDir: renderer() });
     const client = pageClient(web);
-    expect(await client.call('ping', [])).toBe('pong');
-    const waiting = client.call('never', []);
+    expect(await client.invoke('ping', [])).toEqual({ ok: true, value: 'pong' });
+    const waiting = client.invoke('never', []);
     const closing = web.close();
     web = null;
-    await expect(waiting).rejects.toMatchObject({ code: 'OFFLINE' });
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
     await closing;
-    await expect(client.call('again', [])).rejects.toMatchObject({ code: 'OFFLINE' });
+    expect(await client.invoke('again', [])).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
   });
 });

@@ -3,19 +3,15 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { answerCall, type BridgeService } from './bridge.js';
 import { BRIDGE_PATH, type BridgeServerMessage, bridgePageUrl, parseCall } from './bridgeWire.js';
 import { contentSecurityPolicy } from './csp.js';
 import { readStatic } from './staticFiles.js';
 
 const LOOPBACK = '127.0.0.1';
 
-/** What an app puts behind the web-mode bridge: its calls and its pushes. */
-export interface BridgeService {
-  /** Answers one call; a throw becomes an error reply. */
-  call(method: string, args: unknown): Promise<unknown>;
-  /** Pushes to one connected page until the returned function is called. */
-  subscribe(push: (event: string, payload: unknown) => void): () => void;
-}
+/** The same service Electron's IPC binding serves (`ipcBridge.ts`). */
+export type { BridgeService };
 
 export interface WebHost {
   /** Open this in a browser: the page address with the bridge token in its fragment. */
@@ -39,8 +35,6 @@ export async function startWebHost(opts: {
   port?: number;
   /** Only for a restart that must keep the page's address (tests); normally random. */
   token?: string;
-  /** The code of an error reply (default INTERNAL). */
-  errorCode?: (e: unknown) => string;
 }): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   let origin = '';
@@ -74,17 +68,8 @@ export async function startWebHost(opts: {
           ws.close(1003, 'not a bridge call');
           return;
         }
-        opts.service.call(call.method, call.args).then(
-          (value) => send({ type: 'reply', id: call.id, value: value ?? null }),
-          (e: unknown) =>
-            send({
-              type: 'reply',
-              id: call.id,
-              error: {
-                code: opts.errorCode?.(e) ?? 'INTERNAL',
-                message: e instanceof Error ? e.message : String(e),
-              },
-            }),
+        void answerCall(opts.service, call.method, call.args).then((reply) =>
+          send({ type: 'reply', id: call.id, ...reply }),
         );
       });
     });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isDevelopment,
-  lockDownApp,
-  lockDownSession,
-  lockedWebPreferences,
-  type WebContentsLike,
-} from './window.js';
+import { isDevelopment, lockDownApp, lockedWebPreferences, type WebContentsLike } from './window.js';
 
 function fakeContents() {
   const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
@@ -63,18 +57,6 @@ describe('the window lock-down', () => {
     expect(page.fire('will-navigate')).toBe(true);
     expect(page.fire('will-redirect')).toBe(true);
     expect(page.fire('will-attach-webview')).toBe(true);
-  });
-
-  it('denies every permission request without asking', () => {
-    let handler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null = null;
-    lockDownSession({
-      setPermissionRequestHandler: (h) => {
-        handler = h;
-      },
-    });
-    const answers: boolean[] = [];
-    for (const p of ['media', 'geolocation', 'notifications']) handler!(null, p, (g) => answers.push(g));
-    expect(answers).toEqual([false, false, false]);
   });
 
   it('is in development only with NODE_ENV=development and never when packaged', () => {

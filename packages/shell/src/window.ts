@@ -1,8 +1,8 @@
 /**
  * The lock-down every window of both apps gets (STYLE §9), Electron-free: main passes its
  * objects in, and the types below are the small parts of Electron's used here. Isolated,
- * sandboxed, no Node in the page, no new windows, no navigation away, no webviews, no
- * permission prompts, devtools only in development.
+ * sandboxed, no Node in the page, no new windows, no navigation away, no webviews, devtools
+ * only in development. Permissions are refused in `permissions.ts`.
  */
 
 /** The one development switch of both apps: NODE_ENV=development, and never when packaged. */
@@ -49,13 +49,6 @@ export interface AppLike {
   on(event: 'web-contents-created', listener: (e: unknown, contents: WebContentsLike) => void): unknown;
 }
 
-/** The part of Electron's Session used here. */
-export interface SessionLike {
-  setPermissionRequestHandler(
-    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
-  ): void;
-}
-
 /** No window.open, no navigating or redirecting away from the app, no <webview>. */
 export function lockDownContents(contents: WebContentsLike): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -67,9 +60,4 @@ export function lockDownContents(contents: WebContentsLike): void {
 /** Locks down every web contents the app ever makes, windows and anything inside them. */
 export function lockDownApp(app: AppLike): void {
   app.on('web-contents-created', (_e, contents) => lockDownContents(contents));
-}
-
-/** Camera, microphone, notifications, geolocation…: the page gets none, and nobody is asked. */
-export function lockDownSession(session: SessionLike): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExamPackages, testExamSpec } from '@exam/centre';
+import type { SiteTrust } from '@exam/crypto';
 import type { Ack, Paper } from '@exam/protocol';
 import { createSiteServer, ManualClock, type SiteServer } from '@exam/site-server';
 import type { Socket } from 'socket.io-client';
+import { closeMachineApprovers, registerMachineApprover } from './approvers.js';
 import { silhouettePhotoPng } from './photo.js';
+import { signedInProctorSocket } from './proctorSignIn.js';
 import { juniorSamplePaper, seniorSamplePaper } from './samplePapers.js';
-import { call, connected, rawSocket, registeredKeysOf, signInProofFor, testPki } from './testSite.js';
+import { siteFetch } from './siteFetch.js';
+import { call, registeredKeysOf, testPki, testTrust } from './testSite.js';
 
 export const JUNIOR_SITTING = 'S-J-ECON';
 export const SENIOR_SITTING = 'S-SENIOR';
@@ -21,6 +25,8 @@ const MIN = 60_000;
 export interface CandidateSite {
   server: SiteServer;
   url: string;
+  /** What the candidate client is installed with: the centre root and the siteId. */
+  trust: SiteTrust;
   clock: ManualClock;
   juniorStart: number;
   seniorStart: number;
@@ -70,6 +76,7 @@ export async function startCandidateSite(opts: { juniorPaper?: Paper } = {}): Pr
       privateKeyPem: pki.site.privateKeyPem,
       trustedRootPem: pki.centre.certPem,
     },
+    tls: { certPem: pki.siteTls.certPem, privateKeyPem: pki.siteTls.privateKeyPem },
     clock,
     tickMs: 50,
   });
@@ -78,21 +85,23 @@ export async function startCandidateSite(opts: { juniorPaper?: Paper } = {}): Pr
     ['/api/admin/exam-data', built.examData],
     ['/api/admin/authorization', built.authorization],
   ] as const) {
-    const res = await fetch(`${url}${path}`, {
+    const res = await siteFetch(`${url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(body),
     });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   }
-  const proctor = rawSocket(url, 'proctor', {
-    roomId: 'R1',
-    proof: signInProofFor(pki.proctors.get('R1')!, 'R1', clock.now()),
+  const proctor = await signedInProctorSocket(url, testTrust(), pki.proctors.get('R1')!, 'R1');
+  // The room's console approves the test machines (issue 16); other rooms sign in on demand.
+  registerMachineApprover(url, async (roomId) => {
+    if (roomId === 'R1') return proctor;
+    return signedInProctorSocket(url, testTrust(), pki.proctors.get(roomId) ?? pki.chief, roomId);
   });
-  await connected(proctor);
   return {
     server,
     url,
+    trust: testTrust(),
     clock,
     juniorStart: juniorStart.getTime(),
     seniorStart: seniorStart.getTime(),
@@ -114,6 +123,7 @@ export async function startCandidateSite(opts: { juniorPaper?: Paper } = {}): Pr
       }));
     },
     async stop() {
+      closeMachineApprovers(url);
       proctor.disconnect();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ const MAIN = SITE_SERVER_MAIN;
 const TSX = createRequire(import.meta.url).resolve('tsx');
 export const TEST_PIN = '246810';
 
-/** Writes the site key and centre root where main.ts expects them. */
+/** Writes the site key, its TLS credential and the centre root where main.ts expects them. */
 export function writeIdentity(dir: string, pki: ExamPki): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -19,6 +19,10 @@ export function writeIdentity(dir: string, pki: ExamPki): void {
     toPkcs12({ certPem: pki.site.certPem, privateKeyPem: pki.site.privateKeyPem, pin: TEST_PIN }),
   );
   writeFileSync(join(dir, IDENTITY_FILES.centreRoot), pki.centre.certPem);
+  writeFileSync(
+    join(dir, IDENTITY_FILES.tls),
+    toPkcs12({ certPem: pki.siteTls.certPem, privateKeyPem: pki.siteTls.privateKeyPem, pin: TEST_PIN }),
+  );
 }
 
 export interface ChildSite {

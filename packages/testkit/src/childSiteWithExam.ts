@@ -3,6 +3,7 @@ import { type BuiltExam, buildExamPackages, testExamSpec } from '@exam/centre';
 import type { Ack, SaveResult } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { type ChildSite, spawnSiteServer, writeIdentity } from './childServer.js';
+import { siteFetch } from './siteFetch.js';
 import { call, registeredKeysOf, type TestPki, testPki } from './testSite.js';
 
 export const START_REASON = '考点服务器测试：按时开考';
@@ -14,7 +15,7 @@ export interface ChildSiteWithExam {
 }
 
 async function postPackage(site: ChildSite, path: string, body: Buffer): Promise<void> {
-  const res = await fetch(`${site.url}${path}`, {
+  const res = await siteFetch(`${site.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${site.adminToken}`, 'content-type': 'application/octet-stream' },
     body,
@@ -61,7 +62,7 @@ const ITEMS = ['J-001', 'J-004', 'J-007', 'J-010'];
 
 /** The answer a writer saves at `seq`: deterministic, so a re-send after a crash matches. */
 export function writerChange(seq: number) {
-  return { seq, itemId: ITEMS[seq % ITEMS.length]!, value: 'ABCD'[seq % 4]! };
+  return { seq, itemId: ITEMS[seq % ITEMS.length]!, value: 'ABCD'[seq % 4]!, madeAt: 0 };
 }
 
 /** Saves until the socket drops (the server was killed), recording every ack received. */

@@ -2,14 +2,17 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP link between some clients and the site server that can be cut and healed,
- * like a room's switch failing. Only ever listens on and connects to 127.0.0.1.
+ * like a room's switch failing. Only ever listens on and connects to 127.0.0.1. It also keeps
+ * every byte that crosses it, both ways, as a sniffer on the LAN would see them.
  */
 export class NetworkLink {
   private readonly server: Server;
   private readonly open = new Set<Socket>();
   private isCut = false;
+  private readonly seen: Buffer[] = [];
 
   private constructor(
+    private readonly scheme: string,
     private readonly targetPort: number,
     readonly port: number,
     server: Server,
@@ -18,18 +21,25 @@ export class NetworkLink {
   }
 
   static async create(targetUrl: string): Promise<NetworkLink> {
-    const targetPort = Number(new URL(targetUrl).port);
+    const target = new URL(targetUrl);
+    const targetPort = Number(target.port);
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('link has no port');
-    const link = new NetworkLink(targetPort, address.port, server);
+    const link = new NetworkLink(target.protocol, targetPort, address.port, server);
     server.on('connection', (client) => link.accept(client));
     return link;
   }
 
+  /** The target's address through the link (same scheme: the link only moves bytes). */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.scheme}//127.0.0.1:${this.port}`;
+  }
+
+  /** Everything that crossed the link so far, in both directions. */
+  captured(): Buffer {
+    return Buffer.concat(this.seen);
   }
 
   get cut(): boolean {
@@ -67,6 +77,7 @@ export class NetworkLink {
         upstream.destroy();
       });
     }
+    for (const s of [client, upstream]) s.on('data', (chunk: Buffer) => this.seen.push(chunk));
     client.pipe(upstream);
     upstream.pipe(client);
   }

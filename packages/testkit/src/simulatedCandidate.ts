@@ -1,6 +1,7 @@
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
+import { approvedMachine } from './machines.js';
 import { passingMachineCheck } from './payloads.js';
 import { call, connected, rawSocket, type TestSite } from './testSite.js';
 
@@ -14,7 +15,7 @@ export class SimulatedCandidate {
     private readonly n: number,
   ) {}
 
-  /** Registers the machine at `seatNo` (room 1 by default) and reports a machine check. */
+  /** Brings the machine to `seatNo` (room 1 by default), approved by the room's proctor, and reports a machine check. */
   static async register(
     site: TestSite,
     seat: number,
@@ -23,13 +24,11 @@ export class SimulatedCandidate {
     const room = opts.room ?? 1;
     const socket = rawSocket(site.url, 'candidate');
     await connected(socket);
-    await ok(
-      call(socket, 'machine:register', {
-        roomId: `R${room}`,
-        seatNo: seat,
-        machineId: `sim-machine-${room}-${seat}`,
-        clientVersion: '0.1.0',
-      }),
+    await approvedMachine(
+      site.url,
+      socket,
+      { roomId: `R${room}`, seatNo: seat, machineId: `sim-machine-${room}-${seat}` },
+      '0.1.0',
     );
     const [w, h] = opts.screen ?? [1366, 768];
     await ok(
@@ -61,7 +60,7 @@ export class SimulatedCandidate {
   async save(sittingId: string, itemId: string, value: unknown): Promise<number> {
     const seq = ++this.seq;
     const r = await ok<{ ackSeq: number }>(
-      call(this.socket, 'answer:save', { sittingId, changes: [{ seq, itemId, value }] }),
+      call(this.socket, 'answer:save', { sittingId, changes: [{ seq, itemId, value, madeAt: 0 }] }),
     );
     return r.ackSeq;
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +11,8 @@ import {
   type TestExamOptions,
   testExamSpec,
 } from '@exam/centre';
-import { certificateFingerprint, sign } from '@exam/crypto';
-import {
-  type Ack,
-  buildSignInProof,
-  type LoginResult,
-  NAMESPACES,
-  PROTOCOL_VERSION,
-  type SignInProof,
-} from '@exam/protocol';
+import { certificateFingerprint, type SiteTrust, siteTlsClientOptions } from '@exam/crypto';
+import { NAMESPACES, PROTOCOL_VERSION } from '@exam/protocol';
 import {
   createSiteServer,
   type ImportSummary,
@@ -31,6 +23,8 @@ import {
   type SiteServerOptions,
 } from '@exam/site-server';
 import { io, type Socket } from 'socket.io-client';
+import { closeMachineApprovers, registerMachineApprover } from './approvers.js';
+import { signedInProctorSocket } from './proctorSignIn.js';
 
 /**
  * A real site server on a real SQLite file and a loopback port, loaded with a small test
@@ -38,7 +32,10 @@ import { io, type Socket } from 'socket.io-client';
  */
 export interface TestSite {
   server: SiteServer;
+  /** `https://127.0.0.1:PORT`: the server speaks TLS only. */
   url: string;
+  /** What a client of this site is installed with: the centre root and the site's id. */
+  trust: SiteTrust;
   clock: ManualClock;
   pki: TestPki;
   dataDir: string;
@@ -79,6 +76,12 @@ export function testPki(): TestPki {
   return sharedPki;
 }
 
+/** What every test client trusts: the test PKI's centre root, and the test site SITE-T. */
+export function testTrust(): SiteTrust {
+  const pki = testPki();
+  return { centreRootPem: pki.centre.certPem, siteId: pki.site.siteId };
+}
+
 export function registeredKeysOf(pki: TestPki) {
   return [...pki.proctors.values(), pki.chief].map((k) => ({
     fingerprint: certificateFingerprint(k.certPem),
@@ -88,24 +91,13 @@ export function registeredKeysOf(pki: TestPki) {
   }));
 }
 
-/** A fresh sign-in proof for a key holder, as a proctor console makes at each connect. */
-export function signInProofFor(
-  holder: KeyHolder,
-  roomId: string,
-  signedAt: number,
-  siteId = 'SITE-T',
-): SignInProof {
-  return buildSignInProof(
-    { certPem: holder.certPem, siteId, roomId, signedAt, nonce: randomBytes(16).toString('hex') },
-    (text) => sign(text, holder.privateKeyPem),
-  );
-}
-
 export async function startTestSite(
   opts: Partial<TestExamOptions> & {
     withAuthorization?: boolean;
     dataDir?: string;
     tiles?: SiteServerOptions['tiles'];
+    /** The server's pino logger (silent by default): tests that check what the site logs. */
+    logger?: SiteServerOptions['logger'];
   } = {},
 ): Promise<TestSite> {
   const juniorStart = opts.juniorStart ?? new Date(Date.UTC(2021, 9, 23, 0, 30));
@@ -127,7 +119,9 @@ export async function startTestSite(
     privateKeyPem: pki.site.privateKeyPem,
     trustedRootPem: pki.centre.certPem,
   };
-  let server = createSiteServer({ dataDir, identity, clock, tickMs: 50, tiles: opts.tiles });
+  const tls = { certPem: pki.siteTls.certPem, privateKeyPem: pki.siteTls.privateKeyPem };
+  const serverOptions = { dataDir, identity, tls, clock, tickMs: 50, tiles: opts.tiles, logger: opts.logger };
+  let server = createSiteServer(serverOptions);
   let url = await server.listen();
   const port = Number(new URL(url).port);
   const imported = importExamData(server.ctx, built.examData);
@@ -139,6 +133,7 @@ export async function startTestSite(
     get url() {
       return url;
     },
+    trust: testTrust(),
     clock,
     pki,
     dataDir,
@@ -146,25 +141,34 @@ export async function startTestSite(
     built,
     juniorStart: juniorStart.getTime(),
     async stop(o = {}) {
+      closeMachineApprovers(url);
       await server.close();
       if (!o.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
     async restart() {
       await server.close();
-      server = createSiteServer({ dataDir, identity, clock, tickMs: 50, tiles: opts.tiles });
+      server = createSiteServer(serverOptions);
       url = await server.listen({ port });
     },
   };
+  registerMachineApprover(url, (roomId) =>
+    proctorSocket(site, roomId, pki.proctors.get(roomId) ?? pki.chief),
+  );
   return site;
 }
 
-/** A raw socket.io client, for tests that speak the protocol directly. */
+/**
+ * A raw socket.io client, for tests that speak the protocol directly. Over TLS, trusting
+ * `trust` only (by default the test site's centre root and siteId), as the real clients do.
+ */
 export function rawSocket(
   url: string,
   namespace: 'candidate' | 'proctor',
   auth: Record<string, unknown> = {},
+  trust: SiteTrust = testTrust(),
 ): Socket {
   return io(`${url}${NAMESPACES[namespace]}`, {
+    ...siteTlsClientOptions(trust),
     transports: ['websocket'],
     reconnection: false,
     // Its own connection: sharing a manager with another client in the process (a proctor
@@ -184,51 +188,10 @@ export function connected(socket: Socket): Promise<void> {
 
 export async function proctorSocket(site: TestSite, roomId: string, holder?: KeyHolder): Promise<Socket> {
   const key = holder ?? site.pki.proctors.get(roomId)!;
-  const s = rawSocket(site.url, 'proctor', { roomId, proof: signInProofFor(key, roomId, site.clock.now()) });
-  await connected(s);
-  return s;
+  return signedInProctorSocket(site.url, testTrust(), key, roomId);
 }
 
 /** Emits and waits for the typed acknowledgement. */
 export async function call<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<T> {
   return (await socket.timeout(5000).emitWithAck(event, payload)) as T;
-}
-
-export interface TestSeat {
-  roomId: string;
-  seatNo: number;
-  machineId: string;
-  ticketNo: string;
-  idNumber: string;
-}
-
-/**
- * A test machine brought up as the candidate client does it: connected, registered at its
- * seat, the candidate logged in. A refused step throws with the server's message (and the
- * socket is closed); the caller disconnects the socket it gets back.
- */
-export async function seatedCandidate(
-  url: string,
-  seat: TestSeat,
-): Promise<{ socket: Socket; login: LoginResult }> {
-  const socket = rawSocket(url, 'candidate');
-  try {
-    await connected(socket);
-    const registered = await call<Ack<unknown>>(socket, 'machine:register', {
-      roomId: seat.roomId,
-      seatNo: seat.seatNo,
-      machineId: seat.machineId,
-      clientVersion: '1',
-    });
-    if (!registered.ok) throw new Error(`machine:register refused: ${registered.error.message}`);
-    const login = await call<Ack<LoginResult>>(socket, 'candidate:login', {
-      ticketNo: seat.ticketNo,
-      idNumber: seat.idNumber,
-    });
-    if (!login.ok) throw new Error(`candidate:login refused: ${login.error.message}`);
-    return { socket, login: login.value };
-  } catch (e) {
-    socket.disconnect();
-    throw e;
-  }
 }

@@ -23,6 +23,7 @@ function sessionOf(ref: SittingRef, token: string): StoredSession {
     profile: {} as CandidateProfile,
     sitting: {} as SittingView,
     sealedPaper: '',
+    paperProof: null,
   };
 }
 

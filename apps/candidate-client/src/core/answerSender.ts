@@ -147,12 +147,8 @@ export class AnswerSender {
     let offline = false;
     let refused = false;
     try {
-      const changes = batch.map((c) => ({
-        seq: c.seq,
-        itemId: c.itemId,
-        value: c.value,
-        flagged: c.flagged,
-      }));
+      // The change itself goes; whose it is, the message says, and `acked` is this machine's.
+      const changes = batch.map(({ ticketNo, sittingId, acked, ...change }) => change);
       const reply = await send(changes);
       if (this.stopped) return;
       // An acknowledgement covers at most what this batch carried: a higher number (a rogue

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, AnswerValue, HandedIn } from '@exam/protocol';
-import { call, NetworkLink, proctorSocket, startTestSite, type TestSite } from '@exam/testkit';
+import { call, NetworkLink, proctorSocket, startTestSite, type TestSite, testTrust } from '@exam/testkit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { approveMachineKey } from '../e2e/support/approval.js';
 import { type CandidateCore, createCandidateCore } from './candidateCore.js';
 import type { MonotonicSource } from './clock.js';
 import { CoreError } from './errors.js';
 import { AnswerJournal } from './journal.js';
+import { machineKeyPathIn } from './machineKey.js';
 
 /**
  * The core against a real site server over loopback: real SQLite on both sides, real
@@ -32,10 +34,10 @@ function startCore(
 ): CandidateCore {
   const core = createCandidateCore({
     serverUrl,
+    trust: testTrust(),
     journalPath: join(dir, journalName),
     roomId: 'R1',
     seatNo: 1,
-    machineId: 'machine-R1-1',
     clientVersion: '0.1.0',
     // The server's clock is a ManualClock in this process; by default the client's
     // monotonic source follows it, so moving server time moves the client's countdown.
@@ -69,12 +71,12 @@ async function startSitting(): Promise<void> {
 }
 
 /** What the server stored for this candidate: one row per (sequence), as received. */
-function serverChanges(): { seq: number; item_id: string; value: string }[] {
+function serverChanges(): { seq: number; item_id: string; value: string; made_at: number }[] {
   return site.server.ctx.db
     .prepare(
-      'SELECT seq, item_id, value FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? ORDER BY seq',
+      'SELECT seq, item_id, value, made_at FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? ORDER BY seq',
     )
-    .all(TICKET, SITTING) as { seq: number; item_id: string; value: string }[];
+    .all(TICKET, SITTING) as { seq: number; item_id: string; value: string; made_at: number }[];
 }
 
 /** Logs in and waits for the paper, which comes with the start command. */
@@ -90,6 +92,8 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'candidate-core-'));
   site = await startTestSite({ rooms: 1, perRoom: 3 });
   proctor = await proctorSocket(site, 'R1');
+  // The machine check of the day before: this machine (its key beside the journals) is approved for R1 seat 1.
+  await approveMachineKey(site.url, machineKeyPathIn(dir), { roomId: 'R1', seatNo: 1 });
   site.clock.set(site.juniorStart - 30 * MIN); // login opens 30 minutes before the start
   const opened = await call<Ack<unknown>>(proctor, 'login:open', { sittingId: SITTING });
   if (!opened.ok) throw new Error(opened.error.message);
@@ -145,8 +149,7 @@ describe('CandidateCore against a real site server', () => {
 
     const change = core.saveAnswer('J-001', 'B');
     expect(change).toMatchObject({ seq: 1, acked: false });
-    core.saveAnswer('J-002', ['A', 'C'], true);
-    core.saveAnswer('J-003', true);
+    const journalled = [change, core.saveAnswer('J-002', ['A', 'C'], true), core.saveAnswer('J-003', true)];
     await waitFor('acks', () => synced(core));
     expect(core.status()).toMatchObject({ ackSeq: 3, pending: 0, lastSyncAt: site.juniorStart });
     expect(serverChanges().map((c) => [c.seq, c.item_id, JSON.parse(c.value)])).toEqual([
@@ -154,6 +157,9 @@ describe('CandidateCore against a real site server', () => {
       [2, 'J-002', ['A', 'C']],
       [3, 'J-003', true],
     ]);
+    // When each was made, on this machine's estimate of the sitting clock, reaches the site as journalled.
+    expect(journalled[0]!.madeAt).toBeGreaterThan(0);
+    expect(serverChanges().map((c) => c.made_at)).toEqual(journalled.map((c) => c.madeAt));
   });
 
   it('refuses an answer that does not fit its item, before journalling it', async () => {
@@ -342,7 +348,7 @@ describe('CandidateCore against a real site server', () => {
     expect(await event).toEqual(handedIn);
     // The answer made just before was acknowledged before the hand-in, not after it.
     const stored = site.server.ctx.db
-      .prepare('SELECT after_hand_in FROM answer_changes WHERE ticket_no = ? AND seq = 1')
+      .prepare('SELECT late_arrival FROM answer_changes WHERE ticket_no = ? AND seq = 1')
       .pluck()
       .get(TICKET);
     expect(stored).toBe(0);
@@ -369,7 +375,8 @@ describe('CandidateCore against a real site server', () => {
   it('reports a wrong ID number as a typed error and stays signed out', async () => {
     const core = startCore();
     await waitFor('connection', () => core.status().connected);
-    await expect(core.login(TICKET, idNumberFor(2))).rejects.toMatchObject({ code: 'WRONG_ID_NUMBER' });
+    // One answer for every failed login reason (issue 16): the proctor sees which it was.
+    await expect(core.login(TICKET, idNumberFor(2))).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
     expect(core.status().phase).toBe('signed-out');
   });
 });

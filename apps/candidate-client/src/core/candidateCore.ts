@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import {
   type AnswerValue,
   answerFitsItem,
@@ -10,8 +11,11 @@ import {
   type Item,
   type LoginResult,
   loginSchema,
+  type MachineApproved,
   type MachineCheck,
+  type MachineStatus,
   machineCheckSchema,
+  machineJoinSchema,
   type Notice,
   type Paper,
   type SittingView,
@@ -23,6 +27,7 @@ import {
   type CoreEvents,
   type CorePhase,
   type CoreStatus,
+  type MachineAdmission,
   phaseOf,
   type RetireReason,
 } from './coreTypes.js';
@@ -37,6 +42,7 @@ import type {
 } from './journal/types.js';
 import { AnswerJournal } from './journal.js';
 import { type CoreLogger, silentLogger } from './logger.js';
+import { loadOrCreateMachineKey, type MachineKey, machineKeyPathIn } from './machineKey.js';
 import { NoticeBox } from './noticeBox.js';
 import { openPaper } from './openPaper.js';
 import type { SessionSource } from './sessionSource.js';
@@ -58,6 +64,7 @@ export class CandidateCore {
   private readonly log: CoreLogger;
   private readonly drainTimeoutMs: number;
   private readonly ticker: NodeJS.Timeout;
+  private readonly machineKey: MachineKey;
 
   private session: StoredSession | null;
   private openedPaper: { paper: Paper; items: Map<string, Item> } | null = null;
@@ -69,19 +76,40 @@ export class CandidateCore {
   /** The room's sittings taking logins, as the server last said (register or push). */
   private loginOpen: readonly string[] = [];
   private roomDisplayName: string | null = null;
-  /** Registered (and resumed, with a session) on the current connection. */
+  /** Where this machine stands with the site; kept across outages, renewed at each proof. */
+  private admission: MachineAdmission;
+  /** Proved its key on the current connection (approved or not). */
+  private linked = false;
+  /** The connection whose set-up (time, resume) has begun, so a late approval push does not repeat it. */
+  private settingUp = -1;
+  /** Proved, approved (and resumed, with a session) on the current connection. */
   private ready = false;
   /** Bumped per connection so a flow from a dropped connection cannot apply late. */
   private generation = 0;
   private lastSyncAt: number | null = null;
   /** The hand-in as the server reported it; the SittingView carries the time but not the kind. */
   private handedIn: HandedIn | null = null;
+  /** The server refused to resume this session for answering: handed in or over (issue 16). */
+  private closedByServer = false;
   private lastPhase: CorePhase;
   private closed = false;
+  /** The last connect attempt reached a server that could not prove it is this site's. */
+  private serverIdentityRefused = false;
+  private paperRefused = false;
   private readonly noticeBox = new NoticeBox();
 
   constructor(private readonly opts: CandidateCoreOptions) {
     this.log = opts.logger ?? silentLogger;
+    // First, so a damaged key file stops the start before anything else is opened.
+    this.machineKey =
+      opts.machineKey ??
+      loadOrCreateMachineKey(opts.machineKeyPath ?? machineKeyPathIn(dirname(opts.journalPath)));
+    this.admission = {
+      stage: 'unproven',
+      fingerprint: this.machineKey.fingerprint,
+      roomId: null,
+      seatNo: null,
+    };
     this.drainTimeoutMs = opts.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
     this.clock = new SittingClock(opts.monotonicNow ?? systemMonotonic);
     this.journal = AnswerJournal.open(opts.journalPath, { now: () => Math.floor(this.serverTimeOr(0)) });
@@ -96,6 +124,7 @@ export class CandidateCore {
       ? opts.source
       : new SocketSessionSource({
           serverUrl: opts.serverUrl,
+          trust: opts.trust,
           ackTimeoutMs: opts.ackTimeoutMs ?? DEFAULTS.ackTimeoutMs,
           backoff: opts.backoff,
         });
@@ -104,7 +133,19 @@ export class CandidateCore {
       journal: this.journal,
       target: () => this.ref(),
       ready: () => this.ready,
-      send: (sittingId, changes) => this.source.request('answer:save', { sittingId, changes }),
+      send: (sittingId, changes) => {
+        // Handed in or over while away (the server refused the resume): what the journal
+        // still holds goes under the session's token, as a retired session's would.
+        const session = this.session;
+        if (this.closedByServer && session) {
+          return this.source.request('answer:deliver', {
+            sessionToken: session.sessionToken,
+            sittingId,
+            changes,
+          });
+        }
+        return this.source.request('answer:save', { sittingId, changes });
+      },
       onAcked: () => {
         this.lastSyncAt = this.serverTimeOr(null);
         this.changed();
@@ -143,6 +184,10 @@ export class CandidateCore {
     const live = ref !== null && !this.closed;
     return {
       connected: this.ready,
+      linked: this.linked,
+      serverIdentityRefused: this.serverIdentityRefused,
+      paperRefused: this.paperRefused,
+      machine: { ...this.admission },
       phase: this.phase(),
       pending: live ? this.journal.pendingCount(ref) : 0,
       ackSeq: live ? this.journal.ackSeq(ref) : 0,
@@ -153,12 +198,31 @@ export class CandidateCore {
     };
   }
 
+  /**
+   * Asks the site to seat this machine (issue 16): the room's proctor sees the request with
+   * this machine's fingerprint and approves or refuses it. Needs a proved connection; a new
+   * request replaces this machine's older one.
+   */
+  async join(roomId: string, seatNo: number): Promise<MachineAdmission> {
+    const parsed = machineJoinSchema.safeParse({ roomId, seatNo });
+    if (!parsed.success) throw new CoreError(ERROR_CODES.INVALID_MESSAGE, 'The room or seat is malformed.');
+    if (this.closed) throw new CoreError(LOCAL_ERROR_CODES.CLOSED, 'The candidate core was closed.');
+    if (!this.linked) throw new CoreError(LOCAL_ERROR_CODES.OFFLINE, 'Not connected to the site server.');
+    if (this.admission.stage === 'approved') {
+      throw new CoreError(ERROR_CODES.NOT_ALLOWED_NOW, 'This machine is already approved for a seat.');
+    }
+    const generation = this.generation;
+    const pending = await this.source.request('machine:join', parsed.data);
+    if (generation === this.generation) this.applyAdmission(pending);
+    return { ...this.admission };
+  }
+
   /** The room's sittings whose login is open (and not ended), as the server last said. */
   roomLoginOpen(): readonly string[] {
     return this.loginOpen;
   }
 
-  /** The room's name as the server gave it at registration (e.g. 第01考场); null before. */
+  /** The room's name as the server gave it at approval (e.g. 第01考场); null before. */
   roomName(): string | null {
     return this.roomDisplayName;
   }
@@ -314,10 +378,14 @@ export class CandidateCore {
 
   private listen(): void {
     const s = this.source;
-    s.on('connect', () => void this.onConnect());
+    s.on('connect', () => {
+      this.serverIdentityRefused = false;
+      void this.onConnect();
+    });
     s.on('disconnect', (reason) => {
       this.generation++;
       this.ready = false;
+      this.linked = false;
       this.sender.failWaiters(
         new CoreError(LOCAL_ERROR_CODES.OFFLINE, 'The connection to the site server dropped.'),
       );
@@ -330,6 +398,14 @@ export class CandidateCore {
       this.log.warn({ code, msg: message }, 'connect failed');
       if (code === ERROR_CODES.PROTOCOL_VERSION) {
         this.events.emit('problem', new CoreError(ERROR_CODES.PROTOCOL_VERSION, message));
+      }
+      // Nothing was sent to that server; the source retries with the same check, and the
+      // journal keeps every answer until the real server acknowledges it.
+      const refused = code === LOCAL_ERROR_CODES.SERVER_IDENTITY;
+      if (refused) this.events.emit('problem', new CoreError(LOCAL_ERROR_CODES.SERVER_IDENTITY, message));
+      if (refused !== this.serverIdentityRefused) {
+        this.serverIdentityRefused = refused;
+        this.changed();
       }
     });
     // Every push is parsed by the contract; a malformed one is logged and never applied.
@@ -354,6 +430,27 @@ export class CandidateCore {
       malformed,
     );
     s.onPush('session:revoked', (p) => this.revoke(p.reason), malformed);
+    // A newer login of this candidate took over (issue 16): this machine saves no more and
+    // keeps its unsent changes on disk, as after a reset.
+    s.onPush(
+      'session:replaced',
+      (p) => {
+        if (this.session?.sittingId === p.sittingId) this.revoke(ERROR_CODES.SESSION_REPLACED);
+      },
+      malformed,
+    );
+    s.onPush('machine:approved', (approved) => void this.onApproved(approved), malformed);
+    s.onPush(
+      'machine:refused',
+      () => {
+        // Refused, or the seat's binding moved to another machine: nothing but a new request.
+        this.log.warn({ fingerprint: this.admission.fingerprint }, 'machine refused by the site');
+        this.ready = false;
+        this.admission = { ...this.admission, stage: 'refused', roomId: null, seatNo: null };
+        this.changed();
+      },
+      malformed,
+    );
     s.onPush(
       'room:loginOpen',
       (p) => {
@@ -364,22 +461,65 @@ export class CandidateCore {
     );
   }
 
-  /** Every (re)connect: register the machine, re-sync time, resume, then send the backlog. */
+  /**
+   * Every (re)connect: prove this machine's key first (issue 16), before anything else; an
+   * approved machine then re-syncs time, resumes and sends the backlog. One waiting for its
+   * proctor stays connected and goes on when `machine:approved` arrives on this connection.
+   */
   private async onConnect(): Promise<void> {
     const generation = ++this.generation;
     this.ready = false;
-    const o = this.opts;
+    this.linked = false;
+    let status: MachineStatus;
     try {
-      const registered = await this.source.request('machine:register', {
-        roomId: o.roomId,
-        seatNo: o.seatNo,
-        machineId: o.machineId,
-        clientVersion: o.clientVersion,
+      const { challenge, siteId } = await this.source.request('machine:hello', {
+        publicKey: this.machineKey.publicKey,
+        clientVersion: this.opts.clientVersion,
       });
       if (generation !== this.generation) return;
-      this.roomDisplayName = registered.roomName;
-      this.loginOpen = registered.loginOpen;
-      this.maybeUnlock();
+      status = await this.source.request('machine:prove', {
+        signature: this.machineKey.prove(siteId, challenge),
+      });
+    } catch (e) {
+      this.setUpFailed(generation, e);
+      return;
+    }
+    if (generation !== this.generation || this.closed) return;
+    this.linked = true;
+    this.applyAdmission(status);
+    if (status.status === 'approved') {
+      await this.setUp(generation, status);
+      return;
+    }
+    // Connected and heard: the next outage starts again from short delays.
+    this.source.established();
+    this.log.info(
+      { stage: this.admission.stage, fingerprint: this.admission.fingerprint },
+      'machine not approved',
+    );
+    this.changed();
+  }
+
+  /** The proctor approved this machine while it waited on this connection. */
+  private async onApproved(approved: MachineApproved): Promise<void> {
+    if (!this.linked || this.closed) return;
+    this.roomDisplayName = approved.roomName;
+    this.loginOpen = approved.loginOpen;
+    this.maybeUnlock();
+    this.applyAdmission({ status: 'approved', ...approved, fingerprint: this.admission.fingerprint });
+    // Already set up (or setting up) on this connection: the push only refreshed the room.
+    if (this.ready || this.settingUp === this.generation) return;
+    this.log.info({ roomId: approved.roomId, seatNo: approved.seatNo }, 'machine approved');
+    await this.setUp(this.generation, approved);
+  }
+
+  /** On an approved connection: the binding's room, re-sync time, resume, send the backlog. */
+  private async setUp(generation: number, approved: MachineApproved): Promise<void> {
+    this.settingUp = generation;
+    this.roomDisplayName = approved.roomName;
+    this.loginOpen = approved.loginOpen;
+    this.maybeUnlock();
+    try {
       const syncSentAt = this.monotonic();
       const { serverNow } = await this.source.request('time:sync', {});
       if (generation !== this.generation) return;
@@ -395,19 +535,20 @@ export class CandidateCore {
     } catch (e) {
       if (generation !== this.generation || this.closed) return;
       const err = asCoreError(e);
-      if (err.code === ERROR_CODES.SESSION_INVALID) {
+      if (err.code === ERROR_CODES.HANDED_IN || err.code === ERROR_CODES.AFTER_END) {
+        // Handed in or over while this machine was away (issue 16): no answering, the end
+        // screen; its unsent changes go under the same token (answer:deliver).
+        this.closeByServer(err);
+      } else if (err.code === ERROR_CODES.SESSION_INVALID) {
         // The server no longer knows this session here: most likely a reset onto another
         // machine while this one was off. Login stays possible (a reset back here).
         this.revoke(err.message);
       } else {
-        this.log.warn({ code: err.code, msg: err.message }, 'connection set-up failed');
-        this.events.emit('problem', err);
-        if (err.code === LOCAL_ERROR_CODES.OFFLINE) return; // the source retries after the disconnect
-        // Reachable but refusing (unknown room, server error): drop and retry with backoff.
-        this.source.retryLater();
+        this.setUpFailed(generation, e);
         return;
       }
     }
+    if (generation !== this.generation || this.closed) return;
     this.ready = true;
     this.source.established();
     this.log.info({ resumed: this.session !== null }, 'connected');
@@ -415,6 +556,29 @@ export class CandidateCore {
     this.changed();
     this.sender.onReady();
     void this.sendNoticeAcks();
+  }
+
+  private setUpFailed(generation: number, e: unknown): void {
+    if (generation !== this.generation || this.closed) return;
+    const err = asCoreError(e);
+    this.log.warn({ code: err.code, msg: err.message }, 'connection set-up failed');
+    this.events.emit('problem', err);
+    if (err.code === LOCAL_ERROR_CODES.OFFLINE) return; // the source retries after the disconnect
+    // Reachable but refusing (a failed proof, a server error): drop and retry with backoff.
+    this.source.retryLater();
+  }
+
+  /** The site's word on this machine; the fingerprint is always this machine's own. */
+  private applyAdmission(status: MachineStatus): void {
+    const fingerprint = this.machineKey.fingerprint;
+    if (status.status === 'unknown') {
+      // A refusal stays on screen over a reconnect until the machine asks again.
+      const stage = this.admission.stage === 'refused' ? 'refused' : 'unknown';
+      this.admission = { stage, fingerprint, roomId: null, seatNo: null };
+    } else {
+      this.admission = { stage: status.status, fingerprint, roomId: status.roomId, seatNo: status.seatNo };
+    }
+    this.changed();
   }
 
   private sendNoticeAcks(): Promise<void> {
@@ -436,6 +600,7 @@ export class CandidateCore {
       profile: result.candidate,
       sitting: result.sitting,
       sealedPaper: result.sealedPaper,
+      paperProof: result.paperProof,
     };
     const prev = this.session;
     if (!prev || prev.ticketNo !== session.ticketNo || prev.sittingId !== session.sittingId) {
@@ -449,12 +614,20 @@ export class CandidateCore {
     this.journal.saveSession(session);
     // The server's word on what it holds: restores answers after a reset and settles acks
     // lost with a dropped connection; local changes above it stay queued.
-    this.journal.adoptServerState(
+    const suspicious = this.journal.adoptServerState(
       { ticketNo: session.ticketNo, sittingId: session.sittingId },
       result.ackSeq,
       result.answers,
     );
+    if (suspicious) {
+      // No honest server holds more than this machine sent while some of it awaits an ack.
+      this.log.warn(
+        { sittingId: session.sittingId, ackSeq: result.ackSeq },
+        'server claims more answers than this machine sent; unacknowledged changes kept',
+      );
+    }
     this.session = session;
+    this.closedByServer = false;
     this.revoked = false;
     this.noticeBox.replace(result.notices);
     this.events.emit('notices', this.noticeBox.list());
@@ -495,19 +668,58 @@ export class CandidateCore {
     if (!session) return;
     const key = Buffer.from(keyBase64, 'base64');
     try {
-      const paper = openPaper(key, session.sealedPaper, session.sittingId);
+      if (!session.paperProof) {
+        throw new CoreError(
+          LOCAL_ERROR_CODES.PAPER_UNTRUSTED,
+          'The paper came without the exam centre signature.',
+        );
+      }
+      const paper = openPaper(
+        key,
+        session.sealedPaper,
+        session.sittingId,
+        session.paperProof,
+        this.opts.trust.centreRootPem,
+      );
       this.sittingKey?.fill(0);
       this.sittingKey = key;
       this.openedPaper = { paper, items: new Map(paper.items.map((i) => [i.id, i])) };
+      this.paperRefused = false;
     } catch (e) {
       key.fill(0);
       const err = asCoreError(e);
+      if (err.code === LOCAL_ERROR_CODES.PAPER_UNTRUSTED) {
+        this.paperRefused = true;
+        this.changed();
+      }
       this.log.error({ code: err.code, sittingId: session.sittingId }, 'paper could not be opened');
       this.events.emit('problem', err);
       return;
     }
     this.events.emit('paper', this.openedPaper.paper);
     this.changed();
+  }
+
+  /**
+   * The server will not resume the session: handed in (its details say when and how) or the
+   * candidate's time is over. The end screen, as after a hand-in pushed live.
+   */
+  private closeByServer(err: CoreError): void {
+    const session = this.session;
+    if (!session) return;
+    this.closedByServer = true;
+    const d = err.details ?? {};
+    // The room's sitting is over as well: nothing is left to do in it, the machine moves on
+    // and its unsent changes go as leftovers.
+    if (d.sittingEnded === true) {
+      this.retire('ended');
+      return;
+    }
+    const at =
+      typeof d.handedInAt === 'number' ? d.handedInAt : (session.sitting.endsAt ?? this.serverTimeOr(0));
+    const kind = d.kind === 'manual' || d.kind === 'auto' ? d.kind : 'auto';
+    this.log.info({ code: err.code, sittingId: session.sittingId }, 'session over at the server');
+    this.markHandedIn({ sittingId: session.sittingId, handedInAt: at, kind });
   }
 
   private markHandedIn(h: HandedIn): void {
@@ -518,7 +730,8 @@ export class CandidateCore {
     this.journal.saveSession(session);
     this.events.emit('handedIn', h);
     this.changed();
-    // Anything still queued is sent after the hand-in too; the server records it as late.
+    // Anything still queued is sent after the hand-in too: the server keeps it only as a late
+    // arrival (made before, on a machine that was offline since), else refuses it (issue 16).
     this.sender.kick();
   }
 

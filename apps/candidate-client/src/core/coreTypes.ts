@@ -1,8 +1,10 @@
+import type { SiteTrust } from '@exam/crypto';
 import type { HandedIn, Notice, Paper, SittingPhase } from '@exam/protocol';
 import type { BackoffOptions } from './backoff.js';
 import type { MonotonicSource } from './clock.js';
 import type { CoreError } from './errors.js';
 import type { CoreLogger } from './logger.js';
+import type { MachineKey } from './machineKey.js';
 import type { SessionSource } from './sessionSource.js';
 
 /**
@@ -15,9 +17,24 @@ export type CandidateCoreOptions = CoreSettings &
 
 export interface CoreSettings {
   journalPath: string;
-  roomId: string;
-  seatNo: number;
-  machineId: string;
+  /**
+   * What this machine was installed to trust: the centre root and its site. The socket
+   * source checks the site's TLS certificate with it; every source's paper must carry the
+   * centre's signature under that root before it opens.
+   */
+  trust: SiteTrust;
+  /**
+   * The machine's key (issue 16): read from `machineKeyPath`, by default machine-key.pem
+   * beside the journal, and made there at the first start. `machineKey` injects one.
+   */
+  machineKeyPath?: string;
+  machineKey?: MachineKey;
+  /**
+   * The seat the site set this machine up for, if any: only what the join screen proposes.
+   * The seat the machine sits at is the one the proctor approved (the site's binding).
+   */
+  roomId?: string;
+  seatNo?: number;
   clientVersion: string;
   /** Injected so a demo can run the sitting at 60× (see `scaledMonotonic`). */
   monotonicNow?: MonotonicSource;
@@ -46,9 +63,40 @@ export type CorePhase =
   | 'ended'
   | 'revoked';
 
+/**
+ * Where this machine stands with the site (issue 16). `unproven`: it has not proved its key
+ * to the site yet since it started; `unknown`: the site has no binding or request for it
+ * (it may ask to join a seat); `pending`: its request waits for the proctor; `approved`: it
+ * is bound to a seat; `refused`: the proctor refused the request (or retired the binding),
+ * it may ask again.
+ */
+export type AdmissionStage = 'unproven' | 'unknown' | 'pending' | 'approved' | 'refused';
+
+export interface MachineAdmission {
+  stage: AdmissionStage;
+  /** This machine's fingerprint (hex SHA-256 of its public key), known from the start. */
+  fingerprint: string;
+  /** The seat of the binding (approved) or of the request (pending); null otherwise. */
+  roomId: string | null;
+  seatNo: number | null;
+}
+
 export interface CoreStatus {
-  /** Connected, registered and (with a session) resumed: saves are being sent. */
+  /** Connected, proved, approved and (with a session) resumed: saves are being sent. */
   connected: boolean;
+  /** Connected and proved on this connection (approved or not): it may ask to join. */
+  linked: boolean;
+  /**
+   * The last connect attempt found a server that could not prove it is this site's (TLS
+   * certificate not from the centre root, or for another site); cleared on a connection.
+   */
+  serverIdentityRefused: boolean;
+  /**
+   * The paper that came for this session is not the one the exam centre signed: it stays
+   * shut. Cleared when a paper opens (a proof from the real site, after a reconnect).
+   */
+  paperRefused: boolean;
+  machine: MachineAdmission;
   phase: CorePhase;
   /** Answer changes on this disk the server has not acknowledged yet. */
   pending: number;

@@ -8,6 +8,8 @@ export const LOCAL_ERROR_CODES = Object.freeze({
   ...CLIENT_ERROR_CODES,
   /** The paper could not be opened with the key that came. */
   PAPER_UNREADABLE: 'PAPER_UNREADABLE',
+  /** The paper lacks the exam centre's signature, or is not the paper it names. */
+  PAPER_UNTRUSTED: 'PAPER_UNTRUSTED',
   /** The core was closed. */
   CLOSED: 'CLOSED',
 } as const);

@@ -6,11 +6,13 @@ export { BACKOFF_DEFAULTS, Backoff, type BackoffOptions, backoffDelay } from './
 export { CandidateCore, createCandidateCore } from './candidateCore.js';
 export { type MonotonicSource, SittingClock, scaledMonotonic, systemMonotonic } from './clock.js';
 export type {
+  AdmissionStage,
   CandidateCoreOptions,
   CoreEvents,
   CorePhase,
   CoreSettings,
   CoreStatus,
+  MachineAdmission,
   RetireReason,
 } from './coreTypes.js';
 export { asCoreError, CoreError, LOCAL_ERROR_CODES, type LocalErrorCode } from './errors.js';
@@ -24,5 +26,12 @@ export type {
 } from './journal/types.js';
 export { AnswerJournal, type JournalOptions } from './journal.js';
 export { type CoreLogger, silentLogger } from './logger.js';
+export {
+  loadOrCreateMachineKey,
+  MACHINE_KEY_FILE,
+  type MachineKey,
+  MachineKeyError,
+  machineKeyPathIn,
+} from './machineKey.js';
 export type { SessionSource, SessionSourceEvents } from './sessionSource.js';
 export { SocketSessionSource, type SocketSessionSourceOptions } from './socketSessionSource.js';

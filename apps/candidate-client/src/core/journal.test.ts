@@ -45,7 +45,7 @@ describe('AnswerJournal', () => {
   it('stores a fractional clock reading as whole milliseconds', () => {
     const j = AnswerJournal.open(join(dir, 'fractional.db'), { now: () => 1_234.567 });
     try {
-      expect(j.append(alice, 'q1', 'A').createdAt).toBe(1_234);
+      expect(j.append(alice, 'q1', 'A').madeAt).toBe(1_234);
       j.adoptServerState(bob, 1, [{ itemId: 'q1', value: 'B', flagged: false, seq: 1 }]);
       expect(j.currentAnswers(bob)).toHaveLength(1);
     } finally {
@@ -73,7 +73,7 @@ describe('AnswerJournal', () => {
     journal.close();
     journal = AnswerJournal.open(path);
     expect(journal.unacked(alice, 10)).toEqual([
-      { ...alice, seq: 2, itemId: 'q2', value: ['A', 'C'], flagged: true, createdAt: 1_000, acked: false },
+      { ...alice, seq: 2, itemId: 'q2', value: ['A', 'C'], flagged: true, madeAt: 1_000, acked: false },
     ]);
     expect(journal.nextSeq(alice)).toBe(3);
   });
@@ -140,6 +140,23 @@ describe('AnswerJournal', () => {
       expect(journal.ackSeq(alice)).toBe(1);
     });
 
+    it('never drops a change above its own highest sequence on a forged ack of 10,000,000 (issue 16)', () => {
+      for (const v of ['A', 'B', 'C']) journal.append(alice, 'q1', v);
+      journal.markAckedUpTo(alice, 1);
+      const suspicious = journal.adoptServerState(alice, 10_000_000, [
+        { itemId: 'q1', value: 'X', flagged: false, seq: 10_000_000 },
+      ]);
+      expect(suspicious).toBe(true);
+      // Nothing this machine has not had acknowledged is gone, and it is still to be sent.
+      expect(journal.unacked(alice, 10).map((c) => [c.seq, c.value])).toEqual([
+        [2, 'B'],
+        [3, 'C'],
+      ]);
+      expect(journal.ackSeq(alice)).toBe(1);
+      // The same claim is honest with nothing waiting (a reset onto this machine).
+      expect(journal.adoptServerState(bob, 10_000_000, [])).toBe(false);
+    });
+
     it('never reuses a sequence the server holds, even above its contiguous ack', () => {
       journal.adoptServerState(alice, 3, [{ itemId: 'q1', value: 'A', flagged: false, seq: 9 }]);
       expect(journal.nextSeq(alice)).toBe(10);
@@ -177,6 +194,7 @@ describe('AnswerJournal', () => {
       profile,
       sitting,
       sealedPaper: 'sealed',
+      paperProof: null,
     };
 
     it('survives a reopen, and clearing it keeps the answers', () => {

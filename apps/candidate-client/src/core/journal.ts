@@ -9,8 +9,7 @@ import {
   markAcked,
   markUnackedAbove,
   maxSeq,
-  toChange,
-  unackedRows,
+  unackedChanges,
 } from './journal/changesTable.js';
 import { type Db, openJournalDb } from './journal/openDb.js';
 import {
@@ -30,7 +29,7 @@ import type {
 } from './journal/types.js';
 
 export interface JournalOptions {
-  /** Stamps `created_at`; the core passes its server-clock estimate. Informational only. */
+  /** Stamps a change's `madeAt`; the core passes its server-clock estimate. */
   now?: () => number;
 }
 
@@ -70,7 +69,7 @@ export class AnswerJournal {
     itemId: string,
     value: AnswerValue,
     flagged = false,
-    createdAt = this.now(),
+    madeAt = this.now(),
   ): JournalChange {
     return this.db
       .transaction((): JournalChange => {
@@ -81,8 +80,9 @@ export class AnswerJournal {
           itemId,
           value,
           flagged,
-          // created_at is a STRICT INTEGER column; a monotonic-based clock has fractions.
-          createdAt: Math.floor(createdAt),
+          // made_at is a STRICT INTEGER column (and an integer on the wire); a
+          // monotonic-based clock has fractions.
+          madeAt: Math.floor(madeAt),
           acked: false,
         };
         insertChange(this.db, change);
@@ -101,7 +101,7 @@ export class AnswerJournal {
 
   /** The oldest changes not yet acknowledged, in sequence order. */
   unacked(ref: SittingRef, limit: number): JournalChange[] {
-    return unackedRows(this.db, ref, limit).map(toChange);
+    return unackedChanges(this.db, ref, limit);
   }
 
   pendingCount(ref: SittingRef): number {
@@ -121,26 +121,36 @@ export class AnswerJournal {
    * reset onto this machine that restores every answer, and on a resume it settles acks
    * lost with a dropped connection. Local changes above that are kept and marked unacked so
    * they are (re)sent, and no later change may reuse a sequence the server already holds.
+   *
+   * Never beyond this machine's own highest sequence while it holds unacknowledged changes
+   * (issue 16): a server claiming to hold more than this machine ever sent while some of its
+   * changes await an acknowledgement is not believed for those (a forged reply of
+   * `ackSeq: 10000000` would otherwise delete answers no server ever stored). They stay and
+   * are sent again; the real server stores them or refuses them, and they are never dropped.
+   * Nothing else of such a reply is taken either (its answers, its floor for new sequences).
+   * Returns whether the claim was such an impossible one, for the caller to log.
    */
-  adoptServerState(ref: SittingRef, ackSeq: number, answers: readonly ServerAnswer[]): void {
+  adoptServerState(ref: SittingRef, ackSeq: number, answers: readonly ServerAnswer[]): boolean {
     const serverMax = answers.reduce((m, a) => Math.max(m, a.seq), ackSeq);
     const at = Math.floor(this.now());
+    const ownMax = maxSeq(this.db, ref);
+    const ownAck = getSyncState(this.db, ref).ack_seq;
+    const suspicious = serverMax > ownMax && countUnacked(this.db, ref) > 0;
+    // Below this the server's word replaces what is here; above it, this machine's own stays.
+    const trusted = suspicious ? ownAck : serverMax;
     this.db.transaction(() => {
-      deleteUpTo(this.db, ref, serverMax);
+      deleteUpTo(this.db, ref, trusted);
       for (const a of answers) {
-        insertChange(this.db, {
-          ...ref,
-          seq: a.seq,
-          itemId: a.itemId,
-          value: a.value,
-          flagged: a.flagged,
-          createdAt: at,
-          acked: true,
-        });
+        // Nothing of a claim not believed is taken: its answers and its sequence floor.
+        if (a.seq > trusted) continue;
+        // The server sends no time with its answers; they are acknowledged and never sent
+        // again, so the time they were adopted stands in for it.
+        insertChange(this.db, { ...ref, ...a, madeAt: at, acked: true });
       }
-      markUnackedAbove(this.db, ref, serverMax);
-      setSyncState(this.db, ref, ackSeq, serverMax);
+      markUnackedAbove(this.db, ref, trusted);
+      setSyncState(this.db, ref, suspicious ? ownAck : ackSeq, suspicious ? ownMax : serverMax);
     })();
+    return suspicious;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { type SiteTrust, siteTlsClientOptions } from '@exam/crypto';
 import {
   type CandidateContract,
   type CandidateEvent,
@@ -20,9 +21,17 @@ import { CoreError } from './errors.js';
  */
 export type CandidateSocket = Socket;
 
-/** A socket on the candidate namespace, not yet connected: the caller decides when. */
-export function createCandidateSocket(serverUrl: string, connectTimeoutMs: number): CandidateSocket {
+/**
+ * A socket on the candidate namespace, not yet connected: the caller decides when. Over TLS,
+ * trusting the centre root only and only a certificate naming this machine's site.
+ */
+export function createCandidateSocket(
+  serverUrl: string,
+  trust: SiteTrust,
+  connectTimeoutMs: number,
+): CandidateSocket {
   return io(`${serverUrl}${NAMESPACES.candidate}`, {
+    ...siteTlsClientOptions(trust),
     auth: { protocolVersion: PROTOCOL_VERSION },
     transports: ['websocket'],
     // Our own reconnect loop (Reconnector) uses full jitter; see there for why. With it

@@ -3,11 +3,13 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sealToString } from '@exam/crypto';
+import { type Credential, createExamPki, type SealedPaper, sealPaper } from '@exam/centre';
+import { machineFingerprint, verifyMachineProof } from '@exam/crypto';
 import {
   type CandidateContract,
   type CandidateEvent,
   candidateContract,
+  machineProofText,
   onPush,
   type Paper,
   type ParsedPushOf,
@@ -18,9 +20,11 @@ import {
   type RequestOf,
   type SittingView,
 } from '@exam/protocol';
+import { testPki, testTrust } from '@exam/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CandidateCore, createCandidateCore } from './candidateCore.js';
 import { CoreError, LOCAL_ERROR_CODES } from './errors.js';
+import { AnswerJournal } from './journal.js';
 import type { CoreLogger } from './logger.js';
 import type { SessionSource, SessionSourceEvents } from './sessionSource.js';
 
@@ -142,8 +146,29 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_00
   }
 }
 
-/** A fake site with one running sitting whose key comes with the login. */
-function fakeSite(): FakeSiteSource {
+const APPROVED = {
+  roomId: 'R1',
+  seatNo: 1,
+  siteName: 'Site',
+  roomName: 'Room 1',
+  serverNow: Date.now(),
+  loginOpen: [SITTING],
+};
+
+/** A sealed paper as a login reply carries it: the sealed text and the centre's proof. */
+function signed({ sealed, sittingId: _sitting, ...proof }: SealedPaper) {
+  return { sealedPaper: sealed, paperProof: proof };
+}
+
+/**
+ * A fake site with one running sitting whose key comes with the login. It checks the
+ * machine's proof as the site does; `admission` is what it says of a machine that proved.
+ */
+function fakeSite(
+  admission: 'approved' | 'unknown' = 'approved',
+  paperSigner: Credential = testPki().centre,
+): FakeSiteSource {
+  let hello: { publicKey: string; challenge: string } | null = null;
   const now = Date.now();
   const key = randomBytes(32);
   const sitting: SittingView = {
@@ -160,11 +185,24 @@ function fakeSite(): FakeSiteSource {
     serverNow: now,
   };
   return new FakeSiteSource({
-    'machine:register': () => ({
-      siteName: 'Site',
-      roomName: 'Room 1',
-      serverNow: Date.now(),
-      loginOpen: [SITTING],
+    'machine:hello': ({ publicKey }) => {
+      hello = { publicKey, challenge: randomBytes(32).toString('base64') };
+      return { challenge: hello.challenge, siteId: 'SITE-1' };
+    },
+    'machine:prove': ({ signature }) => {
+      if (!hello) throw new Error('prove before hello');
+      const text = machineProofText('SITE-1', hello.challenge);
+      if (!verifyMachineProof(hello.publicKey, text, signature)) throw new Error('a forged proof');
+      const fingerprint = machineFingerprint(hello.publicKey);
+      return admission === 'approved'
+        ? { status: 'approved', fingerprint, ...APPROVED, serverNow: Date.now() }
+        : { status: 'unknown', fingerprint };
+    },
+    'machine:join': ({ roomId, seatNo }) => ({
+      status: 'pending',
+      roomId,
+      seatNo,
+      fingerprint: machineFingerprint(hello?.publicKey ?? ''),
     }),
     'time:sync': () => ({ serverNow: Date.now() }),
     'candidate:login': () => ({
@@ -179,7 +217,7 @@ function fakeSite(): FakeSiteSource {
         roomName: 'Room 1',
       },
       sitting: { ...sitting, serverNow: Date.now() },
-      sealedPaper: sealToString(key, Buffer.from(JSON.stringify(paper)), Buffer.from(SITTING)),
+      ...signed(sealPaper(paper, SITTING, key, paperSigner)),
       sittingKey: key.toString('base64'),
       ackSeq: 0,
       answers: [],
@@ -200,10 +238,8 @@ describe('a candidate core whose session comes from a source', () => {
     const warnings: string[] = [];
     core = createCandidateCore({
       source,
+      trust: testTrust(),
       journalPath: join(dir, 'journal.db'),
-      roomId: 'R1',
-      seatNo: 1,
-      machineId: 'machine-R1-1',
       clientVersion: '0.1.0',
       logger: recordingLogger(warnings),
     });
@@ -225,5 +261,101 @@ describe('a candidate core whose session comes from a source', () => {
     source.push('notice', { noticeId: 'eight', text: 42 });
     expect(c.notices().map((n) => n.noticeId)).toEqual([7]);
     expect(warnings).toContain('malformed push dropped');
+  });
+
+  it('stops on SESSION_REPLACED: a clear revoked state, no more saves, its unsent changes kept on disk', async () => {
+    const source = fakeSite();
+    // The site is unreachable for saves: the change stays unacknowledged in the journal.
+    (source as unknown as { handlers: Handlers }).handlers['answer:save'] = () => {
+      throw new CoreError(LOCAL_ERROR_CODES.OFFLINE, 'Not connected.');
+    };
+    const journalPath = join(dir, 'journal.db');
+    core = createCandidateCore({ source, trust: testTrust(), journalPath, clientVersion: '0.1.0' });
+    const c = core;
+    await waitFor('connected', () => c.status().connected);
+    await c.login(TICKET, '110101199001011234');
+    const revoked: string[] = [];
+    c.on('revoked', ({ reason }) => revoked.push(reason));
+    c.saveAnswer('q1', 'B');
+    source.push('session:replaced', { sittingId: SITTING });
+    expect(revoked).toEqual(['SESSION_REPLACED']);
+    expect(c.status().phase).toBe('revoked');
+    expect(() => c.saveAnswer('q1', 'A')).toThrow(CoreError);
+    c.close();
+    core = null;
+    const journal = AnswerJournal.open(journalPath);
+    try {
+      expect(journal.unacked({ ticketNo: TICKET, sittingId: SITTING }, 10).map((ch) => ch.value)).toEqual([
+        'B',
+      ]);
+    } finally {
+      journal.close();
+    }
+  });
+
+  it("keeps a rogue site's paper shut: one not signed by the exam centre is never shown", async () => {
+    // A rogue server with its own root seals a paper of its own and sends its own key.
+    const rogue = createExamPki('SITE-T').centre;
+    core = createCandidateCore({
+      source: fakeSite('approved', rogue),
+      trust: testTrust(),
+      journalPath: join(dir, 'journal.db'),
+      clientVersion: '0.1.0',
+    });
+    const c = core;
+    await waitFor('connected', () => c.status().connected);
+    await c.login(TICKET, '110101199001011234');
+    await waitFor('the paper refused', () => c.status().paperRefused);
+    expect(c.paper()).toBeNull();
+    expect(c.status().phase).not.toBe('answering');
+  });
+
+  it('proves its key first, and logs nobody in before the proctor approves the machine', async () => {
+    const source = fakeSite('unknown');
+    core = createCandidateCore({
+      source,
+      trust: testTrust(),
+      journalPath: join(dir, 'journal.db'),
+      roomId: 'R1',
+      seatNo: 3,
+      clientVersion: '0.1.0',
+    });
+    const c = core;
+    await waitFor('the site heard the machine', () => c.status().linked);
+    expect(source.requests.map((r) => r.event)).toEqual(['machine:hello', 'machine:prove']);
+    expect(c.status()).toMatchObject({ connected: false, machine: { stage: 'unknown', seatNo: null } });
+    await expect(c.login(TICKET, '110101199001011234')).rejects.toMatchObject({ code: 'OFFLINE' });
+
+    const pending = await c.join('R1', 3);
+    expect(pending).toMatchObject({ stage: 'pending', roomId: 'R1', seatNo: 3 });
+    expect(pending.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+    // The proctor approves on the console: the machine goes on by itself, on this connection.
+    source.push('machine:approved', { ...APPROVED, seatNo: 3, serverNow: Date.now() });
+    await waitFor('set up after approval', () => c.status().connected);
+    expect(c.status().machine).toMatchObject({ stage: 'approved', roomId: 'R1', seatNo: 3 });
+    expect(c.roomName()).toBe('Room 1');
+    expect(source.requests.map((r) => r.event)).toEqual([
+      'machine:hello',
+      'machine:prove',
+      'machine:join',
+      'time:sync',
+    ]);
+  });
+
+  it('goes back to asking when the proctor refuses the request', async () => {
+    const source = fakeSite('unknown');
+    core = createCandidateCore({
+      source,
+      trust: testTrust(),
+      journalPath: join(dir, 'journal.db'),
+      clientVersion: '0.1.0',
+    });
+    const c = core;
+    await waitFor('the site heard the machine', () => c.status().linked);
+    await c.join('R1', 2);
+    source.push('machine:refused', {});
+    expect(c.status().machine).toMatchObject({ stage: 'refused', seatNo: null });
+    expect(c.status().connected).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { isServerIdentityFailure, type SiteTrust } from '@exam/crypto';
 import type {
   CandidateContract,
   CandidateEvent,
@@ -13,7 +14,14 @@ import { type CandidateSocket, createCandidateSocket, onCandidatePush, request }
 import type { SessionSource, SessionSourceEvents } from './sessionSource.js';
 
 export interface SocketSessionSourceOptions {
+  /** `https://host:port`: the site server speaks TLS only. */
   serverUrl: string;
+  /**
+   * The centre root and this machine's siteId, installed with the client at machine
+   * preparation: a server whose certificate does not chain to that root or names another
+   * site is refused (SERVER_IDENTITY), and refused again at every retry.
+   */
+  trust: SiteTrust;
   /** Deadline for each acknowledgement (and for each connect attempt), in real milliseconds. */
   ackTimeoutMs: number;
   /** Reconnect backoff; defaults to BACKOFF_DEFAULTS. */
@@ -37,7 +45,7 @@ export class SocketSessionSource implements SessionSource {
   constructor(opts: SocketSessionSourceOptions) {
     this.origin = opts.serverUrl;
     this.ackTimeoutMs = opts.ackTimeoutMs;
-    this.socket = createCandidateSocket(opts.serverUrl, opts.ackTimeoutMs);
+    this.socket = createCandidateSocket(opts.serverUrl, opts.trust, opts.ackTimeoutMs);
     this.reconnector = new Reconnector(() => this.socket.connect(), opts.backoff);
   }
 
@@ -56,7 +64,10 @@ export class SocketSessionSource implements SessionSource {
       const fn = listener as SessionSourceEvents['connectError'];
       s.on('connect_error', (err) => {
         const data = (err as Error & { data?: { code?: unknown } }).data;
-        fn(typeof data?.code === 'string' ? data.code : LOCAL_ERROR_CODES.OFFLINE, err.message);
+        if (typeof data?.code === 'string') fn(data.code, err.message);
+        else if (isServerIdentityFailure(err))
+          fn(LOCAL_ERROR_CODES.SERVER_IDENTITY, 'The site server could not prove it is this site’s server.');
+        else fn(LOCAL_ERROR_CODES.OFFLINE, err.message);
         this.reconnector.schedule();
       });
     }

@@ -95,7 +95,7 @@ describe('candidate client in Chromium against a real site server', () => {
     // The machine check reached the server with the browser's screen.
     const check = site.server.ctx.db
       .prepare('SELECT check_json, shortfalls FROM machines WHERE machine_id = ?')
-      .get('machine-R1-1') as { check_json: string; shortfalls: string };
+      .get(machine.fingerprint) as { check_json: string; shortfalls: string };
     expect(JSON.parse(check.check_json)).toMatchObject({
       screenWidth: 1024,
       screenHeight: 768,
@@ -252,11 +252,11 @@ describe('candidate client in Chromium against a real site server', () => {
     expect(await handIn.isDisabled()).toBe(true);
     expect(await page.getByTestId('handin-why').textContent()).toBe('开考后可交卷时间：09:45 起');
     // The button is only a hint: the server refuses an early hand-in itself.
-    const early = (await page.evaluate('window.candidate.handIn()')) as {
+    const early = (await page.evaluate("window.candidate.invoke('handIn', [])")) as {
       ok: boolean;
-      error?: { code: string };
+      value?: { ok: boolean; error?: { code: string } };
     };
-    expect(early).toMatchObject({ ok: false, error: { code: 'TOO_EARLY' } });
+    expect(early).toMatchObject({ ok: true, value: { ok: false, error: { code: 'TOO_EARLY' } } });
 
     site.clock.advance(75 * MIN);
     await expect.poll(() => handIn.isEnabled()).toBe(true);

@@ -39,7 +39,7 @@ async function logIn(page: Page, seat: number): Promise<void> {
   await page.locator('[data-screen="notice"]').waitFor();
   // Through the bridge, as the checkbox does: the notice is not what these tests are about,
   // and a click can race the host's periodic state push on a busy machine.
-  await page.evaluate('window.candidate.setNoticeRead(true)');
+  await page.evaluate("window.candidate.invoke('setNoticeRead', [true])");
   await expect
     .poll(() => page.getByLabel('我已阅读并遵守以上规定').isChecked(), { timeout: 10_000 })
     .toBe(true);

@@ -128,7 +128,7 @@ describe('senior sitting in Chromium', () => {
       .poll(() =>
         site.server.ctx.db
           .prepare('SELECT kind, ticket_no FROM client_alerts WHERE machine_id = ?')
-          .all(`machine-R1-${SEAT}`),
+          .all(machine.fingerprint),
       )
       .toContainEqual({ kind: 'restarted', ticket_no: TICKET });
   });

@@ -18,6 +18,7 @@ export const CALL_ARGS = Object.freeze({
   getState: none,
   getPaper: none,
   getAnswers: none,
+  joinSeat: z.tuple([z.string().min(1).max(64), z.number().int().min(1).max(500)]),
   login: z.tuple([z.string().min(1).max(20), z.string().min(1).max(18)]),
   confirmLogin: none,
   finishTypingTest: none,

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { AnswerValue, ClientAlert, Paper } from '@exam/protocol';
+import { type AnswerValue, type ClientAlert, displayFingerprint, type Paper } from '@exam/protocol';
 import {
   asCoreError,
   type CandidateCore,
@@ -134,19 +134,33 @@ export class CandidateHost implements BridgeCalls {
     const handedIn =
       sitting?.handedInAt != null ? { at: sitting.handedInAt, kind: this.handedInKind() } : null;
     const { serverNow: _drop, ...view } = sitting ?? { serverNow: 0 };
+    // A machine waiting for its proctor is online too: connected and heard. An approved one
+    // is online once set up (time synced, session resumed), as before approvals existed.
+    const online = status.connected || (status.linked && status.machine.stage !== 'approved');
+    if (online) this.everConnected = true;
     return {
-      connection: status.connected ? 'online' : this.everConnected ? 'offline' : 'connecting',
+      connection: online
+        ? 'online'
+        : status.serverIdentityRefused
+          ? 'untrusted'
+          : this.everConnected
+            ? 'offline'
+            : 'connecting',
       machine: {
-        roomId: this.opts.core.roomId,
+        roomId: status.machine.roomId,
         roomName: core.roomName(),
-        seatNo: this.opts.core.seatNo,
+        seatNo: status.machine.seatNo,
         clientVersion: this.opts.core.clientVersion,
+        admission: status.machine.stage,
+        fingerprint: displayFingerprint(status.machine.fingerprint),
+        proposed: { roomId: this.opts.core.roomId ?? null, seatNo: this.opts.core.seatNo ?? null },
       },
       phase: status.phase,
       candidate: core.candidate(),
       sitting: sitting ? (view as CandidateState['sitting']) : null,
       progress: this.progress,
       paperOpen: core.paper() !== null,
+      paperRefused: status.paperRefused,
       serverNow,
       remainingMs: status.remainingMs,
       startsInMs: sitting && serverNow !== null ? sitting.scheduledStart - serverNow : null,
@@ -168,6 +182,16 @@ export class CandidateHost implements BridgeCalls {
 
   getAnswers(): AnswerEntry[] {
     return this.core.answers().map((a) => ({ itemId: a.itemId, value: a.value, flagged: a.flagged }));
+  }
+
+  async joinSeat(roomId: string, seatNo: number): Promise<BridgeResult<null>> {
+    try {
+      await this.core.join(roomId.trim(), seatNo);
+      this.pushState();
+      return ok(null);
+    } catch (e) {
+      return failFrom(e);
+    }
   }
 
   async login(ticketNo: string, idNumber: string): Promise<BridgeResult<null>> {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testTrust } from '@exam/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CandidateHost } from './candidateHost.js';
@@ -31,11 +32,11 @@ describe('web host', () => {
     host = new CandidateHost({
       // Nothing listens there: the bridge works while the core keeps trying to connect.
       core: {
-        serverUrl: 'http://127.0.0.1:9',
+        serverUrl: 'https://127.0.0.1:9',
+        trust: testTrust(),
         journalPath: join(dir, 'journal.db'),
         roomId: 'R1',
         seatNo: 2,
-        machineId: 'machine-R1-2',
         clientVersion: '0.1.0',
       },
     });
@@ -60,7 +61,12 @@ describe('web host', () => {
     ws.send(JSON.stringify({ type: 'call', id: 7, method: 'getState', args: [] }));
     expect(await reply).toMatchObject({
       id: 7,
-      value: { connection: 'connecting', phase: 'signed-out', machine: { seatNo: 2 } },
+      value: {
+        connection: 'connecting',
+        phase: 'signed-out',
+        // Not heard by any site yet: no seat, only the one it was set up for (issue 16).
+        machine: { admission: 'unproven', seatNo: null, proposed: { roomId: 'R1', seatNo: 2 } },
+      },
     });
     ws.close();
   });

@@ -1,16 +1,8 @@
-import { dispatchCall } from '../host/callSchemas.js';
+import { bindBridge, type IpcMainLike, type WebContentsLike } from '@exam/shell/ipcBridge';
+import { candidateBridgeService } from '../host/bridgeService.js';
 import type { CandidateHost } from '../host/candidateHost.js';
-import { BRIDGE_METHODS, type BridgeMethod, type BridgePushes } from '../shared/bridge.js';
-import { callChannel, pushChannel } from '../shared/channels.js';
-
-/** The part of Electron's ipcMain used here. */
-export interface IpcMainLike {
-  handle(
-    channel: string,
-    listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown,
-  ): void;
-  removeHandler(channel: string): void;
-}
+import { BRIDGE_METHODS, BRIDGE_NAME, type BridgeMethod } from '../shared/bridge.js';
+import { isAppUrl } from './kioskPolicy.js';
 
 /** Electron measures the screen in main; the renderer's own report is not taken there. */
 export const ELECTRON_METHODS: readonly BridgeMethod[] = Object.freeze(
@@ -18,29 +10,17 @@ export const ELECTRON_METHODS: readonly BridgeMethod[] = Object.freeze(
 );
 
 /**
- * Serves the bridge over IPC: one handler per call, arguments parsed by the same schemas
- * as the web host, and only for frames showing the app itself.
+ * Serves the host to the kiosk window over IPC: the shell's binding (the app's own page in
+ * that window only), the same service and call schemas as web mode, minus the screen report.
+ * Returns the function that unbinds it.
  */
-export function registerBridgeIpc(
-  ipc: IpcMainLike,
+export function bindCandidateBridge(
+  ipcMain: IpcMainLike,
+  contents: WebContentsLike,
   host: CandidateHost,
-  isTrustedUrl: (url: string | undefined) => boolean,
 ): () => void {
-  for (const method of ELECTRON_METHODS) {
-    ipc.handle(callChannel(method), (event, ...args) => {
-      if (!isTrustedUrl(event.senderFrame?.url)) throw new Error('Bridge calls are for the app only.');
-      return dispatchCall(host, method, args, ELECTRON_METHODS);
-    });
-  }
-  return () => {
-    for (const method of ELECTRON_METHODS) ipc.removeHandler(callChannel(method));
-  };
-}
-
-/** Forwards the host's pushes to the window. */
-export function forwardPushes(
-  host: CandidateHost,
-  send: (channel: string, payload: BridgePushes[keyof BridgePushes]) => void,
-): () => void {
-  return host.subscribe((event, payload) => send(pushChannel(event), payload));
+  return bindBridge(ipcMain, contents, candidateBridgeService(host, ELECTRON_METHODS), {
+    name: BRIDGE_NAME,
+    isTrustedUrl: isAppUrl,
+  });
 }

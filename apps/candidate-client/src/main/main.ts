@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { isDevelopment, lockDownApp, lockDownSession } from '@exam/shell/window';
-import { app, ipcMain, screen, session } from 'electron';
+import { lockDownSession } from '@exam/shell/permissions';
+import { isDevelopment, lockDownApp } from '@exam/shell/window';
+import { app, dialog, ipcMain, screen, session } from 'electron';
 import { CandidateHost } from '../host/candidateHost.js';
 import { registerAppScheme, serveRenderer } from './appProtocol.js';
 import { watchDisplays } from './displays.js';
-import { forwardPushes, registerBridgeIpc } from './ipc.js';
-import { isAppUrl } from './kioskPolicy.js';
+import { bindCandidateBridge } from './ipc.js';
 import { createKioskWindow } from './kioskWindow.js';
 import { loadMachineConfig } from './machineConfig.js';
 
@@ -24,7 +24,15 @@ if (!app.requestSingleInstanceLock()) {
   // A second copy would open a second journal writer on the same file: refuse to start.
   app.quit();
 } else {
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      // A damaged machine key (MachineKeyError) or a machine not set up: say so and stop,
+      // rather than start as a new, unapproved machine. The message names no key material.
+      dialog.showErrorBox('考试机无法启动 / The test machine cannot start', (e as Error).message);
+      app.exit(1);
+    });
 }
 
 function start(): void {
@@ -33,10 +41,11 @@ function start(): void {
   const host = new CandidateHost({
     core: {
       serverUrl: config.serverUrl,
+      trust: config.trust,
       journalPath: join(dataDir, 'answers.db'),
+      // The machine key (its identity) is made beside the journal at the first start.
       roomId: config.roomId,
       seatNo: config.seatNo,
-      machineId: config.machineId,
       clientVersion: app.getVersion(),
     },
   });
@@ -46,10 +55,8 @@ function start(): void {
     preloadPath: join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'),
     development,
   });
-  registerBridgeIpc(ipcMain, host, isAppUrl);
-  forwardPushes(host, (channel, payload) => {
-    if (!win.isDestroyed()) win.webContents.send(channel, payload);
-  });
+  // Bound in the same turn as the window is made, before its page can send a first message.
+  bindCandidateBridge(ipcMain, win.webContents, host);
   watchDisplays(screen, host);
   app.on('second-instance', () => win.focus());
   app.on('before-quit', (e) => {

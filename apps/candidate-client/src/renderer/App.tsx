@@ -11,10 +11,14 @@ import { screenFor } from './model/screen.js';
 import { ConfirmScreen } from './screens/ConfirmScreen.js';
 import { ConnectingScreen } from './screens/ConnectingScreen.js';
 import { EndScreen } from './screens/EndScreen.js';
+import { JoinScreen } from './screens/JoinScreen.js';
 import { LockedScreen } from './screens/LockedScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { NoticeScreen } from './screens/NoticeScreen.js';
+import { PaperRefusedScreen } from './screens/PaperRefusedScreen.js';
+import { PendingScreen } from './screens/PendingScreen.js';
 import { TypingTestScreen } from './screens/TypingTestScreen.js';
+import { UntrustedServerScreen } from './screens/UntrustedServerScreen.js';
 
 export function App({ bridge }: { bridge: CandidateBridge }) {
   const [state, setState] = useState<CandidateState | null>(null);
@@ -39,6 +43,14 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
     switch (screen) {
       case 'connecting':
         return <ConnectingScreen />;
+      case 'untrusted':
+        return <UntrustedServerScreen />;
+      case 'paperRefused':
+        return <PaperRefusedScreen />;
+      case 'join':
+        return <JoinScreen state={state} bridge={bridge} />;
+      case 'pending':
+        return <PendingScreen state={state} bridge={bridge} />;
       case 'locked':
         return <LockedScreen state={state} />;
       case 'login':

@@ -3,14 +3,23 @@ import type { BridgeResult } from './result.js';
 import type { AlertKind, AnswerEntry, CandidateState, Reminder, ScreenInfo } from './state.js';
 
 /**
+ * The key of the shell's bridge on the page (`window.candidate`) and the prefix of its IPC
+ * channels: the preload exposes it in Electron, the renderer installs it in a browser.
+ */
+export const BRIDGE_NAME = 'candidate';
+
+/**
  * The requests the renderer can make of the host, and their results. The host implements
- * these (some synchronously); Electron's preload and the web bridge forward them unchanged.
+ * these (some synchronously); both carriers of the shell's bridge (Electron IPC, the web
+ * host's socket) forward them by name, with their arguments as an array.
  */
 export interface BridgeCalls {
   getState(): CandidateState;
   /** The opened paper, or null before the start command. */
   getPaper(): Paper | null;
   getAnswers(): AnswerEntry[];
+  /** Asks the room's proctor to approve this machine for a seat (issue 16). */
+  joinSeat(roomId: string, seatNo: number): Promise<BridgeResult<null>>;
   login(ticketNo: string, idNumber: string): Promise<BridgeResult<null>>;
   confirmLogin(): BridgeResult<null>;
   finishTypingTest(): BridgeResult<null>;
@@ -35,6 +44,7 @@ export const BRIDGE_METHODS = Object.freeze([
   'getState',
   'getPaper',
   'getAnswers',
+  'joinSeat',
   'login',
   'confirmLogin',
   'finishTypingTest',
@@ -50,7 +60,10 @@ export const BRIDGE_METHODS = Object.freeze([
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 
-/** What the renderer sees as `window.candidate`: every call async, plus two subscriptions. */
+/**
+ * The renderer's typed wrapper over the shell's bridge (`renderer/bridge`), the same in both
+ * modes: every call async, plus two subscriptions. A refused call rejects with its `code`.
+ */
 export type CandidateBridge = { [K in BridgeMethod]: Async<BridgeCalls[K]> } & {
   /** Pushed on every change and once a second; returns an unsubscribe function. */
   onState(listener: (state: CandidateState) => void): () => void;

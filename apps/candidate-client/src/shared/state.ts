@@ -1,4 +1,4 @@
-import type { AnswerValue, CandidateProfile, ClientAlertKind, Notice, SittingView } from '@exam/protocol';
+import type { AnswerChange, CandidateProfile, ClientAlertKind, Notice, SittingView } from '@exam/protocol';
 
 /**
  * What the renderer shows, as the host sees it. Plain data only: it crosses Electron's IPC
@@ -25,16 +25,42 @@ export interface ScreenProgress {
   entered: boolean;
 }
 
+/**
+ * Where this machine stands with the site (issue 16): `unproven` until it has proved its key
+ * since it started, `unknown` (may ask to join a seat), `pending` (the proctor has not
+ * decided yet), `approved` (bound to a seat), `refused` (the proctor refused; may ask again).
+ */
+export type MachineAdmissionStage = 'unproven' | 'unknown' | 'pending' | 'approved' | 'refused';
+
+export interface MachineInfo {
+  /** The seat of the site's binding (or of the waiting request); null before either. */
+  roomId: string | null;
+  /** The room's name from the server (第01考场); null until it has approved this machine. */
+  roomName: string | null;
+  seatNo: number | null;
+  clientVersion: string;
+  admission: MachineAdmissionStage;
+  /** This machine's fingerprint as people read and compare it ("3F2A-91C0-7D11-0B9E"). */
+  fingerprint: string;
+  /** The seat the site set this machine up for, if any: what the join form proposes. */
+  proposed: { roomId: string | null; seatNo: number | null };
+}
+
 export interface CandidateState {
-  /** `connecting` until the first connection; `offline` after one was lost. */
-  connection: 'connecting' | 'online' | 'offline';
-  /** `roomName` is the room's name from the server (第01考场); null until it has answered. */
-  machine: { roomId: string; roomName: string | null; seatNo: number; clientVersion: string };
+  /**
+   * `connecting` until the first connection; `offline` after one was lost; `untrusted` while
+   * the server reached cannot prove it is this site's (TLS certificate not from the centre
+   * root, or for another site): nothing is sent to it, and the client keeps trying.
+   */
+  connection: 'connecting' | 'online' | 'offline' | 'untrusted';
+  machine: MachineInfo;
   phase: CandidatePhase;
   candidate: CandidateProfile | null;
   sitting: Omit<SittingView, 'serverNow'> | null;
   progress: ScreenProgress;
   paperOpen: boolean;
+  /** The paper that came is not the one the exam centre signed: it stays shut (issue 16). */
+  paperRefused: boolean;
   /** Server time as this machine estimates it; null before the first sample. */
   serverNow: number | null;
   remainingMs: number | null;
@@ -57,11 +83,8 @@ export interface CandidateState {
   notices: Notice[];
 }
 
-export interface AnswerEntry {
-  itemId: string;
-  value: AnswerValue;
-  flagged: boolean;
-}
+/** An item's latest answer as the renderer shows it. */
+export type AnswerEntry = Pick<AnswerChange, 'itemId' | 'value' | 'flagged'>;
 
 /** A reminder that this much time is left (RULES.reminderBeforeEndMs). */
 export interface Reminder {

@@ -1,9 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sign } from '@exam/crypto';
 import {
-  buildSignInProof,
+  isServerIdentityFailure,
+  SERVER_IDENTITY,
+  sign,
+  siteTlsClientOptions,
+  TlsBindingAgent,
+} from '@exam/crypto';
+import { PROCTOR_SIGN_IN } from '@exam/domain';
+import {
+  buildSignIn,
   type CandidateDetail,
+  CLIENT_ERROR_CODES,
   type EndChecklist,
   type EndResult,
   type ExtendRequest,
@@ -13,6 +20,7 @@ import {
   onPush,
   type ParsedPushOf,
   type ParsedReplyOf,
+  PROCTOR_SIGN_IN_EXPORTER_LABEL,
   PROTOCOL_VERSION,
   type ProctorContract,
   type ProctorEvent,
@@ -29,8 +37,15 @@ import { RoomReplica } from './replica.js';
 import { RoomState } from './roomState.js';
 
 export interface ProctorCoreOptions {
+  /** `https://host:port`: the site server speaks TLS only. */
   serverUrl: string;
+  /** The site this console belongs to: a server certificate naming another site is refused. */
   siteId: string;
+  /**
+   * The centre root (PEM): the only certificate authority the console trusts for the server
+   * (never the system store). A server it cannot verify is refused with SERVER_IDENTITY.
+   */
+  centreRootPem: string;
   roomId: string;
   /** The proctor key (监考锁) from its PKCS#12 file; the private key stays in memory. */
   key: { certPem: string; privateKeyPem: string };
@@ -38,7 +53,13 @@ export interface ProctorCoreOptions {
   ackTimeoutMs?: number;
   /** The room replica's SQLite file (issue 4, item 11); no replica when absent. */
   replicaPath?: string;
+  /** How often a signed-in console re-reads the server's clock (PROCTOR_SIGN_IN by default). */
+  timeSyncEveryMs?: number;
 }
+
+/** socket.io's longest wait between reconnection attempts; also the retry after a refusal. */
+const RECONNECT_DELAY_MAX_MS = 10_000;
+const CLIENT_CODES: ReadonlySet<string> = new Set(Object.values(CLIENT_ERROR_CODES));
 
 export class ProctorCommandError extends Error {
   constructor(
@@ -61,6 +82,8 @@ type Events = {
   replicaError: [Error];
   /** The server pushed something the contract does not allow; it was dropped, not applied. */
   malformedPush: [event: string, issues: string[]];
+  /** The server refused this console's sign-in (it closes the connection). */
+  signInRefused: [ProctorCommandError];
 };
 
 /**
@@ -73,10 +96,17 @@ export class ProctorCore extends EventEmitter<Events> {
   /** Untyped on purpose: pushes and replies are `unknown` until the contract parses them. */
   private readonly socket: Socket;
   private readonly ackTimeoutMs: number;
+  private readonly agent: TlsBindingAgent | null;
+  private readonly monotonicNow: () => number;
+  private signedIn = false;
+  private everSignedIn = false;
+  private closed = false;
+  private timeSync: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: ProctorCoreOptions) {
     super();
-    this.state = new RoomState(opts.monotonicNow);
+    this.monotonicNow = opts.monotonicNow ?? (() => performance.now());
+    this.state = new RoomState(this.monotonicNow);
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
     this.replica = opts.replicaPath
       ? RoomReplica.open(opts.replicaPath, {
@@ -84,35 +114,28 @@ export class ProctorCore extends EventEmitter<Events> {
           onError: (e) => this.emit('replicaError', e),
         })
       : null;
+    // The TLS socket under the websocket, so the sign-in can name this connection's binding.
+    this.agent = opts.serverUrl.startsWith('https:') ? new TlsBindingAgent() : null;
     this.socket = io(`${opts.serverUrl}${NAMESPACES.proctor}`, {
+      ...siteTlsClientOptions({ centreRootPem: opts.centreRootPem, siteId: opts.siteId }),
       transports: ['websocket'],
-      // A fresh signed statement at every (re)connect: the server accepts each nonce once.
-      auth: (cb) =>
-        cb({
-          protocolVersion: PROTOCOL_VERSION,
-          roomId: opts.roomId,
-          proof: buildSignInProof(
-            {
-              certPem: opts.key.certPem,
-              siteId: opts.siteId,
-              roomId: opts.roomId,
-              signedAt: this.serverTime(),
-              nonce: randomBytes(16).toString('hex'),
-            },
-            (text) => sign(text, opts.key.privateKeyPem),
-          ),
-        }),
+      // engine.io-client types `agent` as string | boolean, but hands it to `ws` as its agent.
+      ...(this.agent ? { agent: this.agent as unknown as string } : {}),
+      auth: { protocolVersion: PROTOCOL_VERSION },
       reconnectionDelay: 500,
-      reconnectionDelayMax: 10_000,
+      reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
       randomizationFactor: 0.5,
       autoConnect: false,
     });
-    this.socket.on('connect', () => {
-      this.emit('connection', true);
-      void this.refresh().catch(() => {});
+    // Connected is not signed in: the console signs in inside every new connection, and
+    // counts as connected only once the server has accepted it.
+    this.socket.on('connect', () => void this.signIn(opts));
+    this.socket.on('disconnect', () => {
+      this.signedIn = false;
+      this.stopTimeSync();
+      this.emit('connection', false);
     });
-    this.socket.on('disconnect', () => this.emit('connection', false));
-    void this.calibrateThenConnect(opts.serverUrl);
+    this.socket.connect();
     this.onPush('room:snapshot', (s) => {
       this.state.applySnapshot(s);
       this.emit('change');
@@ -130,6 +153,10 @@ export class ProctorCore extends EventEmitter<Events> {
       this.emit('alert', alert);
       this.emit('change');
     });
+    this.onPush('room:joinRequests', ({ requests }) => {
+      this.state.applyJoinRequests(requests);
+      this.emit('change');
+    });
     this.onPush('room:noticeAck', (ack) => this.emit('noticeAck', ack));
     // Pushed straight after the server's commit; stored before anything else sees them.
     // A malformed entry arrives as null: the replica skips and reports it, keeps the rest.
@@ -144,54 +171,108 @@ export class ProctorCore extends EventEmitter<Events> {
   }
 
   /**
-   * The sign-in statement carries the server's time, not this machine's: the console asks
-   * the server first (keys are time-calibrated to the site), then follows every message.
+   * Signs in on this connection (issue 16): a fresh challenge from the server, signed with
+   * this site, room and the connection's TLS binding. Nothing here depends on either clock.
+   * The reply carries the server's time: the displayed clock recalibrates on every connection,
+   * and then every `timeSyncEveryMs`, so a correction of the server's clock is followed.
    */
-  private calibration: number | null = null;
-
-  private serverTime(): number {
-    if (this.state.ready) return Math.floor(this.state.serverNow());
-    return Math.floor(this.calibration === null ? Date.now() : performance.now() + this.calibration);
-  }
-
-  private async calibrateThenConnect(serverUrl: string): Promise<void> {
+  private async signIn(opts: ProctorCoreOptions): Promise<void> {
     try {
-      const sentAt = performance.now();
-      const res = await fetch(`${serverUrl}/api/health`);
-      const body = (await res.json()) as { serverNow?: unknown };
-      const receivedAt = performance.now();
-      if (typeof body.serverNow === 'number') this.calibration = body.serverNow - (sentAt + receivedAt) / 2;
-    } catch {
-      // Unreachable for now: connect anyway; socket.io keeps retrying with backoff.
+      const { challenge } = await this.command('proctor:challenge', {});
+      const tlsBinding = this.agent?.binding(PROCTOR_SIGN_IN_EXPORTER_LABEL) ?? '';
+      const request = buildSignIn(
+        { certPem: opts.key.certPem, siteId: opts.siteId, roomId: opts.roomId, challenge, tlsBinding },
+        (text) => sign(text, opts.key.privateKeyPem),
+      );
+      const sentAt = this.monotonicNow();
+      const signedIn = await this.command('proctor:signIn', request);
+      this.state.applyServerNow(signedIn.serverNow, (sentAt + this.monotonicNow()) / 2);
+      this.signedIn = true;
+      this.everSignedIn = true;
+      this.startTimeSync(opts.timeSyncEveryMs ?? PROCTOR_SIGN_IN.consoleTimeSyncEveryMs);
+      this.emit('connection', true);
+      await this.refresh().catch(() => {});
+    } catch (e) {
+      // Offline or no answer: socket.io reconnects, and this runs again on the next connect.
+      if (!(e instanceof ProctorCommandError) || CLIENT_CODES.has(e.code)) return;
+      // The server refused and closes the connection. A console that was signed in before
+      // tries again later (a key is not unregistered mid-exam; a restart or a clock step is
+      // what happened); one that never was reports it (ready() rejects) and stops.
+      this.emit('signInRefused', e);
+      if (this.everSignedIn) {
+        setTimeout(() => {
+          if (!this.closed && !this.socket.connected) this.socket.connect();
+        }, RECONNECT_DELAY_MAX_MS).unref?.();
+      }
     }
-    this.socket.connect();
   }
 
+  private startTimeSync(everyMs: number): void {
+    this.stopTimeSync();
+    this.timeSync = setInterval(() => void this.syncTime().catch(() => {}), everyMs);
+    this.timeSync.unref?.();
+  }
+
+  private stopTimeSync(): void {
+    if (this.timeSync) clearInterval(this.timeSync);
+    this.timeSync = null;
+  }
+
+  /** Re-reads the server's clock; the midpoint of the round trip is when it was read. */
+  async syncTime(): Promise<void> {
+    const sentAt = this.monotonicNow();
+    const { serverNow } = await this.command('proctor:syncTime', {});
+    this.state.applyServerNow(serverNow, (sentAt + this.monotonicNow()) / 2);
+    this.emit('change');
+  }
+
+  /** Connected and signed in. */
   get connected(): boolean {
-    return this.socket.connected;
+    return this.socket.connected && this.signedIn;
   }
 
   /** Resolves once connected and holding a snapshot; rejects on a refused handshake. */
   ready(timeoutMs = 10_000): Promise<void> {
-    if (this.state.ready && this.socket.connected) return Promise.resolve();
+    if (this.state.ready && this.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('proctor console could not reach the site server')),
-        timeoutMs,
-      );
-      const onChange = () => {
+      const done = () => {
         clearTimeout(timer);
+        this.off('change', onChange);
+        this.off('signInRefused', onRefused);
         this.socket.off('connect_error', onError);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error('proctor console could not reach the site server'));
+      }, timeoutMs);
+      const onChange = () => {
+        if (!this.state.ready) return;
+        done();
         resolve();
       };
+      // A refused handshake (protocol version) or a refused sign-in (key, room, statement).
       const onError = (e: Error & { data?: { code?: string } }) => {
-        if (e.data?.code) {
-          clearTimeout(timer);
-          this.off('change', onChange);
-          reject(new ProctorCommandError(e.data.code, e.message));
+        if (isServerIdentityFailure(e)) {
+          // Nothing was signed or sent to that server; socket.io retries with the same check.
+          done();
+          reject(
+            new ProctorCommandError(
+              SERVER_IDENTITY,
+              'The site server could not prove it is this site’s server.',
+            ),
+          );
+          return;
         }
+        if (!e.data?.code) return;
+        done();
+        reject(new ProctorCommandError(e.data.code, e.message));
       };
-      this.once('change', onChange);
+      const onRefused = (e: ProctorCommandError) => {
+        done();
+        reject(e);
+      };
+      this.on('change', onChange);
+      this.on('signInRefused', onRefused);
       this.socket.on('connect_error', onError);
     });
   }
@@ -267,12 +348,30 @@ export class ProctorCore extends EventEmitter<Events> {
     return this.command('candidate:detail', { sittingId, ticketNo });
   }
 
+  /**
+   * Approves a machine that asked to join (issue 16) for a seat of this room. The seat's
+   * earlier machine, if any, is retired by the site (a spare replacing it) and named in the reply.
+   */
+  approveMachine(
+    fingerprint: string,
+    seatNo: number,
+  ): Promise<{ approvedAt: number; retiredFingerprint: string | null }> {
+    return this.command('machine:approve', { fingerprint, seatNo });
+  }
+
+  /** Drops a machine's join request; the machine is told and may ask again. */
+  refuseMachine(fingerprint: string): Promise<{ refusedAt: number }> {
+    return this.command('machine:refuse', { fingerprint });
+  }
+
   /** The room report (考场情况记录单) as the site prints it, after the end. */
   roomReport(sittingId: string): Promise<{ fileName: string; pdfBase64: string }> {
     return this.command('report:room', { sittingId });
   }
 
   close(): void {
+    this.closed = true;
+    this.stopTimeSync();
     this.socket.disconnect();
     this.removeAllListeners();
     this.replica?.close();

@@ -6,6 +6,7 @@ import { readPackage } from '@exam/crypto';
 import type { Ack, LoginResult } from '@exam/protocol';
 import {
   type AnswerWriter,
+  approvedMachine,
   type ChildSite,
   call,
   connected,
@@ -42,7 +43,14 @@ describe('kill -9 of the site server mid-sitting', () => {
     site = spawned.site;
 
     const key = pki.proctors.get('R1')!;
-    core = new ProctorCore({ serverUrl: site.url, siteId: 'SITE-T', roomId: 'R1', key, replicaPath });
+    core = new ProctorCore({
+      serverUrl: site.url,
+      siteId: 'SITE-T',
+      centreRootPem: spawned.pki.centre.certPem,
+      roomId: 'R1',
+      key,
+      replicaPath,
+    });
     await core.ready();
     await core.openLogin(SITTING);
 
@@ -51,11 +59,10 @@ describe('kill -9 of the site server mid-sitting', () => {
       const socket = candidateSocket(site.url);
       sockets.push(socket);
       await connected(socket);
-      await call(socket, 'machine:register', {
+      await approvedMachine(site.url, socket, {
         roomId: 'R1',
         seatNo: seat,
         machineId: `machine-crash-${seat}`,
-        clientVersion: '1',
       });
       const r = await call<Ack<LoginResult>>(socket, 'candidate:login', {
         ticketNo: ticketFor(1, seat),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import type { Ack, LoginResult, SaveResult } from '@exam/protocol';
-import { call, connected, startTestSite, type TestSite } from '@exam/testkit';
+import { approvedMachine, call, connected, startTestSite, type TestSite } from '@exam/testkit';
 import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ function follow(): ProctorCore {
   const core = new ProctorCore({
     serverUrl: site.url,
     siteId: 'SITE-T',
+    centreRootPem: site.trust.centreRootPem,
     roomId: 'R1',
     key: site.pki.proctors.get('R1')!,
     replicaPath: join(dir, 'R1.replica.db'),
@@ -63,12 +64,7 @@ async function candidate(seat: number): Promise<Candidate> {
   const socket = candidateSocket(site.url);
   sockets.push(socket);
   await connected(socket);
-  await call(socket, 'machine:register', {
-    roomId: 'R1',
-    seatNo: seat,
-    machineId: `machine-${seat}`,
-    clientVersion: '1',
-  });
+  await approvedMachine(site.url, socket, { roomId: 'R1', seatNo: seat, machineId: `machine-${seat}` });
   const r = await call<Ack<LoginResult>>(socket, 'candidate:login', {
     ticketNo: ticketFor(1, seat),
     idNumber: idNumberFor(seat),
@@ -82,7 +78,13 @@ async function saveBatches(c: Candidate, batches: number): Promise<void> {
   for (let b = 0; b < batches; b++) {
     const changes = Array.from({ length: 1 + (b % 3) }, () => {
       const seq = c.nextSeq++;
-      return { seq, itemId: ITEMS[seq % ITEMS.length], value: 'ABCD'[seq % 4], flagged: seq % 5 === 0 };
+      return {
+        seq,
+        itemId: ITEMS[seq % ITEMS.length],
+        value: 'ABCD'[seq % 4],
+        flagged: seq % 5 === 0,
+        madeAt: 60_000 + seq,
+      };
     });
     const r = await call<Ack<SaveResult>>(c.socket, 'answer:save', { sittingId: SITTING, changes });
     if (!r.ok) throw new Error(r.error.message);
@@ -90,14 +92,23 @@ async function saveBatches(c: Candidate, batches: number): Promise<void> {
   }
 }
 
-type Row = [ticketNo: string, sittingId: string, seq: number, itemId: string, value: string, flagged: number];
+type Row = [
+  ticketNo: string,
+  sittingId: string,
+  seq: number,
+  itemId: string,
+  value: string,
+  flagged: number,
+  madeAt: number,
+  receivedAt: number,
+];
 
 function serverRows(): Row[] {
   const db = new Database(join(site.dataDir, 'site.db'), { readonly: true });
   try {
     return db
       .prepare(
-        `SELECT ticket_no, sitting_id, seq, item_id, value, flagged FROM answer_changes
+        `SELECT ticket_no, sitting_id, seq, item_id, value, flagged, made_at, received_at FROM answer_changes
          ORDER BY sitting_id, ticket_no, seq`,
       )
       .raw()
@@ -110,7 +121,16 @@ function serverRows(): Row[] {
 function replicaRows(replica: RoomReplica): Row[] {
   return replica
     .changes()
-    .map((c) => [c.ticketNo, c.sittingId, c.seq, c.itemId, JSON.stringify(c.value), c.flagged ? 1 : 0]);
+    .map((c) => [
+      c.ticketNo,
+      c.sittingId,
+      c.seq,
+      c.itemId,
+      JSON.stringify(c.value),
+      c.flagged ? 1 : 0,
+      c.madeAt,
+      c.receivedAt,
+    ]);
 }
 
 describe('room replica following a live room', () => {

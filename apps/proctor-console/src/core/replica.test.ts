@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PackageError, readPackage } from '@exam/crypto';
-import type { ReplicaChange, RoomSnapshot } from '@exam/protocol';
+import type { AnswerValue, ReplicaChange, RoomSnapshot } from '@exam/protocol';
 import { testPki } from '@exam/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ReplicaBackup, ReplicaRoomMismatchError, RoomReplica } from './replica.js';
@@ -24,8 +24,17 @@ afterEach(() => {
 const T1 = '2021010100101';
 const T2 = '2021010100102';
 
-function change(ticketNo: string, seq: number, itemId = 'J-001', value: unknown = 'A'): ReplicaChange {
-  return { ticketNo, sittingId: 'S-J-ECON', seq, itemId, value, flagged: false, receivedAt: 1_000 + seq };
+function change(ticketNo: string, seq: number, itemId = 'J-001', value: AnswerValue = 'A'): ReplicaChange {
+  return {
+    ticketNo,
+    sittingId: 'S-J-ECON',
+    seq,
+    itemId,
+    value,
+    flagged: false,
+    madeAt: 900 + seq,
+    receivedAt: 1_000 + seq,
+  };
 }
 
 function snapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
@@ -47,6 +56,7 @@ function snapshot(overrides: Partial<RoomSnapshot> = {}): RoomSnapshot {
     candidates: [],
     machines: [],
     alerts: [],
+    joinRequests: [],
     ...overrides,
   };
 }
@@ -104,9 +114,12 @@ describe('room replica', () => {
     const errors: Error[] = [];
     replica.close();
     replica = RoomReplica.open(join(dir, 'room.db'), { roomId: 'R1', onError: (e) => errors.push(e) });
-    expect(replica.applyChanges([change(T1, 1), { ...change(T1, 2), seq: 'two' }, change(T1, 3)])).toBe(2);
+    const noTimeMade = { ...change(T1, 4), madeAt: undefined };
+    expect(
+      replica.applyChanges([change(T1, 1), { ...change(T1, 2), seq: 'two' }, change(T1, 3), noTimeMade]),
+    ).toBe(2);
     expect(replica.have('S-J-ECON')).toEqual({ [T1]: 3 });
-    expect(errors).toHaveLength(1);
+    expect(errors.map((e) => e.message)).toEqual(['skipped 2 malformed replica change(s)']);
   });
 
   it('refuses to open a file that belongs to another room', () => {

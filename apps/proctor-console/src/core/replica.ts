@@ -1,5 +1,5 @@
 import { writePackage } from '@exam/crypto';
-import type { ReplicaChange, RoomSnapshot } from '@exam/protocol';
+import { type ReplicaChange, type RoomSnapshot, replicaChangeSchema } from '@exam/protocol';
 import {
   allChanges,
   countChanges,
@@ -7,7 +7,7 @@ import {
   insertChange,
   latestPerItem,
   maxSeqByTicket,
-  toChange,
+  type ReplicaAnswer,
 } from './replica/changesTable.js';
 import { claimForRoom, replicaRoomId } from './replica/metaTable.js';
 import { type Db, openReplicaDb } from './replica/openDb.js';
@@ -28,12 +28,7 @@ export class ReplicaRoomMismatchError extends Error {
   }
 }
 
-export interface ReplicaAnswer {
-  itemId: string;
-  value: unknown;
-  flagged: boolean;
-  seq: number;
-}
+export type { ReplicaAnswer } from './replica/changesTable.js';
 
 /** The decrypted content of a `backup` package. */
 export interface ReplicaBackup {
@@ -148,16 +143,11 @@ export class RoomReplica {
   }
 
   latestAnswers(sittingId: string, ticketNo: string): ReplicaAnswer[] {
-    return latestPerItem(this.db, sittingId, ticketNo).map((r) => ({
-      itemId: r.item_id,
-      value: JSON.parse(r.value),
-      flagged: r.flagged === 1,
-      seq: r.seq,
-    }));
+    return latestPerItem(this.db, sittingId, ticketNo);
   }
 
   changes(): ReplicaChange[] {
-    return allChanges(this.db).map(toChange);
+    return allChanges(this.db);
   }
 
   countChanges(): number {
@@ -190,7 +180,7 @@ export class RoomReplica {
     // One read transaction, so the snapshot and the changes are from the same moment.
     const { snapshot, changes } = this.db.transaction(() => ({
       snapshot: loadSnapshot(this.db),
-      changes: allChanges(this.db).map(toChange),
+      changes: allChanges(this.db),
     }))();
     const backup: ReplicaBackup = { roomId: this.roomId, exportedAt: now.toISOString(), snapshot, changes };
     return writePackage({
@@ -241,20 +231,11 @@ export function snapshotOf(state: RoomState): RoomSnapshot | null {
     candidates: state.candidates(),
     machines: [...state.machines],
     alerts: [...state.alerts],
+    joinRequests: [...state.joinRequests],
   };
 }
 
+/** The protocol's own shape of a committed change: one definition, so a new field cannot be missed here. */
 function isReplicaChange(x: unknown): x is ReplicaChange {
-  if (typeof x !== 'object' || x === null) return false;
-  const c = x as Record<string, unknown>;
-  return (
-    typeof c.ticketNo === 'string' &&
-    typeof c.sittingId === 'string' &&
-    Number.isSafeInteger(c.seq) &&
-    (c.seq as number) > 0 &&
-    typeof c.itemId === 'string' &&
-    c.value !== undefined &&
-    typeof c.flagged === 'boolean' &&
-    Number.isSafeInteger(c.receivedAt)
-  );
+  return replicaChangeSchema.safeParse(x).success;
 }

@@ -1,4 +1,4 @@
-import type { CandidateTile, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
+import type { CandidateTile, JoinRequest, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
 
 /**
  * The console's live picture of its room: a snapshot, then tile updates merged in by
@@ -9,6 +9,8 @@ export class RoomState {
   private readonly tiles = new Map<string, CandidateTile>();
   private machineTiles: MachineTile[] = [];
   private alertList: RoomAlert[] = [];
+  /** Machines asking to join a seat of this room (issue 16), replaced whole at each push. */
+  private joinRequestList: JoinRequest[] = [];
   /** Server time minus local monotonic time at the last message. */
   private offset = 0;
 
@@ -20,11 +22,20 @@ export class RoomState {
     for (const t of s.candidates) this.tiles.set(key(t), t);
     this.machineTiles = s.machines;
     this.alertList = s.alerts;
+    this.joinRequestList = s.joinRequests;
     this.offset = s.serverNow - this.monotonicNow();
   }
 
   applyMachines(machines: MachineTile[]): void {
     this.machineTiles = machines;
+  }
+
+  applyJoinRequests(requests: JoinRequest[]): void {
+    this.joinRequestList = requests;
+  }
+
+  get joinRequests(): readonly JoinRequest[] {
+    return this.joinRequestList;
   }
 
   applyAlert(alert: RoomAlert): void {
@@ -45,13 +56,21 @@ export class RoomState {
     this.offset = serverNow - this.monotonicNow();
   }
 
+  /**
+   * The server's clock as read at local monotonic time `at` (a sign-in or a time:sync, at the
+   * midpoint of its round trip): the displayed clock follows a correction of the server's.
+   */
+  applyServerNow(serverNow: number, at: number): void {
+    this.offset = serverNow - at;
+  }
+
   get ready(): boolean {
     return this.snapshot !== null;
   }
 
-  get room(): Omit<RoomSnapshot, 'candidates' | 'machines' | 'alerts'> | null {
+  get room(): Omit<RoomSnapshot, 'candidates' | 'machines' | 'alerts' | 'joinRequests'> | null {
     if (!this.snapshot) return null;
-    const { candidates: _c, machines: _m, alerts: _a, ...rest } = this.snapshot;
+    const { candidates: _c, machines: _m, alerts: _a, joinRequests: _j, ...rest } = this.snapshot;
     return rest;
   }
 

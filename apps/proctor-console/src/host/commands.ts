@@ -1,6 +1,8 @@
 import {
   candidateRefSchema,
   extendSchema,
+  machineApproveSchema,
+  machineRefuseSchema,
   markAbsentSchema,
   noticeSchema,
   resetSchema,
@@ -81,6 +83,14 @@ export const ROOM_COMMANDS: {
   sendNotice: {
     schema: noticeSchema,
     run: (core, a: z.infer<typeof noticeSchema>) => core.sendNotice(a.sittingId, a.text, a.ticketNo),
+  },
+  approveMachine: {
+    schema: machineApproveSchema,
+    run: (core, a: z.infer<typeof machineApproveSchema>) => core.approveMachine(a.fingerprint, a.seatNo),
+  },
+  refuseMachine: {
+    schema: machineRefuseSchema,
+    run: (core, a: z.infer<typeof machineRefuseSchema>) => core.refuseMachine(a.fingerprint),
   },
   candidateDetail: {
     schema: candidateRefSchema,

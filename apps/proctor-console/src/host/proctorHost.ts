@@ -121,6 +121,9 @@ export class ProctorHost {
     const core = new ProctorCore({
       serverUrl,
       siteId: key.siteId,
+      // The centre root the proctor key came with (the centre issued both): the console
+      // trusts no other authority for the site server's certificate.
+      centreRootPem: key.rootPem,
       roomId,
       key: key.key,
       ...(dataDir ? { replicaPath: join(dataDir, `replica-${key.siteId}-${roomId}.sqlite`) } : {}),

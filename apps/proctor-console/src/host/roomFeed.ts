@@ -2,6 +2,7 @@ import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
 import type { RoomState } from '../core/index.js';
 import type { HistoryEntry, HostPush, RoomInfo } from '../shared/api.js';
 import { alertEntry, type HistoryLog, tileEvents } from './history.js';
+import { joinRequestViews } from './joinRequests.js';
 
 /**
  * Turns the core's room state into what a renderer needs: one full picture, then deltas
@@ -12,6 +13,7 @@ export class RoomFeed {
   private readonly sentTiles = new Map<string, CandidateTile>();
   private sentMachines: readonly MachineTile[] | null = null;
   private sentAlerts: readonly RoomAlert[] | null = null;
+  private sentJoinRequests: readonly unknown[] | null = null;
   private sentRoom = '';
   private readonly seenAlerts = new Set<number>();
 
@@ -30,6 +32,7 @@ export class RoomFeed {
       tiles: this.state.candidates(),
       machines: [...this.state.machines],
       alerts: [...this.state.alerts],
+      joinRequests: joinRequestViews(this.state.joinRequests, this.state.machines),
       history: this.history.all(),
     };
   }
@@ -63,6 +66,11 @@ export class RoomFeed {
         history.push(this.history.add(e));
     }
     if (tiles.length > 0) push.tiles = tiles;
+    // A request's view names the seat's current machine: redone when either list changes.
+    if (this.state.joinRequests !== this.sentJoinRequests || this.state.machines !== this.sentMachines) {
+      this.sentJoinRequests = this.state.joinRequests;
+      push.joinRequests = joinRequestViews(this.state.joinRequests, this.state.machines);
+    }
     if (this.state.machines !== this.sentMachines) {
       this.sentMachines = this.state.machines;
       push.machines = [...this.state.machines];

@@ -1,10 +1,8 @@
 import { startWebHost as startBridgeHost, type WebHost } from '@exam/shell/webHost';
+import { proctorBridgeService } from './bridgeService.js';
 import type { ProctorHost } from './proctorHost.js';
 
 export type { WebHost };
-
-/** The one push event of the console's bridge: the host's pushes carry their own type. */
-export const HOST_PUSH = 'host';
 
 /**
  * Web mode: the built renderer and the same bridge the preload gives Electron, served on
@@ -17,13 +15,9 @@ export function startWebHost(opts: {
   rendererDir: string;
   port?: number;
 }): Promise<WebHost> {
-  const { host } = opts;
   return startBridgeHost({
     rendererDir: opts.rendererDir,
     ...(opts.port !== undefined ? { port: opts.port } : {}),
-    service: {
-      call: (name, args) => host.invoke(name, args),
-      subscribe: (push) => host.subscribe((p) => push(HOST_PUSH, p)),
-    },
+    service: proctorBridgeService(opts.host),
   });
 }

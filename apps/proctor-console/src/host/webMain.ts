@@ -10,7 +10,7 @@ import { startWebHost } from './webHost.js';
  * EXAM_PROCTOR_PIN), serves the built renderer on loopback and prints its address as JSON.
  * The renderer is built first when it is missing or its sources changed.
  *
- *   proctor-web --server http://127.0.0.1:8443 --key-file keys/proctor-R01.p12
+ *   proctor-web --server https://127.0.0.1:8443 --key-file keys/proctor-R01.p12
  *     [--data-dir proctor-data] [--port 0]
  */
 const PROCTOR_WEB = {

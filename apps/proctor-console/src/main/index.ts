@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appOrigin, registerAppScheme, serveApp } from '@exam/shell/appProtocol';
-import { isDevelopment, lockDownApp, lockDownSession } from '@exam/shell/window';
+import { lockDownSession } from '@exam/shell/permissions';
+import { isDevelopment, lockDownApp } from '@exam/shell/window';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { ProctorHost } from '../host/proctorHost.js';
-import { APP_NAME, registerIpc } from './ipc.js';
+import { APP_NAME, bindProctorBridge } from './ipc.js';
 import { createSecureWindow } from './secureWindow.js';
 
 /**
@@ -18,7 +19,7 @@ const serverArg = process.argv.find((a) => a.startsWith('--server='))?.slice('--
 let window: BrowserWindow | null = null;
 
 const host = new ProctorHost({
-  serverUrl: serverArg ?? 'http://127.0.0.1:8443',
+  serverUrl: serverArg ?? 'https://127.0.0.1:8443',
   // The replica, reports and backups stay on this machine, outside the app bundle.
   dataDir: join(app.getPath('userData'), 'room-data'),
   chooseKeyFile: async () => {
@@ -44,11 +45,12 @@ lockDownApp(app);
 void app.whenReady().then(async () => {
   lockDownSession(session.defaultSession);
   serveApp(protocol, APP_NAME, fileURLToPath(new URL('../renderer/', import.meta.url)));
-  registerIpc(ipcMain, host, () => window?.webContents ?? null);
   window = createSecureWindow({
     preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
     dev,
   });
+  // Bound before the page loads, so its preload's first message finds the handlers.
+  bindProctorBridge(ipcMain, window.webContents, host);
   window.on('closed', () => {
     window = null;
   });

@@ -77,6 +77,22 @@ export interface HistoryEntry {
   params: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * A machine asking to join a seat of this room (issue 16), as the console shows it: the
+ * fingerprint as people compare it with the machine's screen ("3F2A-91C0-7D11-0B9E"), and
+ * the seat's current machine, which approving this one would retire.
+ */
+export interface JoinRequestView {
+  fingerprint: string;
+  fingerprintText: string;
+  seatNo: number;
+  remoteAddress: string;
+  clientVersion: string;
+  requestedAt: number;
+  /** The fingerprint (as people read it) of the machine approved for that seat now, if any. */
+  replaces: string | null;
+}
+
 /** A candidate as the identity check needs them, with their audit trail as history lines. */
 export type CandidateDetailView = Omit<CandidateDetail, 'history'> & { history: HistoryEntry[] };
 
@@ -90,6 +106,7 @@ export type HostPush =
       tiles: CandidateTile[];
       machines: MachineTile[];
       alerts: RoomAlert[];
+      joinRequests: JoinRequestView[];
       history: HistoryEntry[];
     }
   | {
@@ -99,6 +116,7 @@ export type HostPush =
       tiles?: CandidateTile[];
       machines?: MachineTile[];
       alerts?: RoomAlert[];
+      joinRequests?: JoinRequestView[];
       history?: HistoryEntry[];
     };
 
@@ -127,6 +145,12 @@ export interface Commands {
     { noticeId: number; recipients: number },
   ];
   candidateDetail: [{ sittingId: string; ticketNo: string }, CandidateDetailView];
+  /** Approves a machine that asked to join, for a seat; the seat's earlier machine is retired. */
+  approveMachine: [
+    { fingerprint: string; seatNo: number },
+    { approvedAt: number; retiredFingerprint: string | null },
+  ];
+  refuseMachine: [{ fingerprint: string }, { refusedAt: number }];
   /** The room report PDF; kept in the console's data folder too when it has one. */
   roomReport: [{ sittingId: string }, { fileName: string; pdfBase64: string; savedTo: string | null }];
   /** The replica as a signed, encrypted backup package, written to the console's data folder. */
@@ -153,13 +177,18 @@ export const COMMAND_NAMES = Object.freeze([
   'recordViolation',
   'sendNotice',
   'candidateDetail',
+  'approveMachine',
+  'refuseMachine',
   'roomReport',
   'exportBackup',
   'openSaved',
   'readSaved',
 ] as const satisfies readonly CommandName[]);
 
-/** The object the preload exposes as `window.proctor` (and the web bridge imitates). */
+/**
+ * The renderer's typed wrapper over the shell's bridge (`window.proctor` in Electron, the web
+ * host's socket in a browser: the same shape), built once for both modes.
+ */
 export interface ProctorApi {
   readonly mode: 'electron' | 'web';
   invoke<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<HostResult<CommandResult<K>>>;
@@ -167,5 +196,8 @@ export interface ProctorApi {
   subscribe(listener: (push: HostPush) => void): () => void;
 }
 
-/** IPC channel names, shared by main and preload. */
-export const IPC = Object.freeze({ invoke: 'proctor:invoke', push: 'proctor:push', hello: 'proctor:hello' });
+/** The key of the shell's bridge on the page (`window.proctor`) and the prefix of its IPC channels. */
+export const BRIDGE_NAME = 'proctor';
+
+/** The one push event of the console's bridge: the host's pushes carry their own type. */
+export const HOST_PUSH = 'host';

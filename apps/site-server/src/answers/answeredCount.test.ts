@@ -35,7 +35,7 @@ const save = (seq: number, itemId: string, value: AnswerValue, ticketNo = T) => 
   roomId: 'R1',
   ticketNo,
   sittingId: S,
-  changes: [{ seq, itemId, value, flagged: false }],
+  changes: [{ seq, itemId, value, flagged: false, madeAt: seq * 1_000 }],
 });
 const answered = () => getRoomCandidate(db, T, S)?.answered;
 
@@ -47,20 +47,31 @@ describe('the answered count on a proctor tile', () => {
 
     // The commit reports the new count too: the tile's progress comes from it.
     expect(commitSaves(db, items, [save(4, 'Q1', [])], 2)).toEqual([
-      { ackSeq: 2, afterHandIn: false, answered: 1 },
+      { ackSeq: 2, lateArrival: false, answered: 1 },
     ]);
     expect(answered()).toBe(1);
 
     // Sequence 3 was sent before 4 and arrives after it: stored, and not the current answer.
     commitSaves(db, items, [save(3, 'Q1', ['C'])], 3);
     expect(answered()).toBe(1);
-    expect(currentAnswers(db, T, S).map((a) => [a.item_id, a.seq, a.value])).toEqual([
-      ['Q1', 4, '[]'],
-      ['Q2', 2, '"需求曲线向右移动"'],
+    expect(currentAnswers(db, T, S).map((a) => [a.itemId, a.seq, a.value])).toEqual([
+      ['Q1', 4, []],
+      ['Q2', 2, '需求曲线向右移动'],
     ]);
 
     commitSaves(db, items, [save(2, 'Q2', '需求曲线向右移动')], 4);
     expect(answered()).toBe(1);
+
+    // A save carrying another change on a stored sequence (issue 16) is refused whole: its
+    // new change is not stored either, and the count (in memory too) does not move.
+    const conflicting = save(5, 'Q3', 'x');
+    conflicting.changes.push(save(2, 'Q2', '').changes[0]!);
+    expect(commitSaves(db, items, [conflicting], 5)).toEqual([
+      { ackSeq: 4, refused: 'SEQ_CONFLICT', lateArrival: false, answered: 1 },
+    ]);
+    expect(answered()).toBe(1);
+    commitSaves(db, items, [save(5, 'Q3', 'x')], 6);
+    expect(answered()).toBe(2);
   });
 
   it('goes on from the database when the writer starts afresh', () => {

@@ -1,6 +1,6 @@
-import { isAnswered } from '@exam/protocol';
+import { type AnswerChange, isAnswered } from '@exam/protocol';
 import type { Db } from '../db/open.js';
-import { currentAnswers, type NewChange } from './answersTable.js';
+import { currentAnswers } from './answersTable.js';
 
 /** One candidate sitting's items: the latest stored sequence of each, and whether it answers. */
 export class CandidateItems {
@@ -11,7 +11,7 @@ export class CandidateItems {
    * Notes a change just stored; returns how the candidate's count of answered items moves
    * (-1, 0 or +1). An older change of an item than the one noted moves nothing.
    */
-  record(c: NewChange): number {
+  record(c: AnswerChange): number {
     const prev = this.latest.get(c.itemId);
     if (prev !== undefined && Math.floor(prev / 2) >= c.seq) return 0;
     const answered = isAnswered(c.value) ? 1 : 0;
@@ -39,8 +39,8 @@ export class AnsweredItems {
     const known = this.byCandidate.get(key);
     if (known) return known;
     const latest = new Map<string, number>();
-    for (const row of currentAnswers(db, ticketNo, sittingId)) {
-      latest.set(row.item_id, row.seq * 2 + (isAnswered(JSON.parse(row.value)) ? 1 : 0));
+    for (const a of currentAnswers(db, ticketNo, sittingId)) {
+      latest.set(a.itemId, a.seq * 2 + (isAnswered(a.value) ? 1 : 0));
     }
     // Bounded for a long day of sittings: the oldest entry goes first (a finished sitting's
     // candidates stop saving); one that saves again is read back from the database.
@@ -55,5 +55,10 @@ export class AnsweredItems {
 
   clear(): void {
     this.byCandidate.clear();
+  }
+
+  /** One candidate's memory, after a save of theirs was rolled back: read again next time. */
+  forget(ticketNo: string, sittingId: string): void {
+    this.byCandidate.delete(`${ticketNo}\u0000${sittingId}`);
   }
 }

@@ -1,4 +1,5 @@
-import { ERROR_CODES, ProtocolError } from '@exam/protocol';
+import { ANSWER_SEQ_WINDOW } from '@exam/domain';
+import { type AnswerChange, ERROR_CODES, ProtocolError } from '@exam/protocol';
 import {
   type CandidateConnection,
   handleCandidate,
@@ -6,7 +7,7 @@ import {
   requireSession,
 } from '../sockets/candidateSocket.js';
 import { handleProctor, type ProctorConnection } from '../sockets/proctorConnection.js';
-import type { NewChange } from './answersTable.js';
+import type { SaveRefusal } from './commitSaves.js';
 import { checkChangesFit, deliveryTarget, type SaveTarget } from './deliver.js';
 import type { GroupCommitter } from './groupCommit.js';
 import { replicaChangesSince } from './replica.js';
@@ -19,6 +20,14 @@ import type { StartedSittings } from './startedSittings.js';
  */
 export const MAX_SAVES_IN_FLIGHT = 32;
 
+/** What a refused save is told; nothing of it was stored (issue 16). */
+const REFUSAL_MESSAGES: Record<SaveRefusal, string> = {
+  SEQ_OUT_OF_WINDOW: `A sequence number runs more than ${ANSWER_SEQ_WINDOW} ahead of what is stored.`,
+  SEQ_CONFLICT: 'A sequence number is already stored with a different change.',
+  AFTER_END: "The change was made, or sent from a connected machine, after the candidate's end.",
+  HANDED_IN: 'The change was made, or sent from a connected machine, after the hand-in.',
+};
+
 /** answer:save and answer:deliver, which share the per-connection limit and the committer. */
 export function answerHandlers(
   { ctx, socket, log }: CandidateConnection,
@@ -27,7 +36,7 @@ export function answerHandlers(
 ): void {
   let savesInFlight = 0;
 
-  const commit = async (target: SaveTarget, changes: NewChange[]) => {
+  const commit = async (target: SaveTarget, changes: AnswerChange[]) => {
     if (savesInFlight >= MAX_SAVES_IN_FLIGHT) {
       throw new ProtocolError(
         ERROR_CODES.RATE_LIMITED,
@@ -38,6 +47,11 @@ export function answerHandlers(
     try {
       // Resolves only after the batch's fsync'd commit: the acknowledgement follows it.
       const outcome = await committer.save({ ...target, changes });
+      if (outcome.refused) {
+        throw new ProtocolError(ERROR_CODES[outcome.refused], REFUSAL_MESSAGES[outcome.refused], {
+          ackSeq: outcome.ackSeq,
+        });
+      }
       return { ackSeq: outcome.ackSeq };
     } finally {
       savesInFlight--;

@@ -13,9 +13,12 @@ import { markCodeUsed } from './usedApprovalCodesTable.js';
  * the action it authorises (`consume`).
  */
 export class ApprovalGate {
-  private readonly failures = new FailureLimiter(RULES.approvalCodeLockout);
+  private readonly failures: FailureLimiter;
 
-  constructor(private readonly ctx: SiteContext) {}
+  constructor(private readonly ctx: SiteContext) {
+    // Counted in site.db: a restart does not give a code guesser a fresh count.
+    this.failures = new FailureLimiter(ctx.db, 'approval-room', RULES.approvalCodeLockout);
+  }
 
   /** Verifies without consuming; throws a typed error a proctor can act on. */
   check(code: string, params: ApprovalParams): string {

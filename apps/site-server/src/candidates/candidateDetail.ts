@@ -5,12 +5,13 @@ import type { SiteContext } from '../site/context.js';
 import { getCandidate, getCandidatePhoto } from './candidatesTable.js';
 
 /**
- * Keeps the first six (region) and last four characters: enough to match the card in the
- * candidate's hand, without putting a whole national ID on a screen the room can see.
+ * Keeps the last four characters only: enough to match the card in the candidate's hand.
+ * The region code and birth date stay hidden: with them on a screen the room can see, only
+ * a birth date was left to guess (issue 16).
  */
 export function maskIdNumber(idNumber: string): string {
-  if (idNumber.length <= 10) return '*'.repeat(idNumber.length);
-  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
+  if (idNumber.length <= 8) return '*'.repeat(idNumber.length);
+  return `${'*'.repeat(idNumber.length - 4)}${idNumber.slice(-4)}`;
 }
 
 /** Room-wide events that concern every candidate of the room's sitting. */

@@ -18,6 +18,8 @@ export interface CandidateSittingRow {
   hand_in_kind: 'manual' | 'auto' | null;
   reset_pending: 0 | 1;
   down_since: number | null;
+  /** The latest moment the server lost this candidate's machine; kept when they are back. */
+  last_down_at: number | null;
   suggested_extension_ms: number;
   /** Items whose latest stored change is an answer (kept by the answer writer). */
   answered: number;
@@ -41,13 +43,25 @@ export function getCandidateSitting(
   ) as CandidateSittingRow | undefined;
 }
 
-type SyncState = Pick<CandidateSittingRow, 'status' | 'ack_seq' | 'max_seq' | 'answered'>;
+type SyncState = Pick<
+  CandidateSittingRow,
+  | 'status'
+  | 'ack_seq'
+  | 'max_seq'
+  | 'answered'
+  | 'handed_in_at'
+  | 'hand_in_kind'
+  | 'extension_ms'
+  | 'down_since'
+  | 'last_down_at'
+>;
 
 /** What the answer writer needs of a candidate's sitting, and no more (it runs per save). */
 export function getSyncState(db: Db, ticketNo: string, sittingId: string): SyncState | undefined {
   return stmt(
     db,
-    'SELECT status, ack_seq, max_seq, answered FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?',
+    `SELECT status, ack_seq, max_seq, answered, handed_in_at, hand_in_kind, extension_ms, down_since,
+       last_down_at FROM candidate_sittings WHERE ticket_no = ? AND sitting_id = ?`,
   ).get(ticketNo, sittingId) as SyncState | undefined;
 }
 
@@ -206,16 +220,17 @@ export function releaseFromMachine(db: Db, ticketNo: string, sittingId: string, 
   stmt(
     db,
     `UPDATE candidate_sittings SET machine_id = NULL, session_token_hash = NULL, reset_pending = 1,
-       ack_seq = max_seq, down_since = coalesce(down_since, ?)
+       ack_seq = max_seq, down_since = coalesce(down_since, ?), last_down_at = max(coalesce(last_down_at, 0), ?)
      WHERE ticket_no = ? AND sitting_id = ?`,
-  ).run(downSince, ticketNo, sittingId);
+  ).run(downSince, downSince, ticketNo, sittingId);
 }
 
 export function markDown(db: Db, ticketNo: string, sittingId: string, since: number): void {
   stmt(
     db,
-    'UPDATE candidate_sittings SET down_since = coalesce(down_since, ?) WHERE ticket_no = ? AND sitting_id = ?',
-  ).run(since, ticketNo, sittingId);
+    `UPDATE candidate_sittings SET down_since = coalesce(down_since, ?),
+       last_down_at = max(coalesce(last_down_at, 0), ?) WHERE ticket_no = ? AND sitting_id = ?`,
+  ).run(since, since, ticketNo, sittingId);
 }
 
 /** The candidate is back: the downtime since the last sync becomes a suggested extension. */

@@ -12,8 +12,9 @@ import { getCandidate } from './candidatesTable.js';
 
 function answersDigest(ctx: SiteContext, ticketNo: string, sittingId: string): string {
   return sha256Hex(
+    // The stored columns' text (value as JSON, flag as 0/1), as digests have always been.
     listChanges(ctx.db, ticketNo, sittingId)
-      .map((c) => `${c.seq}:${c.item_id}:${c.value}:${c.flagged}`)
+      .map((c) => `${c.seq}:${c.itemId}:${JSON.stringify(c.value)}:${c.flagged ? 1 : 0}`)
       .join('\n'),
   );
 }

@@ -1,8 +1,8 @@
 import type { GroupCommitter } from '../answers/groupCommit.js';
 import type { Presence } from '../machines/presence.js';
-import type { FailureLimiter } from '../site/failureLimiter.js';
 import {
   type CandidateConnection,
+  type CandidateSocket,
   candidateRoom,
   handleCandidate,
   requireMachine,
@@ -13,11 +13,38 @@ import { handleProctor, type ProctorConnection } from '../sockets/proctorConnect
 import { candidateDetail } from './candidateDetail.js';
 import { handIn } from './handIn.js';
 import { type LoggedIn, login, resume } from './login.js';
+import type { LoginLockouts } from './loginLockouts.js';
+
+/**
+ * One live session per candidate (issue 16): a login or resume takes the candidate's sitting
+ * over from every older connection holding it. Those are told (`session:replaced`) and
+ * refuse their saves from now on (SESSION_REPLACED), so nothing they send is acknowledged
+ * and quietly lost; their machine keeps its unsent changes.
+ */
+function replaceOlderSessions(
+  socket: CandidateSocket,
+  presence: Presence,
+  next: { ticketNo: string; sittingId: string },
+): void {
+  const room = candidateRoom(next.ticketNo, next.sittingId);
+  // A copy: leaving the room below changes the set.
+  for (const id of [...(socket.nsp.adapter.rooms.get(room) ?? [])]) {
+    const older = socket.nsp.sockets.get(id);
+    const s = older?.data.session;
+    if (!older || older === socket || !s) continue;
+    presence.leave(s.roomId, s.ticketNo, s.sittingId);
+    void older.leave(room);
+    void older.leave(roomSittingRoom(s.roomId, s.sittingId));
+    older.data.session = undefined;
+    older.data.replaced = true;
+    older.emit('session:replaced', { sittingId: s.sittingId });
+  }
+}
 
 /** candidate:login, candidate:resume and exam:handIn: the candidate's own session. */
 export function candidateHandlers(
   { ctx, socket, log }: CandidateConnection,
-  deps: { committer: GroupCommitter; limiter: FailureLimiter; presence: Presence },
+  deps: { committer: GroupCommitter; limiter: LoginLockouts; presence: Presence },
 ): void {
   const enterSession = async (loggedIn: LoggedIn) => {
     const prev = socket.data.session;
@@ -25,6 +52,8 @@ export function candidateHandlers(
       await socket.leave(candidateRoom(prev.ticketNo, prev.sittingId));
       deps.presence.leave(prev.roomId, prev.ticketNo, prev.sittingId);
     }
+    replaceOlderSessions(socket, deps.presence, loggedIn);
+    socket.data.replaced = false;
     socket.data.session = {
       ticketNo: loggedIn.ticketNo,
       sittingId: loggedIn.sittingId,
@@ -49,7 +78,7 @@ export function candidateHandlers(
   handleCandidate(socket, 'exam:handIn', log, (p) => {
     const s = requireSession(socket, p.sittingId);
     // The answers this candidate sent before the hand-in are committed before it is
-    // recorded; any sent after it are stored as after the hand-in.
+    // recorded; any sent after it are refused (HANDED_IN) unless they are late arrivals.
     return deps.committer.afterCommits(() => handIn(ctx, s.ticketNo, s.sittingId));
   });
 }

@@ -1,16 +1,23 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { decideLogin, minutesText, RULES } from '@exam/domain';
-import { ERROR_CODES, type LoginRequest, type LoginResult, ProtocolError } from '@exam/protocol';
+import { decideLogin, isTimeUp } from '@exam/domain';
+import {
+  ERROR_CODES,
+  type LoginRequest,
+  type LoginResult,
+  type PaperProof,
+  ProtocolError,
+} from '@exam/protocol';
 import { currentAnswers } from '../answers/answersTable.js';
 import { appendAudit } from '../audit/auditLog.js';
 import { readSnapshot, writeTransaction } from '../db/transactions.js';
 import { unacknowledgedNotices } from '../notices/notices.js';
 import { getRoom } from '../rooms/roomsTable.js';
 import type { SiteContext } from '../site/context.js';
-import type { FailureLimiter } from '../site/failureLimiter.js';
+import { machineKey } from '../site/machineKey.js';
+import { getPaperProof } from '../sittings/paperProofsTable.js';
 import { getRoomSitting } from '../sittings/roomSittingsTable.js';
 import { getSitting, getSittingMeta } from '../sittings/sittingsTable.js';
-import { sittingView } from '../sittings/views.js';
+import { candidateTiming, sittingView } from '../sittings/views.js';
 import {
   type CandidateSittingRow,
   findBySessionHash,
@@ -20,6 +27,8 @@ import {
   recordLogin,
 } from './candidateSittingsTable.js';
 import { getCandidate, getCandidatePhoto } from './candidatesTable.js';
+import { type LoginFailureReason, recordLoginFailure } from './loginFailures.js';
+import type { LoginLockouts } from './loginLockouts.js';
 
 export interface MachineInfo {
   machineId: string;
@@ -58,36 +67,30 @@ export function login(
   ctx: SiteContext,
   machine: MachineInfo,
   req: LoginRequest,
-  limiter: FailureLimiter,
+  lockouts: LoginLockouts,
 ): LoggedIn {
   const now = ctx.clock.now();
-  if (limiter.isBlocked(machine.machineId, now)) {
-    throw new ProtocolError(
-      ERROR_CODES.RATE_LIMITED,
-      `Too many failed logins on this machine; wait ${minutesText(RULES.loginLockout.windowMs)}.`,
-    );
-  }
+  const machineId = machineKey(machine);
+  lockouts.check(machineId, req.ticketNo, now);
+  // Every reason below gets the same answer and counts the same against both lock-outs, so
+  // neither the reply nor a lock-out tells a guesser which part was wrong; the proctor's
+  // console gets the precise reason.
+  const refuse = (reason: LoginFailureReason, ticketNo: string | null, detail: string): never => {
+    lockouts.recordFailure(machineId, req.ticketNo, now);
+    recordLoginFailure(ctx, machine, ticketNo, reason, detail);
+    throw new ProtocolError(ERROR_CODES.LOGIN_FAILED, 'The ticket number or ID number is not correct.');
+  };
   const candidate = getCandidate(ctx.db, req.ticketNo);
-  if (!candidate) {
-    limiter.recordFailure(machine.machineId, now);
-    throw new ProtocolError(ERROR_CODES.UNKNOWN_TICKET, 'No candidate has this ticket number at this site.');
-  }
+  if (!candidate) return refuse('UNKNOWN_TICKET', null, req.ticketNo);
   if (!sameSecret(candidate.id_number, req.idNumber.toUpperCase())) {
-    limiter.recordFailure(machine.machineId, now);
-    throw new ProtocolError(ERROR_CODES.WRONG_ID_NUMBER, 'The ID number does not match this ticket number.');
+    return refuse('WRONG_ID_NUMBER', candidate.ticket_no, candidate.ticket_no);
   }
   if (candidate.room_id !== machine.roomId) {
     const room = getRoom(ctx.db, candidate.room_id);
-    throw new ProtocolError(
-      ERROR_CODES.WRONG_ROOM,
-      `This candidate sits in room ${room?.name ?? candidate.room_id}.`,
-      {
-        roomId: candidate.room_id,
-      },
-    );
+    return refuse('WRONG_ROOM', candidate.ticket_no, room?.name ?? candidate.room_id);
   }
   const cs = currentSitting(ctx, candidate.ticket_no, machine.roomId);
-  if (!cs) throw new ProtocolError(ERROR_CODES.NO_SITTING, 'This candidate has no sitting left today.');
+  if (!cs) return refuse('NO_SITTING', candidate.ticket_no, candidate.ticket_no);
   const sitting = getSittingMeta(ctx.db, cs.sitting_id)!;
   const rs = getRoomSitting(ctx.db, machine.roomId, cs.sitting_id)!;
   const decision = decideLogin(
@@ -122,7 +125,7 @@ export function login(
       'This candidate is logged in on another machine; ask the proctor to reset.',
     );
   }
-  limiter.reset(machine.machineId);
+  lockouts.succeeded(machineId, req.ticketNo);
   const token = randomBytes(32).toString('base64url');
   const status = rs.started_at !== null ? 'answering' : 'not-started';
   writeTransaction(ctx.db, () => {
@@ -182,10 +185,38 @@ export function sessionOnMachine(
   return cs;
 }
 
+/**
+ * A handed-in or ended sitting is not resumed for answering (issue 16): the machine shows its
+ * end screen, and delivers what it still holds with answer:deliver under the same token.
+ */
+function refuseIfOver(ctx: SiteContext, roomId: string, cs: CandidateSittingRow): void {
+  const rs = getRoomSitting(ctx.db, roomId, cs.sitting_id);
+  // Whether the room's sitting is over too: the machine then moves on to its login screen.
+  const sittingEnded = rs?.ended_at != null;
+  if (cs.status === 'handed-in') {
+    // What the machine's end screen shows: when, and whether it was the candidate or the clock.
+    throw new ProtocolError(ERROR_CODES.HANDED_IN, 'This paper has been handed in.', {
+      sittingId: cs.sitting_id,
+      handedInAt: cs.handed_in_at,
+      kind: cs.hand_in_kind ?? 'manual',
+      sittingEnded,
+    });
+  }
+  const sitting = getSittingMeta(ctx.db, cs.sitting_id);
+  const timing = rs && sitting ? candidateTiming(sitting, rs, cs) : null;
+  if (sittingEnded || (timing !== null && isTimeUp(timing, ctx.clock.now()))) {
+    throw new ProtocolError(ERROR_CODES.AFTER_END, "The candidate's time is over.", {
+      sittingId: cs.sitting_id,
+      sittingEnded,
+    });
+  }
+}
+
 /** Reconnect or restart on the same machine: the session token stands in for the ID number. */
 export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: string): LoggedIn {
   const cs = sessionOnMachine(ctx, machine, sessionToken);
   const candidate = getCandidate(ctx.db, cs.ticket_no)!;
+  refuseIfOver(ctx, candidate.room_id, cs);
   if (cs.down_since !== null) {
     markBack(ctx.db, cs.ticket_no, cs.sitting_id, ctx.clock.now());
     ctx.events.emit('candidate-changed', {
@@ -231,14 +262,22 @@ function loginResult(
     },
     sitting: sittingView(sitting, rs, cs, ctx.clock.now()),
     sealedPaper: sitting.sealed_paper,
+    paperProof: paperProofOf(ctx, sittingId),
     sittingKey: started ? ctx.papers.key(sittingId).toString('base64') : null,
     ackSeq: cs.ack_seq,
-    answers: currentAnswers(ctx.db, ticketNo, sittingId).map((a) => ({
-      itemId: a.item_id,
-      value: JSON.parse(a.value),
-      flagged: a.flagged === 1,
-      seq: a.seq,
-    })),
+    answers: currentAnswers(ctx.db, ticketNo, sittingId),
     notices: unacknowledgedNotices(ctx, roomId, sittingId, ticketNo),
   };
+}
+
+/** A sitting imported before papers were signed has none: no machine would open its paper. */
+function paperProofOf(ctx: SiteContext, sittingId: string): PaperProof {
+  const proof = getPaperProof(ctx.db, sittingId);
+  if (!proof) {
+    throw new ProtocolError(
+      ERROR_CODES.BAD_PACKAGE,
+      `The paper of sitting ${sittingId} carries no centre signature; import the exam data again.`,
+    );
+  }
+  return proof;
 }

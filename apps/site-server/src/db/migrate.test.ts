@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runMigrations } from '@exam/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { m0012ProctorChallenges } from './migrations/0012_proctor_challenges.js';
 import { migrations } from './migrations/index.js';
 import { DatabaseFromTheFutureError, openDatabase } from './open.js';
 
@@ -258,6 +259,121 @@ describe('site database migrations', () => {
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'exports'").get()).toEqual({
       n: 0,
     });
+    db.close();
+  });
+
+  it('gives a version-8 database’s answer changes a made-at time: when the server received them', () => {
+    const db = databaseAtVersion(8);
+    db.exec(`
+      INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, received_at) VALUES
+        ('T1', 'S1', 1, 'Q1', '"A"', 0, 1000), ('T1', 'S1', 2, 'Q1', '"B"', 1, 2500);
+    `);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    expect(
+      db.prepare('SELECT seq, value, flagged, received_at, made_at FROM answer_changes ORDER BY seq').all(),
+    ).toEqual([
+      { seq: 1, value: '"A"', flagged: 0, received_at: 1000, made_at: 1000 },
+      { seq: 2, value: '"B"', flagged: 1, received_at: 2500, made_at: 2500 },
+    ]);
+    // STRICT as before: a time must be an integer.
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, made_at)
+           VALUES ('T2', 'S1', 1, 'Q1', '"A"', 0, 0, 'soon')`,
+        )
+        .run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('runs 0010 on a version-9 database: failed logins and codes are counted on disk, by index', () => {
+    const db = databaseAtVersion(9);
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBeGreaterThanOrEqual(10);
+    db.prepare("INSERT INTO lockout_failures VALUES ('login-ticket', 'T1', 5)").run();
+    expect(db.prepare('SELECT * FROM lockout_failures').all()).toEqual([
+      { scope: 'login-ticket', key: 'T1', at: 5 },
+    ]);
+    // STRICT: a time that is not an integer is refused, not stored as text.
+    expect(() => db.prepare("INSERT INTO lockout_failures VALUES ('x', 'y', 'soon')").run()).toThrow();
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM lockout_failures WHERE scope = 'x' AND key = 'y' AND at > 0",
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('lockout_failures_by_key');
+    db.close();
+  });
+
+  it('runs 0011 on a version-10 database: machine bindings, one live machine per seat, and join requests', () => {
+    const db = databaseAtVersion(10);
+    db.exec(
+      "INSERT INTO machines (machine_id, room_id, seat_no, client_version, registered_at) VALUES ('m1', 'R1', 1, '1', 0)",
+    );
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBeGreaterThanOrEqual(11);
+    // The machines the old self-declared register left stay as they were: only approval binds.
+    expect(db.prepare('SELECT machine_id FROM machines').pluck().all()).toEqual(['m1']);
+    const bind = db.prepare(
+      "INSERT INTO machine_bindings (fingerprint, public_key, room_id, seat_no, approved_at, approved_by, retired_at) VALUES (?, 'k', 'R1', 1, 0, 'p', ?)",
+    );
+    bind.run('f1', 5);
+    bind.run('f2', null);
+    // A second live machine for seat 1 is refused; retiring the first is what makes room.
+    expect(() => bind.run('f3', null)).toThrow(/UNIQUE/);
+    db.prepare("INSERT INTO machine_join_requests VALUES ('f4', 'k', 'R1', 2, '10.0.0.4', '1', 7)").run();
+    expect(() =>
+      db.prepare("INSERT INTO machine_join_requests VALUES ('f4', 'k', 'R1', 3, '10.0.0.4', '1', 8)").run(),
+    ).toThrow(/UNIQUE|PRIMARY/);
+    db.close();
+  });
+
+  it('runs 0012 on a version-11 database: proctor sign-in challenges kept on disk, each one once', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0012ProctorChallenges));
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    const issue = db.prepare(
+      'INSERT INTO proctor_challenges (challenge, connection_id, issued_at) VALUES (?, ?, ?)',
+    );
+    issue.run('c1', 'sock-1', 1000);
+    expect(() => issue.run('c1', 'sock-2', 2000)).toThrow(/UNIQUE|PRIMARY/);
+    // STRICT: a time is an integer, never text.
+    expect(() => issue.run('c2', 'sock-1', 'soon')).toThrow(/cannot store TEXT/);
+    expect(db.prepare('SELECT * FROM proctor_challenges').all()).toEqual([
+      { challenge: 'c1', connection_id: 'sock-1', issued_at: 1000, used_at: null, used_by: null },
+    ]);
+    expect(
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'proctor_challenges_issued'").pluck().get(),
+    ).toBe(1);
+    db.close();
+  });
+
+  it("runs 0013 on a version-12 database: a sitting keeps the centre's signature over its paper", () => {
+    const db = databaseAtVersion(12);
+    db.exec("INSERT INTO sittings VALUES ('S1', 'B1', 'ECON', 'Economics', 'junior', 0, 0, 'P1', 'sealed')");
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBeGreaterThanOrEqual(13);
+    const put = db.prepare('INSERT INTO paper_proofs (sitting_id, paper_sha256, signature) VALUES (?, ?, ?)');
+    put.run('S1', 'ab'.repeat(32), 'c2ln');
+    // One proof per sitting, and only for a sitting the site has.
+    expect(() => put.run('S1', 'cd'.repeat(32), 'c2ln')).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => put.run('S9', 'cd'.repeat(32), 'c2ln')).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('runs 0014 on a version-13 database: stored changes are not late, candidates have no recorded loss', () => {
+    const db = databaseAtVersion(13);
+    // Only the two tables the migration changes matter here, not whom their rows refer to.
+    db.pragma('foreign_keys = OFF');
+    db.exec(
+      `INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1'), ('T2', 'S1');
+       INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, made_at)
+       VALUES ('T1', 'S1', 1, 'Q1', '"A"', 0, 10, 9)`,
+    );
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBeGreaterThanOrEqual(14);
+    expect(db.prepare('SELECT late_arrival FROM answer_changes').pluck().all()).toEqual([0]);
+    expect(
+      db.prepare('SELECT last_down_at FROM candidate_sittings ORDER BY ticket_no').pluck().all(),
+    ).toEqual([null, null]);
+    // STRICT: a mark that is not an integer is refused.
+    expect(() => db.prepare("UPDATE answer_changes SET late_arrival = 'yes'").run()).toThrow();
     db.close();
   });
 

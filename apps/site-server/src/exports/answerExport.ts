@@ -84,14 +84,17 @@ export function buildAnswerPackage(
       handedInAt: cs.handed_in_at,
       handInKind: cs.hand_in_kind,
       extensionMs: cs.extension_ms,
-      changes: listChanges(ctx.db, cs.ticket_no, sittingId).map((c) => ({
-        seq: c.seq,
-        itemId: c.item_id,
-        value: JSON.parse(c.value),
-        flagged: c.flagged === 1,
-        receivedAt: c.received_at,
-      })),
+      changes: listChanges(ctx.db, cs.ticket_no, sittingId),
     })),
+    rooms: listRoomSittingsOf(ctx.db, sittingId)
+      .map((rs) => ({
+        roomId: rs.room_id,
+        startedAt: rs.started_at,
+        startAuthority: rs.start_authority,
+        startCode: rs.start_code,
+        endedAt: rs.ended_at,
+      }))
+      .sort((a, b) => a.roomId.localeCompare(b.roomId)),
     audit: listAudit(ctx.db).map((a) => ({
       seq: a.seq,
       at: a.at,

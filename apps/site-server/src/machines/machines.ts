@@ -2,11 +2,10 @@ import { machineShortfalls } from '@exam/domain';
 import {
   type ClientAlert,
   ERROR_CODES,
+  type MachineApproved,
   type MachineCheck,
-  type MachineRegister,
   type MachineTile,
   ProtocolError,
-  type RegisterResult,
   type RoomAlert,
 } from '@exam/protocol';
 import { appendAudit } from '../audit/auditLog.js';
@@ -18,7 +17,7 @@ import type { SiteContext } from '../site/context.js';
 import { getMeta } from '../site/metaTable.js';
 import { loginOpenSittings } from '../sittings/sittingState.js';
 import { type ClientAlertRow, insertClientAlert, recentRoomAlerts } from './clientAlertsTable.js';
-import { listRoomMachines, recordMachineCheck, upsertMachine } from './machinesTable.js';
+import { listRoomMachines, recordMachineCheck } from './machinesTable.js';
 
 /** The room a machine asks to sit in, if the site has it and the seat exists. */
 export function roomForSeat(ctx: SiteContext, roomId: string, seatNo: number): RoomRow {
@@ -30,27 +29,18 @@ export function roomForSeat(ctx: SiteContext, roomId: string, seatNo: number): R
   return room;
 }
 
-/** Records a machine new to this connection: its row and the audit line. */
-export function recordRegistration(ctx: SiteContext, m: MachineRegister, at: number): void {
-  writeTransaction(ctx.db, () => {
-    upsertMachine(ctx.db, { ...m, at });
-    appendAudit(ctx.db, at, {
-      actorRole: 'candidate',
-      actorId: m.machineId,
-      action: 'machine.registered',
-      subject: `${m.roomId}/${m.seatNo}`,
-      data: { clientVersion: m.clientVersion },
-    });
-  });
-}
-
-/** What a registered machine is told: the site, its room, the time, which sittings take logins. */
-export function registrationReply(ctx: SiteContext, room: RoomRow, at: number): RegisterResult {
+/**
+ * What an approved machine is told: its seat (from the binding, never from the client), the
+ * site, its room, the time, which sittings take logins.
+ */
+export function approvedReply(ctx: SiteContext, machine: MachineInfo, at: number): MachineApproved {
   return {
+    roomId: machine.roomId,
+    seatNo: machine.seatNo,
     siteName: getMeta(ctx.db, 'siteName') ?? '',
-    roomName: room.name,
+    roomName: getRoom(ctx.db, machine.roomId)?.name ?? machine.roomId,
     serverNow: at,
-    loginOpen: loginOpenSittings(ctx, room.room_id),
+    loginOpen: loginOpenSittings(ctx, machine.roomId),
   };
 }
 

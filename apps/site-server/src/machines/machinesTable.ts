@@ -42,3 +42,8 @@ export function listRoomMachines(db: Db, roomId: string): MachineRow[] {
     roomId,
   ) as MachineRow[];
 }
+
+/** A retired machine is no longer one of the room's machines (its seat has another). */
+export function deleteMachine(db: Db, machineId: string): void {
+  stmt(db, 'DELETE FROM machines WHERE machine_id = ?').run(machineId);
+}

@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { CryptoError, certificateFingerprint, verifyCertificate, verifySignature } from '@exam/crypto';
-import { ERROR_CODES, type SignInProof, signInStatement } from '@exam/protocol';
+import { PROCTOR_SIGN_IN } from '@exam/domain';
+import { ERROR_CODES, ProtocolError, type SignInRequest, signInStatement } from '@exam/protocol';
+import { writeTransaction } from '../db/transactions.js';
 import { getRoom } from '../rooms/roomsTable.js';
 import type { SiteContext } from '../site/context.js';
 import { getMeta } from '../site/metaTable.js';
-import { HandshakeError } from '../sockets/handshake.js';
 import { getRegisteredKey } from './registeredKeysTable.js';
-
-/** How far a sign-in statement's time may be from the server's, either way. */
-const MAX_SKEW_MS = 5 * 60_000;
+import {
+  deleteChallengesIssuedBefore,
+  getChallenge,
+  insertChallenge,
+  markChallengeUsed,
+} from './signInChallengesTable.js';
 
 export interface ProctorIdentity {
   role: 'proctor' | 'chief';
@@ -16,59 +21,104 @@ export interface ProctorIdentity {
   fingerprint: string;
 }
 
-/**
- * A proctor console proves it holds a registered key (监考锁): its certificate chains to the
- * centre root and is valid now, its fingerprint is registered for this exam, a proctor's is
- * for this room (a chief examiner's for the whole site), and it signed a fresh statement
- * naming this site and room. Each nonce is accepted once, so a captured handshake cannot
- * be replayed.
- */
-export class ProctorAuthenticator {
-  private readonly seenNonces = new Map<string, number>();
+/** A refused sign-in: the console sees UNAUTHORIZED and the message; the server logs `reason`. */
+export class SignInRefused extends ProtocolError {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(ERROR_CODES.UNAUTHORIZED, message);
+  }
+}
 
+/** What the server knows of the connection a sign-in arrives on (never from the message). */
+export interface SignInConnection {
+  /** The socket.io connection's id: a challenge is answered on the connection it went to. */
+  id: string;
+  /** This connection's TLS exporter value (base64), computed on the server's side of it. */
+  tlsBinding: string;
+}
+
+/**
+ * A proctor console proves it holds a registered key (监考锁) by answering a challenge inside
+ * its TLS connection (issue 16): its certificate chains to the centre root and is valid at the
+ * server's own clock, its fingerprint is registered for this exam, a proctor's for this room
+ * (a chief examiner's for the whole site), and it signed {siteId, roomId, challenge, binding}
+ * where the challenge is one this server issued to this connection, unused and unexpired, and
+ * the binding is this connection's. The console takes no time from the server, and nothing it
+ * signs is worth anything on another connection, later, or after a restart: challenges live
+ * in site.db and are marked used in the transaction that accepts them.
+ */
+export class ProctorSignIn {
   constructor(private readonly ctx: SiteContext) {}
 
-  authenticate(roomId: string | undefined, proof: SignInProof | undefined): ProctorIdentity {
-    const deny = (why: string) => new HandshakeError(ERROR_CODES.UNAUTHORIZED, why);
-    if (!roomId || !proof) throw deny('A proctor console signs in with a registered proctor key.');
-    const room = getRoom(this.ctx.db, roomId);
-    const siteId = getMeta(this.ctx.db, 'siteId');
-    if (!room || !siteId) throw deny(`There is no room ${roomId} at this site.`);
+  /** A fresh challenge for this connection, stored (fsync'd) before the console sees it. */
+  issueChallenge(connectionId: string): string {
+    const challenge = randomBytes(32).toString('base64url');
     const now = this.ctx.clock.now();
+    writeTransaction(this.ctx.db, () => {
+      deleteChallengesIssuedBefore(this.ctx.db, now - PROCTOR_SIGN_IN.challengeRetentionMs);
+      insertChallenge(this.ctx.db, challenge, connectionId, now);
+    });
+    return challenge;
+  }
+
+  signIn(req: SignInRequest, conn: SignInConnection): ProctorIdentity {
+    const { db, clock, identity } = this.ctx;
+    const room = getRoom(db, req.roomId);
+    const siteId = getMeta(db, 'siteId');
+    if (!room || !siteId)
+      throw new SignInRefused('unknown-room', `There is no room ${req.roomId} at this site.`);
+    const now = clock.now();
     let subject: ReturnType<typeof verifyCertificate>['subject'];
     try {
-      subject = verifyCertificate(proof.certPem, {
-        trustedRootPem: this.ctx.identity.trustedRootPem,
+      subject = verifyCertificate(req.certPem, {
+        trustedRootPem: identity.trustedRootPem,
         at: new Date(now),
       }).subject;
     } catch (e) {
-      throw deny(
-        e instanceof CryptoError
-          ? `The proctor key was refused: ${e.message}`
-          : 'The proctor key was refused.',
+      const why = e instanceof CryptoError ? e.message : 'unreadable certificate';
+      throw new SignInRefused('certificate', `The proctor key was refused: ${why}`);
+    }
+    const fingerprint = certificateFingerprint(req.certPem);
+    const registered = getRegisteredKey(db, fingerprint);
+    if (!registered) {
+      throw new SignInRefused('not-registered', 'This key is not registered for this exam at this site.');
+    }
+    if (registered.role === 'proctor' && registered.room_id !== req.roomId) {
+      throw new SignInRefused(
+        'other-room',
+        `This proctor key is registered for room ${registered.room_id}, not ${req.roomId}.`,
       );
     }
-    const fingerprint = certificateFingerprint(proof.certPem);
-    const registered = getRegisteredKey(this.ctx.db, fingerprint);
-    if (!registered) throw deny('This key is not registered for this exam at this site.');
-    if (registered.role === 'proctor' && registered.room_id !== roomId) {
-      throw deny(`This proctor key is registered for room ${registered.room_id}, not ${roomId}.`);
+    if (subject.siteId !== siteId)
+      throw new SignInRefused('other-site', 'This key was issued for another site.');
+    const statement = signInStatement({
+      siteId,
+      roomId: req.roomId,
+      challenge: req.challenge,
+      tlsBinding: conn.tlsBinding,
+    });
+    if (!verifySignature(statement, Buffer.from(req.signature, 'base64'), req.certPem)) {
+      // Also what a relayed statement looks like: signed over another connection's binding.
+      throw new SignInRefused(
+        'signature',
+        'The sign-in signature does not match this key, this connection and its challenge.',
+      );
     }
-    if (subject.siteId !== siteId) throw deny('This key was issued for another site.');
-    if (Math.abs(proof.signedAt - now) > MAX_SKEW_MS) {
-      throw deny('The sign-in statement is too old or from the future; check the console clock.');
-    }
-    const statement = signInStatement({ siteId, roomId, signedAt: proof.signedAt, nonce: proof.nonce });
-    if (!verifySignature(statement, Buffer.from(proof.signature, 'base64'), proof.certPem)) {
-      throw deny('The sign-in signature does not match the key.');
-    }
-    this.forgetOldNonces(now);
-    if (this.seenNonces.has(proof.nonce)) throw deny('This sign-in statement was already used.');
-    this.seenNonces.set(proof.nonce, now);
-    return { role: registered.role, roomId, holder: registered.holder, fingerprint };
-  }
-
-  private forgetOldNonces(now: number): void {
-    for (const [nonce, at] of this.seenNonces) if (now - at > 2 * MAX_SKEW_MS) this.seenNonces.delete(nonce);
+    writeTransaction(db, () => {
+      const issued = getChallenge(db, req.challenge);
+      if (!issued || issued.connection_id !== conn.id) {
+        throw new SignInRefused('foreign-challenge', 'This challenge was not issued to this connection.');
+      }
+      if (issued.used_at !== null) throw new SignInRefused('replayed', 'This challenge was already used.');
+      if (now - issued.issued_at > PROCTOR_SIGN_IN.challengeTtlMs) {
+        throw new SignInRefused('expired', 'This challenge has expired; connect again.');
+      }
+      if (!markChallengeUsed(db, req.challenge, now, fingerprint)) {
+        throw new SignInRefused('replayed', 'This challenge was already used.');
+      }
+    });
+    return { role: registered.role, roomId: req.roomId, holder: registered.holder, fingerprint };
   }
 }

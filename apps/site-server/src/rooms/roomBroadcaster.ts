@@ -1,5 +1,6 @@
 import type { CandidateTile, ReplicaChange, RoomAlert, RoomSnapshot } from '@exam/protocol';
 import { getRoomCandidate, listRoomCandidates } from '../candidates/candidateSittingsTable.js';
+import { roomJoinRequests } from '../machines/machineApprovals.js';
 import { machineTiles, roomAlerts } from '../machines/machines.js';
 import type { MachinePresence, Presence } from '../machines/presence.js';
 import type { SiteContext } from '../site/context.js';
@@ -128,6 +129,7 @@ export class RoomBroadcaster {
       candidates,
       machines: this.machineTiles(roomId),
       alerts: roomAlerts(this.ctx, roomId),
+      joinRequests: roomJoinRequests(this.ctx, roomId),
     };
   }
 

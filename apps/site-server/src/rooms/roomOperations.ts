@@ -17,7 +17,7 @@ import {
   ProtocolError,
   type ViolationRequest,
 } from '@exam/protocol';
-import { hasChange } from '../answers/answersTable.js';
+import { missingSeqRanges } from '../answers/answersTable.js';
 import type { ApprovalGate } from '../approvals/approvals.js';
 import { type Actor, actorName } from '../audit/actor.js';
 import { appendAudit } from '../audit/auditLog.js';
@@ -70,7 +70,7 @@ export function runningSitting(
 /**
  * Reset: releases a candidate from a broken machine so they can log in on another and go on
  * with every answer the server holds and their remaining time. The old machine is told and
- * locks. Sequences the old machine never delivered are recorded as abandoned.
+ * locks. Sequences the old machine never delivered are recorded as abandoned ([first, last] runs).
  */
 export function resetCandidate(
   ctx: SiteContext,
@@ -91,10 +91,9 @@ export function resetCandidate(
     // Read again under the write lock: the answer writer thread may have stored more of
     // this candidate's changes since the checks above.
     const sync = getCandidateSitting(ctx.db, req.ticketNo, req.sittingId)!;
-    const abandoned = Array.from(
-      { length: Math.max(0, sync.max_seq - sync.ack_seq) },
-      (_, i) => sync.ack_seq + i + 1,
-    ).filter((seq) => !hasChange(ctx.db, req.ticketNo, req.sittingId, seq));
+    // As [first, last] runs read from the stored rows: the cost follows what is stored,
+    // never the numbers a machine claimed (issue 16).
+    const abandoned = missingSeqRanges(ctx.db, req.ticketNo, req.sittingId, sync.ack_seq, sync.max_seq);
     // Downtime counts from when the server lost the machine: its socket's drop, noted then
     // (noteDowntime); if it is still connected (a frozen screen whose client still answers
     // pings), from this reset, when the server lets go of it. Never from the last answer

@@ -33,6 +33,12 @@ export interface SiteEventMap {
   ];
   'notice-acknowledged': [{ roomId: string } & NoticeAcknowledged];
   'client-alert': [{ roomId: string; alert: RoomAlert }];
+  /** A room's waiting machine join requests changed (issue 16). */
+  'join-requests-changed': [{ roomId: string }];
+  /** A proctor approved this machine for a seat: its live sockets become that seat. */
+  'machine-approved': [{ fingerprint: string; roomId: string; seatNo: number }];
+  /** A machine's request was refused or its binding retired: it is back to asking to join. */
+  'machine-dropped': [{ fingerprint: string }];
 }
 
 /** What every service function needs; built once in createSiteServer. */

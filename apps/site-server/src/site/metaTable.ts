@@ -9,6 +9,7 @@ export type MetaKey =
   | 'arrangementTimestamp'
   | 'centreCertPem'
   | 'authorizedUntil'
+  | 'authorizationIssuedAt'
   | 'approvalKeyProvince'
   | 'approvalKeyCentre';
 

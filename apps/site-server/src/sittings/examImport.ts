@@ -1,4 +1,4 @@
-import { PackageError, readPackage, sha256Hex, wrapKey } from '@exam/crypto';
+import { openFromString, PackageError, readPackage, sha256Hex, wrapKey } from '@exam/crypto';
 import {
   MINUTE_MS,
   minutesText,
@@ -22,6 +22,7 @@ import { registerKey } from '../proctors/registeredKeysTable.js';
 import { insertRoom } from '../rooms/roomsTable.js';
 import type { SiteContext } from '../site/context.js';
 import { getMeta, setMeta } from '../site/metaTable.js';
+import { insertPaperProof } from './paperProofsTable.js';
 import { ensureRoomSitting } from './roomSittingsTable.js';
 import { getSitting, insertSitting, putSittingKey } from './sittingsTable.js';
 
@@ -138,6 +139,7 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
         paper_id: paper.paperId,
         sealed_paper: paper.sealed,
       });
+      insertPaperProof(ctx.db, s.sittingId, { paperSha256: paper.paperSha256, signature: paper.signature });
     }
     for (const c of data.candidates) {
       insertCandidate(
@@ -198,18 +200,48 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
   if (now > Date.parse(auth.validUntil)) {
     throw new ProtocolError(ERROR_CODES.BAD_PACKAGE, `This authorization expired at ${auth.validUntil}.`);
   }
+  if (now < Date.parse(auth.validFrom)) {
+    throw new ProtocolError(
+      ERROR_CODES.BAD_PACKAGE,
+      `This authorization is not valid before ${auth.validFrom}; nothing was replaced.`,
+    );
+  }
+  // Freshness: an older authorization (a stale copy, a replay) never replaces the keys of a
+  // newer one. The same one again is harmless and accepted.
+  const heldIssuedAt = getMeta(ctx.db, 'authorizationIssuedAt');
+  if (heldIssuedAt && Date.parse(auth.issuedAt) < Date.parse(heldIssuedAt)) {
+    throw new ProtocolError(
+      ERROR_CODES.BAD_PACKAGE,
+      `This authorization was issued at ${auth.issuedAt}, before the one this site holds ` +
+        `(issued at ${heldIssuedAt}); nothing was replaced.`,
+      { issuedAt: auth.issuedAt, heldIssuedAt },
+    );
+  }
   for (const k of auth.sittingKeys) {
-    if (!getSitting(ctx.db, k.sittingId)) {
+    const sitting = getSitting(ctx.db, k.sittingId);
+    if (!sitting) {
       throw new ProtocolError(
         ERROR_CODES.BAD_PACKAGE,
-        `The authorization names unknown sitting ${k.sittingId}.`,
+        `The authorization names unknown sitting ${k.sittingId}; nothing was replaced.`,
       );
     }
-    if (Buffer.from(k.key, 'base64').length !== 32) {
+    const key = Buffer.from(k.key, 'base64');
+    if (key.length !== 32) {
       throw new ProtocolError(ERROR_CODES.BAD_PACKAGE, `The key for sitting ${k.sittingId} is not 256 bits.`);
+    }
+    // A key that cannot open its imported paper would only fail at the start, in front of
+    // the candidates: try it now, in memory only (never log the key or the paper).
+    if (!opensPaper(key, sitting.sealed_paper, k.sittingId)) {
+      throw new ProtocolError(
+        ERROR_CODES.BAD_PACKAGE,
+        `The key for sitting ${k.sittingId} does not open its imported paper: this authorization ` +
+          'is for other papers; nothing was replaced.',
+        { sittingId: k.sittingId },
+      );
     }
   }
   writeTransaction(ctx.db, () => {
+    setMeta(ctx.db, 'authorizationIssuedAt', auth.issuedAt);
     for (const k of auth.sittingKeys) {
       putSittingKey(ctx.db, k.sittingId, wrapKey(Buffer.from(k.key, 'base64'), ctx.identity.certPem));
     }
@@ -226,8 +258,21 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
       actorId: 'admin',
       action: 'authorization.imported',
       subject: auth.examId,
-      data: { sittings: auth.sittingKeys.map((k) => k.sittingId), validUntil: auth.validUntil },
+      data: {
+        sittings: auth.sittingKeys.map((k) => k.sittingId),
+        issuedAt: auth.issuedAt,
+        validUntil: auth.validUntil,
+      },
     });
   });
   return { sittings: auth.sittingKeys.map((k) => k.sittingId) };
+}
+
+function opensPaper(key: Buffer, sealedPaper: string, sittingId: string): boolean {
+  try {
+    openFromString(key, sealedPaper, Buffer.from(sittingId));
+    return true;
+  } catch {
+    return false;
+  }
 }

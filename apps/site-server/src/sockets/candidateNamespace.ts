@@ -5,11 +5,15 @@ import { StartedSittings } from '../answers/startedSittings.js';
 import { candidateRoomId } from '../candidates/candidateDetail.js';
 import { noteDowntime } from '../candidates/handIn.js';
 import { candidateHandlers } from '../candidates/handlers.js';
-import { machineHandlers } from '../machines/handlers.js';
+import type { LoginLockouts } from '../candidates/loginLockouts.js';
+import { AlertFloodGuard } from '../machines/alertFlood.js';
+import { gateUnapprovedMachines, machineHandlers, seatMachine, unseatMachine } from '../machines/handlers.js';
+import { approvedReply } from '../machines/machines.js';
 import type { MachinePresence, Presence } from '../machines/presence.js';
 import { noticeHandlers } from '../notices/handlers.js';
 import type { SiteContext } from '../site/context.js';
-import type { FailureLimiter } from '../site/failureLimiter.js';
+import type { EventLimits } from '../site/eventLimits.js';
+import { machineKey } from '../site/machineKey.js';
 import { loginOpenSittings, sittingViews } from '../sittings/sittingState.js';
 import {
   type CandidateConnection,
@@ -17,9 +21,11 @@ import {
   type CandidateSocket,
   candidateRoom,
   handleCandidate,
+  machineKeyRoom,
   roomMachinesRoom,
   roomSittingRoom,
 } from './candidateSocket.js';
+import { EventLimiter } from './eventLimiter.js';
 import { refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
 
@@ -29,7 +35,13 @@ export { CANDIDATE_EVENTS };
 export function attachCandidateNamespace(
   nsp: CandidateNamespace,
   ctx: SiteContext,
-  deps: { committer: GroupCommitter; limiter: FailureLimiter; presence: Presence; machines: MachinePresence },
+  deps: {
+    committer: GroupCommitter;
+    limiter: LoginLockouts;
+    presence: Presence;
+    machines: MachinePresence;
+    limits: EventLimits;
+  },
 ): void {
   nsp.use((socket, next) => {
     try {
@@ -42,13 +54,26 @@ export function attachCandidateNamespace(
 
   // Saves check the start on every message: remembered once seen, not queried each time.
   const started = new StartedSittings(ctx.db);
+  const eventLimiter = new EventLimiter(deps.limits);
+  const alerts = new AlertFloodGuard(ctx, deps.limits);
 
   nsp.on('connection', (socket: CandidateSocket) => {
     const log = ctx.log.child({ ns: 'candidate', sid: socket.id });
     const conn: CandidateConnection = { ctx, socket, log };
 
+    // First: a message past the limits costs no schema, handler or database work.
+    eventLimiter.attach(socket, log, {
+      authenticated: () => socket.data.session !== undefined,
+      limitAfterwards: true,
+      machine: () => (socket.data.machine ? machineKey(socket.data.machine) : undefined),
+      onFlood: (event) => {
+        const m = socket.data.machine;
+        if (m) alerts.floodFrom(m, socket.data.session?.ticketNo ?? null, event);
+      },
+    });
     refuseOtherEvents(socket, CANDIDATE_EVENTS, log);
-    machineHandlers(conn, deps.machines);
+    gateUnapprovedMachines(socket);
+    machineHandlers(conn, deps.machines, alerts);
     candidateHandlers(conn, deps);
     answerHandlers(conn, deps.committer, started);
     noticeHandlers(conn);
@@ -132,6 +157,29 @@ export function attachCandidateNamespace(
     // The released machine is no spare: the console's machine tiles say whose it was.
     const roomId = candidateRoomId(ctx, ticketNo);
     if (roomId) ctx.events.emit('machines-changed', { roomId });
+  });
+  // A proctor approved a machine: its proven connections take the seat at once.
+  ctx.events.on('machine-approved', ({ fingerprint, roomId, seatNo }) => {
+    const machine = { machineId: fingerprint, roomId, seatNo };
+    for (const socket of socketsIn(machineKeyRoom(fingerprint))) {
+      if (socket.data.machineKey?.fingerprint !== fingerprint) continue;
+      seatMachine(socket, deps.machines, machine);
+      socket.emit('machine:approved', approvedReply(ctx, machine, ctx.clock.now()));
+    }
+  });
+  // Refused, or retired by a spare approved for its seat: back to asking to join.
+  ctx.events.on('machine-dropped', ({ fingerprint }) => {
+    for (const socket of socketsIn(machineKeyRoom(fingerprint))) {
+      const s = socket.data.session;
+      if (s) {
+        deps.presence.leave(s.roomId, s.ticketNo, s.sittingId);
+        void socket.leave(candidateRoom(s.ticketNo, s.sittingId));
+        void socket.leave(roomSittingRoom(s.roomId, s.sittingId));
+        socket.data.session = undefined;
+      }
+      unseatMachine(socket, deps.machines);
+      socket.emit('machine:refused', {});
+    }
   });
   ctx.events.on('handed-in', ({ ticketNo, sittingId, handedInAt, kind }) => {
     nsp.to(candidateRoom(ticketNo, sittingId)).emit('exam:handedIn', { sittingId, handedInAt, kind });

@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import type { MachineInfo } from '../candidates/login.js';
+import type { MachineKeyState } from '../machines/machineKeyState.js';
 import type { SiteContext } from '../site/context.js';
 import { handlerFor } from './handler.js';
 
@@ -16,8 +17,13 @@ import { handlerFor } from './handler.js';
  * and the namespace's wiring; a module of their own so no feature imports the wiring.
  */
 interface CandidateSocketData {
+  /** Set only once the machine proved its key and a proctor's binding gives its room and seat. */
   machine?: MachineInfo;
+  /** The key this connection said hello with, and whether it has proved holding it. */
+  machineKey?: MachineKeyState;
   session?: { ticketNo: string; sittingId: string; roomId: string };
+  /** A newer login or resume of this connection's candidate took its session over (issue 16). */
+  replaced?: boolean;
 }
 
 export type CandidateNamespace = Namespace<
@@ -45,17 +51,30 @@ export const handleCandidate = handlerFor(candidateContract);
 
 export const candidateRoom = (ticketNo: string, sittingId: string) => `cand:${ticketNo}:${sittingId}`;
 export const roomSittingRoom = (roomId: string, sittingId: string) => `rs:${roomId}:${sittingId}`;
-/** Every machine registered in a room, logged in or not. */
+/** Every approved machine in a room, logged in or not. */
 export const roomMachinesRoom = (roomId: string) => `machines:${roomId}`;
+/** Every connection that proved holding this machine key: approvals and refusals reach it. */
+export const machineKeyRoom = (fingerprint: string) => `key:${fingerprint}`;
 
 export function requireMachine(socket: CandidateSocket): MachineInfo {
   const m = socket.data.machine;
-  if (!m) throw new ProtocolError(ERROR_CODES.NOT_REGISTERED, 'Register this machine (room and seat) first.');
+  if (!m) {
+    throw new ProtocolError(
+      ERROR_CODES.MACHINE_NOT_APPROVED,
+      'This machine has not been approved for a seat; ask the proctor.',
+    );
+  }
   return m;
 }
 
 export function requireSession(socket: CandidateSocket, sittingId: string) {
   const s = socket.data.session;
+  if (!s && socket.data.replaced) {
+    throw new ProtocolError(
+      ERROR_CODES.SESSION_REPLACED,
+      'This candidate logged in again elsewhere; this connection saves no more.',
+    );
+  }
   if (!s) throw new ProtocolError(ERROR_CODES.NOT_LOGGED_IN, 'Log in first.');
   if (s.sittingId !== sittingId) throw new ProtocolError(ERROR_CODES.FORBIDDEN, 'Not your sitting.');
   return s;

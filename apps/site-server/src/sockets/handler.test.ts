@@ -29,8 +29,8 @@ export function handlersTypedByTheContract(socket: Listeners): void {
   handleProctor(socket, 'room:unsubscribe', log, () => ({}));
   // @ts-expect-error a reply of the wrong shape (serverNow is a number)
   handleCandidate(socket, 'time:sync', log, () => ({ serverNow: 'now' }));
-  // @ts-expect-error a reply missing a field the contract requires (loginOpen)
-  handleCandidate(socket, 'machine:register', log, () => ({ siteName: 'S', roomName: 'R', serverNow: 1 }));
+  // @ts-expect-error a reply missing a field the contract requires (siteId)
+  handleCandidate(socket, 'machine:hello', log, () => ({ challenge: 'c' }));
   // @ts-expect-error an asynchronous reply of the wrong shape
   handleProctor(socket, 'login:open', log, async () => ({ openedAt: 1 }));
   handleProctor(socket, 'sitting:start', log, (p) => {

@@ -7,8 +7,9 @@ import type { ProctorIdentity } from '../proctors/proctorAuth.js';
  * broadcaster; a module of their own so neither imports the other.
  */
 interface ProctorSocketData {
-  roomId: string;
-  identity: ProctorIdentity;
+  /** Both set once the connection has signed in (`proctor:signIn`), never before. */
+  roomId?: string;
+  identity?: ProctorIdentity;
 }
 
 export type ProctorNamespace = Namespace<

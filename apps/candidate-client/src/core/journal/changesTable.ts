@@ -3,7 +3,7 @@ import type { Db } from './openDb.js';
 import { stmt } from './statements.js';
 import type { CurrentAnswer, JournalChange, SittingRef } from './types.js';
 
-/** Mirrors the `answer_changes` table exactly; converted to JournalChange at the edge. */
+/** Mirrors the `answer_changes` table exactly; converted to the journal's shapes here only. */
 export interface AnswerChangeRow {
   ticket_no: string;
   sitting_id: string;
@@ -11,11 +11,11 @@ export interface AnswerChangeRow {
   item_id: string;
   value: string;
   flagged: 0 | 1;
-  created_at: number;
+  made_at: number;
   acked: 0 | 1;
 }
 
-export function toChange(row: AnswerChangeRow): JournalChange {
+function toChange(row: AnswerChangeRow): JournalChange {
   return {
     ticketNo: row.ticket_no,
     sittingId: row.sitting_id,
@@ -23,7 +23,7 @@ export function toChange(row: AnswerChangeRow): JournalChange {
     itemId: row.item_id,
     value: JSON.parse(row.value) as AnswerValue,
     flagged: row.flagged === 1,
-    createdAt: row.created_at,
+    madeAt: row.made_at,
     acked: row.acked === 1,
   };
 }
@@ -31,7 +31,7 @@ export function toChange(row: AnswerChangeRow): JournalChange {
 export function insertChange(db: Db, c: JournalChange): void {
   stmt(
     db,
-    `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, created_at, acked)
+    `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, made_at, acked)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     c.ticketNo,
@@ -40,7 +40,7 @@ export function insertChange(db: Db, c: JournalChange): void {
     c.itemId,
     JSON.stringify(c.value),
     c.flagged ? 1 : 0,
-    c.createdAt,
+    c.madeAt,
     c.acked ? 1 : 0,
   );
 }
@@ -60,12 +60,13 @@ export function markAcked(db: Db, ref: SittingRef, upTo: number): number {
   ).run(ref.ticketNo, ref.sittingId, upTo).changes;
 }
 
-export function unackedRows(db: Db, ref: SittingRef, limit: number): AnswerChangeRow[] {
-  return stmt(
+export function unackedChanges(db: Db, ref: SittingRef, limit: number): JournalChange[] {
+  const rows = stmt(
     db,
     `SELECT * FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? AND acked = 0
      ORDER BY seq LIMIT ?`,
   ).all(ref.ticketNo, ref.sittingId, limit) as AnswerChangeRow[];
+  return rows.map(toChange);
 }
 
 export function countUnacked(db: Db, ref: SittingRef): number {

@@ -28,7 +28,7 @@ describe('openJournalDb', () => {
     expect(() =>
       db
         .prepare(
-          `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, created_at)
+          `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, made_at)
            VALUES ('1', 'S', 'not a number', 'q', 'null', 0, 0)`,
         )
         .run(),
@@ -72,6 +72,52 @@ describe('openJournalDb', () => {
         )
         .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('upgrades a journal from before made-at, keeping every change with the time it was made', () => {
+    const path = join(dir, 'v2.db');
+    const old = new Database(path);
+    migrations[0]!(old);
+    migrations[1]!(old);
+    old.pragma('user_version = 2');
+    old
+      .prepare(
+        `INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, created_at, acked)
+         VALUES ('1001', 'S1', 1, 'q1', '"A"', 0, 4200, 1), ('1001', 'S1', 2, 'q1', '"B"', 1, 5300, 0)`,
+      )
+      .run();
+    old.close();
+
+    const db = openJournalDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(
+      db.prepare('SELECT seq, value, flagged, made_at, acked FROM answer_changes ORDER BY seq').all(),
+    ).toEqual([
+      { seq: 1, value: '"A"', flagged: 0, made_at: 4200, acked: 1 },
+      { seq: 2, value: '"B"', flagged: 1, made_at: 5300, acked: 0 },
+    ]);
+    db.close();
+  });
+
+  it('upgrades a journal from before paper proofs: its session stays, its paper waits for a proof', () => {
+    const path = join(dir, 'v3.db');
+    const old = new Database(path);
+    for (const m of migrations.slice(0, 3)) m(old);
+    old.pragma('user_version = 3');
+    old
+      .prepare(
+        `INSERT INTO session (id, server_url, session_token, ticket_no, sitting_id, profile, sitting, sealed_paper)
+         VALUES (1, 'https://site', 'tok', '1001', 'S1', '{}', '{}', 'sealed')`,
+      )
+      .run();
+    old.close();
+
+    const db = openJournalDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.prepare('SELECT ticket_no, sealed_paper, paper_proof FROM session').all()).toEqual([
+      { ticket_no: '1001', sealed_paper: 'sealed', paper_proof: null },
+    ]);
     db.close();
   });
 

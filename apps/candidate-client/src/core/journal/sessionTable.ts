@@ -1,4 +1,4 @@
-import type { CandidateProfile, SittingView } from '@exam/protocol';
+import type { CandidateProfile, PaperProof, SittingView } from '@exam/protocol';
 import type { Db } from './openDb.js';
 import { stmt } from './statements.js';
 import type { StoredSession } from './types.js';
@@ -13,6 +13,7 @@ interface SessionRow {
   profile: string;
   sitting: string;
   sealed_paper: string;
+  paper_proof: string | null;
 }
 
 export function getSession(db: Db): StoredSession | null {
@@ -26,18 +27,20 @@ export function getSession(db: Db): StoredSession | null {
     profile: JSON.parse(row.profile) as CandidateProfile,
     sitting: JSON.parse(row.sitting) as SittingView,
     sealedPaper: row.sealed_paper,
+    paperProof: row.paper_proof === null ? null : (JSON.parse(row.paper_proof) as PaperProof),
   };
 }
 
 export function putSession(db: Db, s: StoredSession): void {
   stmt(
     db,
-    `INSERT INTO session (id, server_url, session_token, ticket_no, sitting_id, profile, sitting, sealed_paper)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO session (id, server_url, session_token, ticket_no, sitting_id, profile, sitting, sealed_paper,
+       paper_proof)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        server_url = excluded.server_url, session_token = excluded.session_token,
        ticket_no = excluded.ticket_no, sitting_id = excluded.sitting_id, profile = excluded.profile,
-       sitting = excluded.sitting, sealed_paper = excluded.sealed_paper`,
+       sitting = excluded.sitting, sealed_paper = excluded.sealed_paper, paper_proof = excluded.paper_proof`,
   ).run(
     s.serverUrl,
     s.sessionToken,
@@ -46,6 +49,7 @@ export function putSession(db: Db, s: StoredSession): void {
     JSON.stringify(s.profile),
     JSON.stringify(s.sitting),
     s.sealedPaper,
+    s.paperProof === null ? null : JSON.stringify(s.paperProof),
   );
 }
 

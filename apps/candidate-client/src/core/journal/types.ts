@@ -1,4 +1,4 @@
-import type { AnswerValue, CandidateProfile, SittingView } from '@exam/protocol';
+import type { AnswerChange, CandidateProfile, PaperProof, SittingView } from '@exam/protocol';
 
 /**
  * Whose answers: a candidate in a sitting. The ticket is part of the key because after a
@@ -9,28 +9,14 @@ export interface SittingRef {
   sittingId: string;
 }
 
-/** One answer change as journalled on this machine. */
-export interface JournalChange {
-  ticketNo: string;
-  sittingId: string;
-  seq: number;
-  itemId: string;
-  value: AnswerValue;
-  flagged: boolean;
-  /** Server-clock estimate when the change was made; informational only. */
-  createdAt: number;
+/** One answer change as journalled on this machine: the change, whose, and whether the server has it. */
+export interface JournalChange extends AnswerChange, SittingRef {
   /** True only once the server acknowledged it (or said it holds it, after a reset). */
   acked: boolean;
 }
 
 /** The latest value and flag of one item, as this machine knows it. */
-export interface CurrentAnswer {
-  itemId: string;
-  value: AnswerValue;
-  flagged: boolean;
-  seq: number;
-  acked: boolean;
-}
+export type CurrentAnswer = Pick<JournalChange, 'itemId' | 'value' | 'flagged' | 'seq' | 'acked'>;
 
 /** What a restart needs to resume. Never holds the sitting key (ARCHITECTURE §3). */
 export interface StoredSession {
@@ -42,6 +28,8 @@ export interface StoredSession {
   /** The last view the server sent, so a restarted client can show it before reconnecting. */
   sitting: SittingView;
   sealedPaper: string;
+  /** The centre's signature over the paper; null for a session stored before papers were signed. */
+  paperProof: PaperProof | null;
 }
 
 /**

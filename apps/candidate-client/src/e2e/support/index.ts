@@ -4,6 +4,7 @@
  */
 
 export { type A11yViolation, a11yViolations, describeViolations } from './a11y.js';
+export { approveMachineKey } from './approval.js';
 export { CHROMIUM, candidatePage, launchChromium, VIEWPORT } from './browser.js';
 export { startTestMachine, type TestMachine } from './machine.js';
 export { builtRenderer } from './renderer.js';

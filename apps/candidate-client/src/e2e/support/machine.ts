@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { CandidateSite } from '@exam/testkit';
+import { loadOrCreateMachineKey } from '../../core/machineKey.js';
 import { CandidateHost } from '../../host/candidateHost.js';
 import { startWebHost, type WebHost } from '../../host/webHost.js';
+import { approveMachineKey } from './approval.js';
 
 /**
  * One test machine in web mode: a real CandidateHost (real core, real journal on disk)
@@ -12,6 +14,10 @@ export interface TestMachine {
   host: CandidateHost;
   web: WebHost;
   journalPath: string;
+  /** The machine's key file (its identity at the site), kept across restarts of the machine. */
+  machineKeyPath: string;
+  /** The machine's identity at the site (`machine_id` in its tables): its key's fingerprint. */
+  fingerprint: string;
   /** Stops the client as a crash or restart would: the journal stays on disk. */
   stop(): Promise<void>;
 }
@@ -25,15 +31,27 @@ export async function startTestMachine(opts: {
   port?: number;
   /** With `port`, a restart that keeps the page's address (its bridge token). */
   token?: string;
+  /**
+   * Approve the machine for its seat before it starts, as the machine check the day before
+   * does (default); false starts a machine the site does not know yet.
+   */
+  approved?: boolean;
 }): Promise<TestMachine> {
   const journalPath = join(opts.dir, `journal-seat-${opts.seatNo}.db`);
+  const machineKeyPath = join(opts.dir, `machine-key-seat-${opts.seatNo}.pem`);
+  const seat = { roomId: 'R1', seatNo: opts.seatNo };
+  // Straight to the site, not through a test's NetworkLink: the day before, the LAN was fine.
+  const fingerprint =
+    opts.approved === false
+      ? loadOrCreateMachineKey(machineKeyPath).fingerprint
+      : await approveMachineKey(opts.site.url, machineKeyPath, seat);
   const host = new CandidateHost({
     core: {
       serverUrl: opts.serverUrl ?? opts.site.url,
+      trust: opts.site.trust,
       journalPath,
-      roomId: 'R1',
-      seatNo: opts.seatNo,
-      machineId: `machine-R1-${opts.seatNo}`,
+      machineKeyPath,
+      ...seat,
       clientVersion: '0.1.0',
       monotonicNow: () => opts.site.clock.now(),
       ackTimeoutMs: 2_000,
@@ -52,6 +70,8 @@ export async function startTestMachine(opts: {
     host,
     web,
     journalPath,
+    machineKeyPath,
+    fingerprint,
     async stop() {
       await web.close();
       host.close();

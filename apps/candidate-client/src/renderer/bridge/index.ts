@@ -1,17 +1,21 @@
+import type { ShellBridge } from '@exam/shell/bridge';
+import { connectBridge } from '@exam/shell/bridgeClient';
 import type { CandidateBridge } from '../../shared/bridge.js';
-import { createWebBridge } from './webBridge.js';
+import { candidateBridge } from './candidateBridge.js';
 
 declare global {
   interface Window {
-    /** Set by Electron's preload; in a plain browser the web bridge is installed instead. */
-    candidate?: CandidateBridge;
+    /** The shell's bridge: set by Electron's preload; in a plain browser installed here. */
+    candidate?: ShellBridge;
   }
 }
 
-/** The one bridge the renderer talks to: Electron's preload object, or the web host's socket. */
+/**
+ * The one bridge the renderer talks to: Electron's preload object, or the web host's
+ * socket (the same shape, also left on `window.candidate`), behind the typed wrapper.
+ */
 export function installBridge(): { bridge: CandidateBridge; web: boolean } {
-  if (window.candidate) return { bridge: window.candidate, web: false };
-  const bridge = createWebBridge();
-  window.candidate = bridge;
-  return { bridge, web: true };
+  const shell = window.candidate ?? connectBridge(location);
+  window.candidate ??= shell;
+  return { bridge: candidateBridge(shell), web: shell.mode === 'web' };
 }

@@ -7,12 +7,15 @@ import { useI18n } from '../i18n/i18n.js';
  */
 export function OfflineBanner({ state }: { state: CandidateState }) {
   const { t } = useI18n();
-  const show = state.connection === 'offline' && state.candidate !== null;
+  // Mid-sitting, a server that cannot prove it is this site's is an outage too: answers
+  // stay on this disk and go only to the real server.
+  const untrusted = state.connection === 'untrusted';
+  const show = (state.connection === 'offline' || untrusted) && state.candidate !== null;
   return (
     <output class="banner-slot" aria-live="assertive">
       {show && (
         <p class="banner banner-offline" data-testid="offline-banner">
-          {t('exam.offline')}
+          {untrusted ? t('exam.untrusted') : t('exam.offline')}
           {state.pending > 0 && <span> {t('exam.pending', { n: state.pending })}</span>}
         </p>
       )}

@@ -23,11 +23,13 @@ export function TopBar({ state }: { state: CandidateState }) {
     <header class="topbar">
       <span class="topbar-title">{t('app.title')}</span>
       <span class="topbar-seat">
-        {t('seat.label', {
-          // The room's name either way (第01考场); its code only until the server has answered.
-          room: state.candidate?.roomName ?? state.machine.roomName ?? state.machine.roomId,
-          seat: state.machine.seatNo,
-        })}
+        {state.machine.seatNo === null
+          ? t('seat.none')
+          : t('seat.label', {
+              // The room's name either way (第01考场); its code only until the server has answered.
+              room: state.candidate?.roomName ?? state.machine.roomName ?? state.machine.roomId ?? '',
+              seat: state.machine.seatNo,
+            })}
       </span>
       <LanguageToggle />
     </header>

@@ -6,11 +6,18 @@ export const en: Record<MessageKey, string> = {
   'lang.switch': '中文',
   'lang.switchLabel': 'Switch to Chinese',
   'seat.label': 'Room {room} · Seat {seat}',
+  'seat.none': 'No seat assigned to this machine',
   'machine.shortfall': 'This machine is below the exam minimums ({list}); please tell the proctor.',
   'shortfall.SCREEN_TOO_SMALL': 'screen smaller than 1024×768',
   'shortfall.LOW_MEMORY': 'less than 512 MB free memory',
   'connecting.title': 'Connecting to the site server…',
   'connecting.body': 'Please wait. If this takes long, raise your hand for the proctor.',
+  'untrusted.title': 'The site server’s identity cannot be confirmed',
+  'paperRefused.title': 'The paper failed the exam centre’s signature check',
+  'paperRefused.body':
+    'The paper this machine received was not issued by the exam centre; none of it is shown. Raise your hand for the proctor.',
+  'untrusted.body':
+    'The server this machine reached is not this site’s server; nothing was sent to it. Raise your hand for the proctor to contact the site administrator. This machine keeps trying to connect.',
   'login.title': 'Candidate login',
   'login.hint': 'Enter your admission ticket number and ID number. The proctor opens login.',
   'login.ticket': 'Ticket number',
@@ -24,6 +31,28 @@ export const en: Record<MessageKey, string> = {
   'locked.body':
     'Its candidate continues the exam at another machine. The machine becomes available again when the next sitting’s login opens.',
   'locked.reason': 'Reason: {reason}',
+  'replaced.title': 'This candidate logged in again elsewhere: this machine has stopped',
+  'replaced.body':
+    'This machine sends no more answers to the site server; the changes it had not sent stay saved on it. Raise your hand for the proctor.',
+  'join.title': 'This machine is not approved for the exam yet',
+  'join.hint':
+    'Choose the room and seat this machine stands at and send the request; the room’s proctor approves it on the proctor console.',
+  'join.refused':
+    'The proctor did not approve the last request. Check the room and seat and ask again, or raise your hand for the proctor.',
+  'join.room': 'Room code',
+  'join.seat': 'Seat number',
+  'join.fingerprint': 'This machine’s fingerprint: {fingerprint}',
+  'join.submit': 'Ask to join',
+  'join.busy': 'Sending…',
+  'join.offline': 'Not connected to the site server; the request cannot be sent yet.',
+  'pending.title': 'Waiting for the proctor’s approval',
+  'pending.ask':
+    'Proctor, please approve this machine on the console: seat {seat} · fingerprint {fingerprint}',
+  'pending.room': 'Room {room}',
+  'pending.body': 'Once the proctor approves it, this machine goes on to the login screen by itself.',
+  'pending.again': 'Wrong seat? Ask again',
+  'error.MACHINE_NOT_APPROVED': 'This machine is not approved for the exam yet; please wait for the proctor.',
+  'error.MACHINE_PROOF_FAILED': 'This machine could not prove its identity; raise your hand for the proctor.',
   'error.WRONG_ID_NUMBER': 'The ID number does not match the ticket. Please check and try again.',
   'error.UNKNOWN_TICKET': 'There is no such ticket number. Please check and try again.',
   'error.LOGIN_NOT_OPEN': 'The proctor has not opened login yet. Please wait.',
@@ -33,6 +62,8 @@ export const en: Record<MessageKey, string> = {
   'error.ALREADY_LOGGED_IN': 'This candidate is logged in on another machine. Please call the proctor.',
   'error.NO_SITTING': 'You have no sitting now.',
   'error.RATE_LIMITED': 'Too many attempts. Please wait and try again.',
+  'error.LOGIN_FAILED':
+    'The ticket number or ID number is not correct. Please check them, or raise your hand for the proctor.',
   'error.OFFLINE': 'The network is down. Please try again later.',
   'error.TIMEOUT': 'The server did not answer. Please try again.',
   'error.INVALID_MESSAGE': 'The input is not in the right format.',
@@ -80,6 +111,8 @@ export const en: Record<MessageKey, string> = {
   'exam.handInAt': 'Hand-in opens at {time}',
   'exam.handInOffline': 'Offline: hand-in is possible once reconnected',
   'exam.offline': 'Connection lost. Your answers are safe on this machine and upload on reconnect.',
+  'exam.untrusted':
+    'The site server’s identity cannot be confirmed: raise your hand for the proctor. Your answers are safe on this machine and go only to this site’s server.',
   'exam.pending': '({n} waiting to upload)',
   'exam.resumed': 'Resumed from this machine’s record.',
   'exam.navigator': 'Questions',

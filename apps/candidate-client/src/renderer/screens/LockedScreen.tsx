@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@exam/protocol';
 import type { CandidateState } from '../../shared/state.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -9,6 +10,22 @@ import { useI18n } from '../i18n/i18n.js';
 export function LockedScreen({ state }: { state: CandidateState }) {
   const { t } = useI18n();
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  // The candidate logged in again elsewhere (issue 16): this machine's answers stay on its disk.
+  if (state.revokedReason === ERROR_CODES.SESSION_REPLACED) {
+    return (
+      <main class="screen screen-center" data-screen="replaced">
+        <section class="card end end-locked" aria-labelledby="replaced-title">
+          <div class="end-mark" aria-hidden="true">
+            ✕
+          </div>
+          <h1 id="replaced-title" ref={heading} tabIndex={-1}>
+            {t('replaced.title')}
+          </h1>
+          <p>{t('replaced.body')}</p>
+        </section>
+      </main>
+    );
+  }
   return (
     <main class="screen screen-center" data-screen="locked">
       <section class="card end end-locked" aria-labelledby="locked-title">

@@ -2,7 +2,7 @@ import type { ReplicaChange } from '@exam/protocol';
 import type { Db } from './openDb.js';
 import { stmt } from './statements.js';
 
-/** Mirrors the `answer_changes` table exactly; converted to ReplicaChange at the edge. */
+/** Mirrors the `answer_changes` table exactly; converted to the protocol's shapes here only. */
 export interface ReplicaChangeRow {
   ticket_no: string;
   sitting_id: string;
@@ -11,9 +11,10 @@ export interface ReplicaChangeRow {
   value: string;
   flagged: 0 | 1;
   received_at: number;
+  made_at: number;
 }
 
-export function toChange(row: ReplicaChangeRow): ReplicaChange {
+function toChange(row: ReplicaChangeRow): ReplicaChange {
   return {
     ticketNo: row.ticket_no,
     sittingId: row.sitting_id,
@@ -21,6 +22,7 @@ export function toChange(row: ReplicaChangeRow): ReplicaChange {
     itemId: row.item_id,
     value: JSON.parse(row.value),
     flagged: row.flagged === 1,
+    madeAt: row.made_at,
     receivedAt: row.received_at,
   };
 }
@@ -34,10 +36,18 @@ export function insertChange(db: Db, c: ReplicaChange): boolean {
     stmt(
       db,
       `INSERT OR IGNORE INTO answer_changes
-         (ticket_no, sitting_id, seq, item_id, value, flagged, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(c.ticketNo, c.sittingId, c.seq, c.itemId, JSON.stringify(c.value), c.flagged ? 1 : 0, c.receivedAt)
-      .changes === 1
+         (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, made_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      c.ticketNo,
+      c.sittingId,
+      c.seq,
+      c.itemId,
+      JSON.stringify(c.value),
+      c.flagged ? 1 : 0,
+      c.receivedAt,
+      c.madeAt,
+    ).changes === 1
   );
 }
 
@@ -68,32 +78,35 @@ export function heldThroughByTicket(db: Db, sittingId: string): Record<string, n
   return Object.fromEntries(rows.map((r) => [r.ticket_no, r.seq]));
 }
 
-export interface LatestAnswerRow {
-  item_id: string;
-  seq: number;
-  value: string;
-  flagged: 0 | 1;
-}
+/** An item's latest change, as the console shows a candidate's answers. */
+export type ReplicaAnswer = Pick<ReplicaChange, 'itemId' | 'value' | 'flagged' | 'seq'>;
 
 /**
  * The latest change per item. SQLite documents that with a bare max() the other columns
  * come from the row holding the maximum, which is exactly "latest value and flag".
  */
-export function latestPerItem(db: Db, sittingId: string, ticketNo: string): LatestAnswerRow[] {
-  return stmt(
+export function latestPerItem(db: Db, sittingId: string, ticketNo: string): ReplicaAnswer[] {
+  const rows = stmt(
     db,
     `SELECT item_id, max(seq) AS seq, value, flagged FROM answer_changes
      WHERE ticket_no = ? AND sitting_id = ? GROUP BY item_id ORDER BY item_id`,
-  ).all(ticketNo, sittingId) as LatestAnswerRow[];
+  ).all(ticketNo, sittingId) as Pick<ReplicaChangeRow, 'item_id' | 'seq' | 'value' | 'flagged'>[];
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    value: JSON.parse(r.value),
+    flagged: r.flagged === 1,
+    seq: r.seq,
+  }));
 }
 
 export function countChanges(db: Db): number {
   return (stmt(db, 'SELECT count(*) AS n FROM answer_changes').get() as { n: number }).n;
 }
 
-export function allChanges(db: Db): ReplicaChangeRow[] {
-  return stmt(
+export function allChanges(db: Db): ReplicaChange[] {
+  const rows = stmt(
     db,
     'SELECT * FROM answer_changes ORDER BY sitting_id, ticket_no, seq',
   ).all() as ReplicaChangeRow[];
+  return rows.map(toChange);
 }

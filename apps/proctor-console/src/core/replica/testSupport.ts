@@ -1,18 +1,14 @@
-import { NAMESPACES, PROTOCOL_VERSION } from '@exam/protocol';
-import { io, type Socket } from 'socket.io-client';
+import { rawSocket } from '@exam/testkit';
+import type { Socket } from 'socket.io-client';
 
 /**
  * A candidate's socket on its own connection (forceNew): io() otherwise shares one manager
  * per URL with the console's socket in the same process, and the candidate namespace then
- * never connects. Test support only.
+ * never connects. Over TLS, trusting the test centre root only, as a test machine does.
+ * Test support only.
  */
 export function candidateSocket(url: string): Socket {
-  return io(`${url}${NAMESPACES.candidate}`, {
-    forceNew: true,
-    transports: ['websocket'],
-    reconnection: false,
-    auth: { protocolVersion: PROTOCOL_VERSION },
-  });
+  return rawSocket(url, 'candidate');
 }
 
 /** Pushes arrive asynchronously; a bounded wait keeps a failure a failure, not a hang. */

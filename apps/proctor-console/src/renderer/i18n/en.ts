@@ -149,6 +149,31 @@ export const en: Record<MessageKey, string> = {
   'check.transfers-resolved.fail': '{n} transferred candidate(s) not yet resolved.',
   'alerts.title': 'Client alerts',
   'alerts.none': 'No alerts',
+  'join.title': 'Machines waiting for approval',
+  'join.hint':
+    'At the seat, check that the machine’s screen shows the same seat and fingerprint before approving it.',
+  'join.seat': 'Seat {seat}',
+  'join.fingerprint': 'Fingerprint',
+  'join.address': 'Address',
+  'join.version': 'Version',
+  'join.requestedAt': 'Asked at',
+  'join.replaces': 'The seat already has a machine (fingerprint {old})',
+  'join.approve': 'Approve',
+  'join.refuse': 'Refuse',
+  'join.approveTitle': 'Approve machine · seat {seat}',
+  'join.refuseTitle': 'Refuse machine · seat {seat}',
+  'join.confirmApprove': 'Approve the machine with fingerprint {fingerprint} for seat {seat}.',
+  'join.confirmReplace':
+    'Seat {seat} already has an approved machine (fingerprint {old}). Approving the new machine with fingerprint {fingerprint} retires the old one; it must ask again to be used.',
+  'join.confirmRefuse':
+    'Refuse the machine with fingerprint {fingerprint} for seat {seat}. It may ask again.',
+  'join.checkScreen': 'Make sure the machine’s screen shows this same seat and fingerprint.',
+  'join.approved': 'Approved: seat {seat} · fingerprint {fingerprint}',
+  'join.approvedReplacing':
+    'Approved: seat {seat} · fingerprint {fingerprint}. The old machine (fingerprint {old}) is retired.',
+  'join.refused': 'Refused: seat {seat} · fingerprint {fingerprint}',
+  'error.NO_JOIN_REQUEST': 'That machine’s request is gone (already handled, or it asked again).',
+  'alert.address-changed': 'Test machine’s network address changed',
   'history.status': 'State: {from} → {to}',
   'history.seat': 'Seat: {from} → {to}',
   'history.online': 'Machine reconnected',
@@ -194,6 +219,8 @@ export const en: Record<MessageKey, string> = {
   'error.NOT_ALLOWED_NOW': 'Not allowed in the current state.',
   'error.TOO_EARLY': 'Login opens {m} minutes before the start.',
   'error.BAD_PIN': 'Wrong PIN.',
+  'error.SERVER_IDENTITY':
+    'The site server’s identity cannot be confirmed: contact the site administrator. Its certificate was not issued for this site by the exam centre; nothing was sent to it.',
   'error.ROOM_MISMATCH':
     'This proctor key is for room {keyRoom}, not {room}. Use room {room}’s proctor key, or the chief examiner’s key to choose a room.',
   'error.NOT_SAVED': 'Only a report or backup this console saved can be opened.',
@@ -208,5 +235,10 @@ export const en: Record<MessageKey, string> = {
   'alert.close-attempt': 'Tried to close the client',
   'alert.restarted': 'Client restarted mid-sitting',
   'alert.shortcut-blocked': 'System shortcut blocked',
+  'alert.login-unknown-ticket': 'Login failed: no such ticket number',
+  'alert.login-wrong-id': 'Login failed: ID number does not match the ticket',
+  'alert.login-wrong-room': 'Login failed: candidate sits in another room',
+  'alert.login-no-sitting': 'Login failed: candidate has no sitting now',
+  'alert.alert-flood': 'Too many alerts or messages from this machine; recording paused',
   'lang.switch': '中文',
 };

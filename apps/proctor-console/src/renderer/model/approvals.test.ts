@@ -76,7 +76,7 @@ describe('when the start button is live', () => {
 
 describe('the thresholds the prompts quote', () => {
   it('come from the domain, in both languages', () => {
-    for (const lang of ['zh', 'en'] as const) {
+    for (const lang of ['zh-CN', 'en'] as const) {
       const t = translator(lang);
       expect(t('start.cityConsent', DELAYED_START_FIGURES)).toMatch(/\b30\b/);
       expect(t('start.provinceCode', DELAYED_START_FIGURES)).toMatch(/30–60/);

@@ -5,11 +5,11 @@ import { en } from '../i18n/en.js';
 import { type MessageKey, zhCN } from '../i18n/zh-CN.js';
 
 /** zh-CN first: the console is used in Chinese exam rooms; English for support staff. */
-export const LANGS = Object.freeze(['zh', 'en'] as const);
+export const LANGS = Object.freeze(['zh-CN', 'en'] as const);
 export type Lang = (typeof LANGS)[number];
 
 /** The shell's mechanism over the console's two message files; a figure not known shows as a dash. */
-const MESSAGES = shellTranslator<Lang, MessageKey>({ zh: zhCN, en }, { missing: () => '—' });
+const MESSAGES = shellTranslator<Lang, MessageKey>({ 'zh-CN': zhCN, en }, { missing: () => '—' });
 
 export type { MessageKey };
 export type Translate = ShellTranslate<MessageKey>;
@@ -85,10 +85,10 @@ const CONSEQUENCE_EN: Record<keyof typeof CONSEQUENCE_ZH, string> = {
 };
 
 export function violationName(lang: Lang, c: ViolationCategory): string {
-  return lang === 'zh' ? VIOLATION_CATEGORIES[c].zh : VIOLATION_EN[c];
+  return lang === 'zh-CN' ? VIOLATION_CATEGORIES[c].zh : VIOLATION_EN[c];
 }
 
 export function consequenceText(lang: Lang, c: ViolationCategory): string {
   const key = VIOLATION_CATEGORIES[c].consequence;
-  return lang === 'zh' ? CONSEQUENCE_ZH[key] : CONSEQUENCE_EN[key];
+  return lang === 'zh-CN' ? CONSEQUENCE_ZH[key] : CONSEQUENCE_EN[key];
 }

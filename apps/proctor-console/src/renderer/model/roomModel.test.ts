@@ -24,6 +24,7 @@ describe('the renderer’s room model', () => {
         tiles: [tileOf(), tileOf({ ticketNo: '210400100002' })],
         machines: [],
         alerts: [],
+        joinRequests: [],
         history: [],
       },
       1000,
@@ -47,7 +48,16 @@ describe('the renderer’s room model', () => {
   it('forgets the room when the session signs out', () => {
     let m = applyPush(
       EMPTY_MODEL,
-      { type: 'full', serverNow: 0, room, tiles: [tileOf()], machines: [], alerts: [], history: [] },
+      {
+        type: 'full',
+        serverNow: 0,
+        room,
+        tiles: [tileOf()],
+        machines: [],
+        alerts: [],
+        joinRequests: [],
+        history: [],
+      },
       0,
     );
     m = applyPush(m, { type: 'session', session: { phase: 'signed-out', serverUrl: 'http://x' } }, 0);

@@ -1,5 +1,5 @@
 import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
-import type { HistoryEntry, HostPush, RoomInfo, SessionState } from '../../shared/api.js';
+import type { HistoryEntry, HostPush, JoinRequestView, RoomInfo, SessionState } from '../../shared/api.js';
 
 /**
  * The renderer's picture of the room, rebuilt immutably from the host's pushes so Preact
@@ -13,6 +13,8 @@ export interface RoomModel {
   tiles: ReadonlyMap<string, CandidateTile>;
   machines: readonly MachineTile[];
   alerts: readonly RoomAlert[];
+  /** Machines waiting for this console to approve them for a seat (issue 16). */
+  joinRequests: readonly JoinRequestView[];
   history: readonly HistoryEntry[];
   /** Bumped on every push that changed a tile; the benchmark reads it. */
   version: number;
@@ -25,6 +27,7 @@ export const EMPTY_MODEL: RoomModel = Object.freeze({
   tiles: new Map(),
   machines: [],
   alerts: [],
+  joinRequests: [],
   history: [],
   version: 0,
 });
@@ -45,6 +48,7 @@ export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): R
       tiles: new Map(push.tiles.map((t) => [tileKey(t), t])),
       machines: push.machines,
       alerts: push.alerts,
+      joinRequests: push.joinRequests,
       history: push.history,
       version: m.version + 1,
     };
@@ -59,6 +63,7 @@ export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): R
   }
   if (push.machines) next.machines = push.machines;
   if (push.alerts) next.alerts = push.alerts;
+  if (push.joinRequests) next.joinRequests = push.joinRequests;
   if (push.history && push.history.length > 0) {
     const known = new Set(m.history.map((h) => h.id));
     const fresh = push.history.filter((h) => !known.has(h.id));

@@ -8,10 +8,10 @@ import { SignIn } from './SignIn.js';
 
 export function App({ api }: { api: ProctorApi }) {
   const [model, setModel] = useState<RoomModel>(EMPTY_MODEL);
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('lang') === 'en' ? 'en' : 'zh'));
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN'));
   useEffect(() => api.subscribe((push) => setModel((m) => applyPush(m, push, performance.now()))), [api]);
   useEffect(() => {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.documentElement.lang = lang;
     localStorage.setItem('lang', lang);
   }, [lang]);
   const t = useMemo(() => translator(lang), [lang]);

@@ -6,6 +6,7 @@ import { AlertsPanel } from './AlertsPanel.js';
 import { CandidateDetail } from './CandidateDetail.js';
 import { useConsole, useServerNow } from './context.js';
 import { Dialogs } from './dialogs/Dialogs.js';
+import { JoinRequestsPanel } from './JoinRequestsPanel.js';
 import { ListView } from './ListView.js';
 import { SeatMap } from './SeatMap.js';
 import { SittingBar } from './SittingBar.js';
@@ -60,7 +61,7 @@ export function Dashboard() {
         <div class={`conn ${session?.connected ? 'conn-ok' : 'conn-bad'}`} data-testid="connection">
           {session?.connected ? t('room.connected') : t('room.offline')}
         </div>
-        <button type="button" class="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+        <button type="button" class="link" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
           {t('lang.switch')}
         </button>
       </header>
@@ -166,6 +167,9 @@ export function Dashboard() {
           )}
         </section>
         <aside class="side-pane">
+          <JoinRequestsPanel
+            onDecide={(request, action) => setDialog({ kind: 'machine', action, request })}
+          />
           {selectedTile && sitting ? (
             <CandidateDetail
               tile={selectedTile}

@@ -30,7 +30,7 @@ export function SignIn() {
       <form class="card" onSubmit={submit} data-testid="signin">
         <header class="signin-head">
           <h1>{t('signin.title')}</h1>
-          <button type="button" class="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          <button type="button" class="link" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
             {t('lang.switch')}
           </button>
         </header>

@@ -1,15 +1,16 @@
+import type { ShellBridge } from '@exam/shell/bridge';
+import { connectBridge } from '@exam/shell/bridgeClient';
 import { render } from 'preact';
-import type { ProctorApi } from '../../shared/api.js';
 import { App } from './App.js';
-import { webBridge } from './webBridge.js';
+import { proctorApi } from './proctorApi.js';
 import './styles.css';
 
 declare global {
   interface Window {
-    /** Set by the Electron preload; absent in web mode. */
-    proctor?: ProctorApi;
+    /** The shell's bridge, set by the Electron preload; absent in web mode. */
+    proctor?: ShellBridge;
   }
 }
 
-const api = window.proctor ?? webBridge(window.location);
+const api = proctorApi(window.proctor ?? connectBridge(window.location));
 render(<App api={api} />, document.getElementById('app')!);

@@ -1,4 +1,5 @@
 import type { CandidateTile } from '@exam/protocol';
+import type { JoinRequestView } from '../../shared/api.js';
 
 /**
  * The dashboard's shared UI state types: the message line (flash) and the open dialog. They
@@ -21,7 +22,8 @@ export type DialogState =
   | { kind: 'reset'; sittingId: string; ticket: CandidateTile }
   | { kind: 'violation'; sittingId: string; ticket: CandidateTile }
   | { kind: 'notice'; sittingId: string; ticket: CandidateTile | null }
-  | { kind: 'end'; sittingId: string };
+  | { kind: 'end'; sittingId: string }
+  | { kind: 'machine'; action: 'approve' | 'refuse'; request: JoinRequestView };
 
 export interface DialogProps<K extends DialogState['kind']> {
   state: Extract<DialogState, { kind: K }>;

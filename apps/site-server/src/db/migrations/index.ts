@@ -7,6 +7,12 @@ import { m0005LookupIndexes } from './0005_lookup_indexes.js';
 import { m0006AnsweredCount } from './0006_answered_count.js';
 import { m0007CandidatePhotos } from './0007_candidate_photos.js';
 import { m0008AnswerPackages } from './0008_answer_packages.js';
+import { m0009AnswerMadeAt } from './0009_answer_made_at.js';
+import { m0010LockoutFailures } from './0010_lockout_failures.js';
+import { m0011MachineBindings } from './0011_machine_bindings.js';
+import { m0012ProctorChallenges } from './0012_proctor_challenges.js';
+import { m0013PaperProofs } from './0013_paper_proofs.js';
+import { m0014LateArrivals } from './0014_late_arrivals.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -18,4 +24,10 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0006AnsweredCount,
   m0007CandidatePhotos,
   m0008AnswerPackages,
+  m0009AnswerMadeAt,
+  m0010LockoutFailures,
+  m0011MachineBindings,
+  m0012ProctorChallenges,
+  m0013PaperProofs,
+  m0014LateArrivals,
 ]);

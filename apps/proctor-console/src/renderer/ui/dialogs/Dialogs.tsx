@@ -1,6 +1,7 @@
 import type { DialogState, Flash } from '../uiState.js';
 import { EndDialog } from './EndDialog.js';
 import { ExtendDialog } from './ExtendDialog.js';
+import { MachineDialog } from './MachineDialog.js';
 import { NoticeDialog } from './NoticeDialog.js';
 import { ResetDialog } from './ResetDialog.js';
 import { StartDialog } from './StartDialog.js';
@@ -26,5 +27,7 @@ export function Dialogs(props: {
       return <NoticeDialog state={state} {...rest} />;
     case 'end':
       return <EndDialog state={state} {...rest} />;
+    case 'machine':
+      return <MachineDialog state={state} {...rest} />;
   }
 }
