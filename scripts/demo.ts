@@ -103,9 +103,9 @@ say(`Site admin: imported and verified exam data (${imported.candidates} candida
 
 const proctors = new Map<string, ProctorCore>();
 const proctorKeys = new Map<string, { certPem: string; privateKeyPem: string }>();
-// A console signs its sign-in statement with the server's time, which this demo runs
+// A console answers a sign-in challenge that lives 60 s of server time, which this demo runs
 // hundreds of times faster than real: held still while the consoles sign in, a busy machine
-// cannot age a statement past the server's skew limit between signing and checking.
+// cannot age a challenge past its life between issue and answer.
 clock.hold();
 for (const room of exam.spec.rooms) {
   const key = fromPkcs12(readFileSync(join(out, 'keys', `proctor-${room.roomId}.p12`)), PINS.proctor);
@@ -140,6 +140,9 @@ const summaries: SittingSummary[] = [];
 
 // The machine check, the day before (issue 16): each test machine makes its key and asks for
 // its seat; the room's proctor (scripted here) approves it on the console's connection.
+// The approvers sign in with a challenge that lives 60 s of server time, which runs hundreds
+// of times faster here: held still, a busy machine cannot age it between issue and answer.
+clock.hold();
 registerMachineApprover(url, (roomId) =>
   signedInProctorSocket(
     url,
@@ -165,6 +168,7 @@ await Promise.all(
   ),
 );
 closeMachineApprovers(url);
+clock.release();
 say(`Machine check: ${seats.length} test machines made their keys and were approved for their seats`);
 let simSeq = 0;
 
