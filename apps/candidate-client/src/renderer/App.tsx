@@ -15,10 +15,9 @@ import { JoinScreen } from './screens/JoinScreen.js';
 import { LockedScreen } from './screens/LockedScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { NoticeScreen } from './screens/NoticeScreen.js';
-import { PaperRefusedScreen } from './screens/PaperRefusedScreen.js';
 import { PendingScreen } from './screens/PendingScreen.js';
+import { TrustAlertScreen } from './screens/TrustAlertScreen.js';
 import { TypingTestScreen } from './screens/TypingTestScreen.js';
-import { UntrustedServerScreen } from './screens/UntrustedServerScreen.js';
 
 export function App({ bridge }: { bridge: CandidateBridge }) {
   const [state, setState] = useState<CandidateState | null>(null);
@@ -44,9 +43,9 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
       case 'connecting':
         return <ConnectingScreen />;
       case 'untrusted':
-        return <UntrustedServerScreen />;
+        return <TrustAlertScreen kind="untrusted" />;
       case 'paperRefused':
-        return <PaperRefusedScreen />;
+        return <TrustAlertScreen kind="paperRefused" />;
       case 'join':
         return <JoinScreen state={state} bridge={bridge} />;
       case 'pending':
