@@ -5,7 +5,9 @@ import { createSecureContext } from 'node:tls';
 import { idNumberFor, ticketFor } from '@exam/centre';
 import {
   generateMachineKeyPair,
+  loadMachineSigningKey,
   type MachineKeyPair,
+  type MachineSigningKey,
   type SiteTrust,
   sign,
   signMachineProof,
@@ -124,16 +126,17 @@ function withTimeout<T>(socket: Socket, event: string, payload: unknown, ms = 30
 }
 
 /** hello + prove with the machine's key on `socket` (issue 16): every connection starts so. */
-async function proveKey(socket: Socket, key: MachineKeyPair): Promise<MachineStatus> {
+async function proveKey(
+  socket: Socket,
+  key: MachineKeyPair,
+  signingKey: MachineSigningKey,
+): Promise<MachineStatus> {
   const hello = await withTimeout<{ challenge: string; siteId: string }>(socket, 'machine:hello', {
     publicKey: key.publicKey,
     clientVersion: 'load',
   });
   if (!hello.ok) throw new Error(`machine:hello: ${hello.error.code}`);
-  const signature = signMachineProof(
-    key.privateKeyPem,
-    machineProofText(hello.value.siteId, hello.value.challenge),
-  );
+  const signature = signMachineProof(signingKey, machineProofText(hello.value.siteId, hello.value.challenge));
   const proved = await withTimeout<MachineStatus>(socket, 'machine:prove', { signature });
   if (!proved.ok) throw new Error(`machine:prove: ${proved.error.code}`);
   return proved.value;
@@ -144,6 +147,8 @@ class SimCandidate {
   readonly machineId: string;
   /** The test machine's own key, made at its machine check; proves it on every connection. */
   readonly key: MachineKeyPair = generateMachineKeyPair();
+  /** Read once, as the client reads its key file once at start-up, not per connection. */
+  private readonly signingKey = loadMachineSigningKey(this.key.privateKeyPem);
   token: string | null = null;
   ready = false;
   keyAt: number | null = null;
@@ -218,7 +223,7 @@ class SimCandidate {
           reject(new Error(`machine check ${this.ticketNo}: ${e.message}`)),
         );
       });
-      const status = await proveKey(socket, this.key);
+      const status = await proveKey(socket, this.key, this.signingKey);
       if (status.status === 'approved' && status.roomId === this.roomId && status.seatNo === this.seatNo)
         return;
       const approved = new Promise<void>((resolve) => socket.once('machine:approved', () => resolve()));
@@ -232,7 +237,7 @@ class SimCandidate {
 
   /** Every connection of an approved machine starts by proving its key. */
   async register(): Promise<void> {
-    const status = await proveKey(this.socket, this.key);
+    const status = await proveKey(this.socket, this.key, this.signingKey);
     if (status.status !== 'approved') throw new Error(`machine ${this.ticketNo} is ${status.status}`);
   }
 

@@ -10,6 +10,7 @@ import { AnswerWriterThread } from './answers/writerThread.js';
 import { LoginLockouts } from './candidates/loginLockouts.js';
 import { type Clock, systemClock } from './clock.js';
 import { openDatabase } from './db/open.js';
+import { SharedCommit } from './db/sharedCommit.js';
 import { registerAdminRoutes } from './http/adminRoutes.js';
 import { MachinePresence, Presence } from './machines/presence.js';
 import { RoomBroadcaster } from './rooms/roomBroadcaster.js';
@@ -142,6 +143,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   attachCandidateNamespace(io.of(NAMESPACES.candidate) as CandidateNamespace, ctx, {
     committer,
     limiter: new LoginLockouts(db),
+    logins: new SharedCommit(db),
     limits: opts.eventLimits ?? EVENT_LIMITS,
     presence,
     machines,

@@ -38,7 +38,9 @@ export { type ChainLink, type ChainVerdict, chainHash, GENESIS_HASH, verifyHashC
 export { generateKeyPair, type KeyPair } from './keys.js';
 export {
   generateMachineKeyPair,
+  loadMachineSigningKey,
   type MachineKeyPair,
+  type MachineSigningKey,
   machineFingerprint,
   machinePublicKeyOf,
   signMachineProof,

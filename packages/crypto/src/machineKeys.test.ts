@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   generateMachineKeyPair,
+  loadMachineSigningKey,
   machineFingerprint,
   machinePublicKeyOf,
   signMachineProof,
@@ -27,6 +28,26 @@ describe('machine keys', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ecDer = ec.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     expect(() => machineFingerprint(ecDer)).toThrow(/Ed25519/);
-    expect(() => machineFingerprint('AAAA')).toThrow(/could not be read/);
+    expect(() => machineFingerprint('AAAA')).toThrow(/Ed25519/);
+    // Same length as an Ed25519 SPKI, another algorithm: refused by its OID.
+    const x = generateKeyPairSync('x25519').publicKey.export({ type: 'spki', format: 'der' });
+    expect(x).toHaveLength(44);
+    expect(() => machineFingerprint(x.toString('base64'))).toThrow(/Ed25519/);
+    const longer = Buffer.concat([Buffer.from(a.publicKey, 'base64'), Buffer.from([0])]);
+    expect(() => machineFingerprint(longer.toString('base64'))).toThrow(/Ed25519/);
+  });
+
+  it('signs with a key read once as with the stored key', () => {
+    const a = generateMachineKeyPair();
+    const loaded = loadMachineSigningKey(a.privateKeyPem);
+    const text = 'exam-machine-proof\nS1\nxyz';
+    expect(verifyMachineProof(a.publicKey, text, signMachineProof(loaded, text))).toBe(true);
+    expect(() =>
+      loadMachineSigningKey(
+        generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      ),
+    ).toThrow(/Ed25519/);
   });
 });

@@ -36,16 +36,42 @@ export function machinePublicKeyOf(privateKeyPem: string): string {
     .toString('base64');
 }
 
-/** Hex SHA-256 of the SPKI DER bytes; throws BAD_KEY unless it is an Ed25519 public key. */
+/**
+ * Every Ed25519 SPKI DER is these 12 bytes (SEQUENCE, AlgorithmIdentifier id-Ed25519, BIT
+ * STRING of 33) and the 32-byte key (RFC 8410 §4).
+ */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const ED25519_SPKI_BYTES = ED25519_SPKI_PREFIX.length + 32;
+
+/**
+ * Hex SHA-256 of the SPKI DER bytes; throws BAD_KEY unless it is an Ed25519 public key.
+ * Checked by its fixed DER form rather than by building a key object: this runs for every
+ * machine's `machine:hello` in the morning's login storm, and OpenSSL's key import cost the
+ * site's main thread 0.3 ms a call there.
+ */
 export function machineFingerprint(publicKeyBase64: string): string {
   const der = Buffer.from(publicKeyBase64, 'base64');
-  readEd25519PublicKey(der);
+  if (
+    der.length !== ED25519_SPKI_BYTES ||
+    !der.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)
+  ) {
+    throw new CryptoError('BAD_KEY', 'A machine key must be an Ed25519 public key (SPKI DER).');
+  }
   return sha256Hex(der);
 }
 
+/** A machine's private key read once, for a process that signs many proofs with it. */
+export type MachineSigningKey = KeyObject;
+
+/** Reads a stored machine key once (throws BAD_KEY unless it is an Ed25519 private key). */
+export function loadMachineSigningKey(privateKeyPem: string): MachineSigningKey {
+  return loadMachinePrivateKey(privateKeyPem);
+}
+
 /** base64 Ed25519 signature over the UTF-8 bytes of `text` (see machineProofText). */
-export function signMachineProof(privateKeyPem: string, text: string): string {
-  return nodeSign(null, Buffer.from(text, 'utf8'), loadMachinePrivateKey(privateKeyPem)).toString('base64');
+export function signMachineProof(key: string | MachineSigningKey, text: string): string {
+  const keyObject = typeof key === 'string' ? loadMachinePrivateKey(key) : key;
+  return nodeSign(null, Buffer.from(text, 'utf8'), keyObject).toString('base64');
 }
 
 /** True only for a valid Ed25519 signature by that key; a malformed key or signature is false. */

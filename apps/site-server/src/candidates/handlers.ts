@@ -1,4 +1,5 @@
 import type { GroupCommitter } from '../answers/groupCommit.js';
+import type { SharedCommit } from '../db/sharedCommit.js';
 import type { Presence } from '../machines/presence.js';
 import {
   type CandidateConnection,
@@ -44,7 +45,12 @@ function replaceOlderSessions(
 /** candidate:login, candidate:resume and exam:handIn: the candidate's own session. */
 export function candidateHandlers(
   { ctx, socket, log }: CandidateConnection,
-  deps: { committer: GroupCommitter; limiter: LoginLockouts; presence: Presence },
+  deps: {
+    committer: GroupCommitter;
+    limiter: LoginLockouts;
+    presence: Presence;
+    logins: SharedCommit;
+  },
 ): void {
   const enterSession = async (loggedIn: LoggedIn) => {
     const prev = socket.data.session;
@@ -67,9 +73,11 @@ export function candidateHandlers(
     return loggedIn.result;
   };
 
-  handleCandidate(socket, 'candidate:login', log, (p) =>
-    enterSession(login(ctx, requireMachine(socket), p, deps.limiter)),
-  );
+  // Logins of one turn share a commit; the reply (and a failure's lock-out count) is durable.
+  handleCandidate(socket, 'candidate:login', log, async (p) => {
+    const machine = requireMachine(socket);
+    return enterSession(await deps.logins.run(() => login(ctx, machine, p, deps.limiter)));
+  });
 
   handleCandidate(socket, 'candidate:resume', log, (p) =>
     enterSession(resume(ctx, requireMachine(socket), p.sessionToken)),

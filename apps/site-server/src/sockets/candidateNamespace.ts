@@ -6,6 +6,7 @@ import { candidateRoomId } from '../candidates/candidateDetail.js';
 import { noteDowntime } from '../candidates/handIn.js';
 import { candidateHandlers } from '../candidates/handlers.js';
 import type { LoginLockouts } from '../candidates/loginLockouts.js';
+import type { SharedCommit } from '../db/sharedCommit.js';
 import { AlertFloodGuard } from '../machines/alertFlood.js';
 import { gateUnapprovedMachines, machineHandlers, seatMachine, unseatMachine } from '../machines/handlers.js';
 import { approvedReply } from '../machines/machines.js';
@@ -38,6 +39,7 @@ export function attachCandidateNamespace(
   deps: {
     committer: GroupCommitter;
     limiter: LoginLockouts;
+    logins: SharedCommit;
     presence: Presence;
     machines: MachinePresence;
     limits: EventLimits;
