@@ -91,6 +91,22 @@ function finalityLines(v: VerifiedAnswers): string[] {
       );
     }
   }
+  if (v.standalone.cases.length > 0) {
+    lines.push(
+      `单机考试 (standalone packages: chief examiner's consent verified, answers collected, ${v.standalone.cases.length}):`,
+    );
+    for (const c of v.standalone.cases) {
+      lines.push(
+        `  ${c.ticketNo.padEnd(13)} ${c.packageId} 同意 consent ${c.consentBy ?? '-'} ${c.consentVerified ? 'OK' : 'FAIL'}, ` +
+          `回收 collected ${c.collected ? 'OK' : 'FAIL'}, ${c.changes} 条单机作答 standalone change(s)`,
+      );
+    }
+    for (const c of v.standalone.changes) {
+      lines.push(
+        `  ${c.ticketNo.padEnd(13)} ${c.roomId.padEnd(8)} #${c.seq} ${c.itemId} 单机 standalone ${c.packageId.slice(0, 8)} 作答于 made ${new Date(c.madeAt).toISOString()}`,
+      );
+    }
+  }
   return lines;
 }
 

@@ -74,6 +74,21 @@ const VALID: Record<EventName, Record<string, unknown>> = {
   'report:room': { sittingId: 'S-J-ECON' },
   'machine:approve': { fingerprint: 'a'.repeat(64), seatNo: 2 },
   'machine:refuse': { fingerprint: 'a'.repeat(64) },
+  'standalone:challenge': {},
+  'standalone:machines': {},
+  'standalone:list': {},
+  'standalone:export': {
+    ticketNo: ticketFor(1, 1),
+    targetMachineFingerprint: 'a'.repeat(64),
+    reason: 'machine and spare failed',
+    consent: { certPem: 'x'.repeat(200), signature: 'AAAA', challenge: 'A'.repeat(43) },
+  },
+  'standalone:cancel': {
+    packageId: 'b'.repeat(32),
+    reason: 'machine repaired',
+    consent: { certPem: 'x'.repeat(200), signature: 'AAAA', challenge: 'A'.repeat(43) },
+  },
+  'standalone:collect': { fileBase64: 'AAAAAAAA' },
 };
 
 /** A valid payload with one field replaced, dropped, or an extra field added. */

@@ -8,6 +8,7 @@ import {
 } from '@exam/protocol';
 import type { Credential } from './pki.js';
 import { type ApprovalKeys, type Reconciliation, reconcileSittingsData } from './reconcile.js';
+import { checkStandaloneChanges, type StandaloneFindings } from './standaloneChecks.js';
 
 export interface CandidateCount {
   ticketNo: string;
@@ -42,6 +43,12 @@ export interface VerifiedAnswers {
     madeAt: number;
     receivedAt: number;
   }[];
+  /**
+   * Changes collected from standalone answer files (issue 17), and each standalone package
+   * they came in: its export with the chief examiner's consent (verified) and its collection,
+   * as the audit chain records them. Packages from site software before that have none.
+   */
+  standalone: Omit<StandaloneFindings, 'problems'>;
   /** Candidates neither handed in nor absent when the package was written: still to come. */
   notHandedIn: { ticketNo: string; roomId: string; status: string }[];
   /** Approval codes used at the site, re-checked with the issuing keys (when given). */
@@ -123,9 +130,16 @@ export function verifyAnswerPackage(
       `The sittings data does not match the audit chain: ${reconciliation.problems.join(' ')}`,
     );
   }
+  const { problems: standaloneProblems, ...standalone } = checkStandaloneChanges(pkg, centre.certPem);
+  if (standaloneProblems.length > 0) {
+    throw new AnswerVerificationError(
+      `The standalone changes do not match the audit chain: ${standaloneProblems.join(' ')}`,
+    );
+  }
   return {
     approvalCodes,
     reconciliation,
+    standalone,
     siteId: pkg.siteId,
     sittingId: pkg.sittingId,
     signer: opened.signer.subject.commonName,

@@ -294,7 +294,7 @@ describe('package refusals', () => {
 
   it('refuses a newer format version as UNSUPPORTED_VERSION', () => {
     const newer = reframe(bytes, (m) => {
-      m.formatVersion = 2;
+      m.formatVersion = 3;
     });
     expect(refusal(() => readAsSite(newer))).toBe('UNSUPPORTED_VERSION');
     expect(() => inspectPackage(newer)).toThrow(PackageError);

@@ -47,6 +47,10 @@ export const PACKAGE_ERROR_CODES = Object.freeze({
   NOT_FOR_THIS_RECIPIENT: 'NOT_FOR_THIS_RECIPIENT',
   PAYLOAD_CORRUPT: 'PAYLOAD_CORRUPT',
   DECRYPT_FAILED: 'DECRYPT_FAILED',
+  /** Version 2: the code does not open the package key. */
+  WRONG_CODE: 'WRONG_CODE',
+  /** Version 2: signed by a machine key other than the one the reader expects. */
+  WRONG_SIGNER_KEY: 'WRONG_SIGNER_KEY',
 } as const);
 
 export type PackageErrorCode = (typeof PACKAGE_ERROR_CODES)[keyof typeof PACKAGE_ERROR_CODES];

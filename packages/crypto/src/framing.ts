@@ -7,7 +7,7 @@ import { PackageError } from './errors.js';
  *   manifestLen  u32 BE    at most MAX_MANIFEST_BYTES
  *   manifest     canonical JSON, UTF-8
  *   signatureLen u32 BE    at most MAX_SIGNATURE_BYTES
- *   signature    RSA-PSS over the manifest bytes
+ *   signature    RSA-PSS over the manifest bytes (version 2 with a machine signer: Ed25519)
  *   payload      AES-256-GCM ciphertext, exactly manifest.payload.length bytes
  *
  * Reading never allocates from a length field: every part is a view into the input, and

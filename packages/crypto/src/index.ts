@@ -23,7 +23,20 @@ export {
   verifyCertificate,
 } from './certificates.js';
 export { CERT_ROLES, type CertRole, type CertSubject } from './certSubject.js';
-export { inspectPackage, type OpenedPackage, readPackage, writePackage } from './container.js';
+export { CODE_WRAPPED_KEY_BYTES, unwrapKeyWithCode, wrapKeyWithCode } from './codeWrap.js';
+export {
+  decryptPackageV2,
+  inspectPackage,
+  type OpenedPackage,
+  type PackageRecipient,
+  type PackageSigner,
+  type PackageSignerKey,
+  readPackage,
+  type VerifiedPackageV2,
+  verifyPackageV2,
+  writePackage,
+  writePackageV2,
+} from './container.js';
 export {
   CRYPTO_ERROR_CODES,
   CryptoError,
@@ -46,7 +59,15 @@ export {
   signMachineProof,
   verifyMachineProof,
 } from './machineKeys.js';
-export { PACKAGE_KINDS, type PackageKind, type PackageManifest } from './manifest.js';
+export {
+  type AnyPackageManifest,
+  type KeyWrap,
+  type ManifestSigner,
+  PACKAGE_KINDS,
+  type PackageKind,
+  type PackageManifest,
+  type PackageManifestV2,
+} from './manifest.js';
 export { fromPkcs12, toPkcs12 } from './pkcs12.js';
 export { sign, verifySignature } from './signatures.js';
 export {

@@ -27,6 +27,11 @@ describe('approval authority', () => {
     expect(Object.isFrozen(RULES.approvalCodeLockout)).toBe(true);
   });
 
+  it('locks standalone import on a machine for ten minutes after five wrong codes', () => {
+    expect(RULES.standaloneCodeFailures).toBe(5);
+    expect(RULES.standaloneCodeLockMinutes).toBe(10);
+  });
+
   it('quotes a rule’s duration in messages as whole minutes', () => {
     expect(minutesText(RULES.loginLockout.windowMs)).toBe('1 minute');
     expect(minutesText(RULES.approvalCodeLockout.windowMs)).toBe('10 minutes');

@@ -55,4 +55,22 @@ describe('end checklist', () => {
     expect(r.ready).toBe(false);
     expect(r.items[1]).toMatchObject({ key: 'answers-synced', ok: false, count: 1, tickets: ['1'] });
   });
+
+  it('is not ready while a standalone package is out, and names whose', () => {
+    const r = endChecklistItems({
+      started: true,
+      candidates: [c('1', { status: 'answering', onMachine: false, timeUp: true })],
+      unsyncedHandedIn: [],
+      standaloneExported: ['1'],
+    });
+    expect(r.ready).toBe(false);
+    expect(r.items[2]).toMatchObject({ key: 'standalone-collected', ok: false, count: 1, tickets: ['1'] });
+    const none = endChecklistItems({
+      started: true,
+      candidates: [],
+      unsyncedHandedIn: [],
+      standaloneExported: [],
+    });
+    expect(none.items[2]).toMatchObject({ key: 'standalone-collected', ok: true, count: 0 });
+  });
 });

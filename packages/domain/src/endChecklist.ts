@@ -1,7 +1,8 @@
 /**
  * The end-of-sitting checks (DOMAIN "After a sitting" 1): everyone handed in, absent or out
- * of time; every handed-in answer set complete on the server; standalone packages and
- * transfers accounted for (none exist until those features land, so they pass).
+ * of time; every handed-in answer set complete on the server; no standalone package out
+ * (collected or cancelled, issue 17); transfers accounted for (none exist until that
+ * feature lands, so it passes).
  */
 
 /** One candidate of the room's sitting, as the checks see them. */
@@ -20,6 +21,11 @@ export interface EndCheckFacts {
   candidates: readonly EndCheckCandidate[];
   /** Handed-in candidates whose answer set on the server lacks changes their machine sent. */
   unsyncedHandedIn: readonly string[];
+  /**
+   * Candidates whose standalone package is out (exported, neither collected nor cancelled):
+   * their answers are on a machine without a network (issue 17). Omitted: none.
+   */
+  standaloneExported?: readonly string[];
 }
 
 export type EndCheckKey = 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
@@ -42,6 +48,7 @@ export function endChecklistItems(facts: EndCheckFacts): { ready: boolean; items
     .map((c) => c.ticketNo);
   const neverCame = facts.candidates.filter((c) => c.status === 'not-started' && !c.onMachine).length;
   const unsynced = [...facts.unsyncedHandedIn];
+  const standaloneOut = [...(facts.standaloneExported ?? [])];
   const items: EndCheckItem[] = [
     stillAnswering.length === 0
       ? {
@@ -70,10 +77,13 @@ export function endChecklistItems(facts: EndCheckFacts): { ready: boolean; items
     },
     {
       key: 'standalone-collected',
-      ok: true,
-      count: 0,
-      tickets: [],
-      detail: 'No standalone package was exported in this room.',
+      ok: standaloneOut.length === 0,
+      count: standaloneOut.length,
+      tickets: standaloneOut,
+      detail:
+        standaloneOut.length === 0
+          ? 'No standalone package is out in this room.'
+          : `${standaloneOut.length} standalone package(s) are out: collect their answer files or cancel them.`,
     },
     {
       key: 'transfers-resolved',

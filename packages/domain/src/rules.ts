@@ -62,6 +62,12 @@ export const RULES = Object.freeze({
    * proctor sees every failed login with its reason and can let them in once it runs out).
    */
   ticketLoginLockout: Object.freeze({ maxFailures: 10, windowMs: 10 * MINUTE } satisfies Lockout),
+  /**
+   * Standalone mode (issue 17): the fifth wrong authorization code locks standalone import on
+   * that machine for ten minutes (the code is 60 bits; this only stops a bystander's guessing).
+   */
+  standaloneCodeFailures: 5,
+  standaloneCodeLockMinutes: 10,
   /** Overbooking (annex 4): at most 30% more candidates than machines. */
   maxOverbookingRatio: 0.3,
   /** Test machine minimums (notice §三). */

@@ -30,5 +30,15 @@ export type AnswerChange = z.infer<typeof answerChangeSchema>;
 export const answerChangeRecordSchema = answerChangeSchema.extend({
   receivedAt: z.number().int(),
   lateArrival: z.boolean().optional(),
+  /**
+   * Where the change was made (issue 17): absent or 'online' on a machine connected to the
+   * site; 'standalone' on a machine without a network, collected from its answer file, with
+   * the package it was made under. Absent in records from site software before that.
+   */
+  source: z.enum(['online', 'standalone']).optional(),
+  standalonePackageId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 export type AnswerChangeRecord = z.infer<typeof answerChangeRecordSchema>;

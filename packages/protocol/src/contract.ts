@@ -66,6 +66,17 @@ import {
   signInSchema,
   violationSchema,
 } from './proctorActions.js';
+import {
+  standaloneCancelResultSchema,
+  standaloneCancelSchema,
+  standaloneChallengeSchema,
+  standaloneCollectResultSchema,
+  standaloneCollectSchema,
+  standaloneExportResultSchema,
+  standaloneExportSchema,
+  standaloneListSchema,
+  standaloneMachinesSchema,
+} from './proctorStandalone.js';
 
 /**
  * The one contract per namespace: every client→server event with the schema of its request
@@ -140,6 +151,13 @@ export const proctorContract = defineContract({
     'candidate:detail': { request: candidateRefSchema, reply: candidateDetailSchema },
     'machine:approve': { request: machineApproveSchema, reply: machineApproveResultSchema },
     'machine:refuse': { request: machineRefuseSchema, reply: machineRefuseResultSchema },
+    // Standalone mode (issue 17): consent challenge, target machines, export, cancel, collection.
+    'standalone:challenge': { request: emptySchema, reply: standaloneChallengeSchema },
+    'standalone:machines': { request: emptySchema, reply: standaloneMachinesSchema },
+    'standalone:export': { request: standaloneExportSchema, reply: standaloneExportResultSchema },
+    'standalone:cancel': { request: standaloneCancelSchema, reply: standaloneCancelResultSchema },
+    'standalone:collect': { request: standaloneCollectSchema, reply: standaloneCollectResultSchema },
+    'standalone:list': { request: emptySchema, reply: standaloneListSchema },
   },
   pushes: {
     'room:snapshot': roomSnapshotSchema,

@@ -55,6 +55,18 @@ export const ERROR_CODES = Object.freeze({
   CANDIDATES_STILL_ANSWERING: 'CANDIDATES_STILL_ANSWERING',
   STORAGE_FULL: 'STORAGE_FULL',
   BAD_PACKAGE: 'BAD_PACKAGE',
+  /** The candidate's standalone package is out (issue 17): no online login or resume until it is collected or cancelled. */
+  STANDALONE_ACTIVE: 'STANDALONE_ACTIVE',
+  /** The chief examiner's consent did not verify (key, role, signature, or challenge). */
+  CONSENT_REFUSED: 'CONSENT_REFUSED',
+  /** No standalone package with that id was exported at this site. */
+  UNKNOWN_PACKAGE: 'UNKNOWN_PACKAGE',
+  /** The standalone package was cancelled: its answer files are refused. */
+  STANDALONE_CANCELLED: 'STANDALONE_CANCELLED',
+  /** An answer file no newer than one already collected for its package (a replay or an older file). */
+  STALE_ANSWER_FILE: 'STALE_ANSWER_FILE',
+  /** An answer file signed by a machine other than the package's target machine. */
+  WRONG_MACHINE: 'WRONG_MACHINE',
   INTERNAL: 'INTERNAL',
 } as const);
 

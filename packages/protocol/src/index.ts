@@ -12,5 +12,7 @@ export * from './paperProof.js';
 export * from './parse.js';
 export * from './proctor.js';
 export * from './proctorActions.js';
+export * from './proctorStandalone.js';
 export * from './safeText.js';
+export * from './standalone.js';
 export * from './version.js';

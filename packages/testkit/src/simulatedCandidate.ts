@@ -48,12 +48,16 @@ export class SimulatedCandidate {
   }
 
   async login(candidateSeat = this.n, room = 1): Promise<LoginResult> {
-    return ok(
+    const result = await ok<LoginResult>(
       call<Ack<LoginResult>>(this.socket, 'candidate:login', {
         ticketNo: ticketFor(room, candidateSeat),
         idNumber: idNumberFor(candidateSeat),
       }),
     );
+    // A candidate moved to this machine continues their sequence, as the real client does
+    // (a number the server holds with other content is refused: SEQ_CONFLICT).
+    this.seq = Math.max(this.seq, result.ackSeq);
+    return result;
   }
 
   /** Saves one answer; resolves with the acknowledged sequence once the server committed it. */

@@ -12,6 +12,28 @@ export const LOCAL_ERROR_CODES = Object.freeze({
   PAPER_UNTRUSTED: 'PAPER_UNTRUSTED',
   /** The core was closed. */
   CLOSED: 'CLOSED',
+  /** Standalone import (issue 17): the package file could not be read from the path given. */
+  STANDALONE_UNREADABLE: 'STANDALONE_UNREADABLE',
+  /** The package was refused; `details.reason` is the StandaloneErrorCode (BAD_FILE, WRONG_MACHINE…). */
+  STANDALONE_REFUSED: 'STANDALONE_REFUSED',
+  /** The paper inside the package does not carry the exam centre's signature. */
+  STANDALONE_PAPER_UNTRUSTED: 'STANDALONE_PAPER_UNTRUSTED',
+  /** Not an authorization code at all (length, letters): not counted as a wrong code. */
+  STANDALONE_CODE_MALFORMED: 'STANDALONE_CODE_MALFORMED',
+  /** The code did not open the package; `details.remaining` tries before the lock. */
+  STANDALONE_WRONG_CODE: 'STANDALONE_WRONG_CODE',
+  /** Too many wrong codes: import locked until `details.lockedUntil` (ms, this machine's clock). */
+  STANDALONE_LOCKED: 'STANDALONE_LOCKED',
+  /** Another candidate's standalone package is active on this machine. */
+  STANDALONE_OTHER_ACTIVE: 'STANDALONE_OTHER_ACTIVE',
+  /** This package was used to the end on this machine already. */
+  STANDALONE_USED: 'STANDALONE_USED',
+  /** A candidate is logged in (online) on this machine: no import now. */
+  STANDALONE_SESSION_OPEN: 'STANDALONE_SESSION_OPEN',
+  /** No package was inspected before the code, or no standalone session runs. */
+  STANDALONE_NONE: 'STANDALONE_NONE',
+  /** The answer file could not be written to this machine's data folder. */
+  STANDALONE_WRITE_FAILED: 'STANDALONE_WRITE_FAILED',
 } as const);
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[keyof typeof LOCAL_ERROR_CODES];
 

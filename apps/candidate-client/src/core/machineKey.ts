@@ -6,7 +6,8 @@ import {
   machinePublicKeyOf,
   signMachineProof,
 } from '@exam/crypto';
-import { machineProofText } from '@exam/protocol';
+import { machineProofText, type StandaloneAnswerFile } from '@exam/protocol';
+import { writeStandaloneAnswerFile } from '@exam/standalone';
 
 /** The file name of the machine key in the client's data directory. */
 export const MACHINE_KEY_FILE = 'machine-key.pem';
@@ -23,6 +24,11 @@ export interface MachineKey {
   readonly fingerprint: string;
   /** base64 Ed25519 signature over machineProofText(siteId, challenge). */
   prove(siteId: string, challenge: string): string;
+  /**
+   * A standalone answer file (issue 17), signed with this key and encrypted for the site and
+   * the centre: the key signs here so it never leaves this object.
+   */
+  sealAnswerFile(content: StandaloneAnswerFile, recipientCertPems: string[]): Buffer;
 }
 
 /** The key file exists but is not a usable key: the machine must not quietly become another. */
@@ -65,6 +71,12 @@ export function loadOrCreateMachineKey(path: string): MachineKey {
     publicKey,
     fingerprint: machineFingerprint(publicKey),
     prove: (siteId: string, challenge: string) => signMachineProof(pem, machineProofText(siteId, challenge)),
+    sealAnswerFile: (content: StandaloneAnswerFile, recipientCertPems: string[]) =>
+      writeStandaloneAnswerFile({
+        content,
+        machineKey: { publicKey, privateKeyPem: pem },
+        recipientCertPems,
+      }),
   });
 }
 

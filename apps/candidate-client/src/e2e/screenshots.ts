@@ -9,6 +9,12 @@ import type { Page } from 'playwright-core';
 import { candidatePage, launchChromium } from './support/browser.js';
 import { startTestMachine } from './support/machine.js';
 import { builtRenderer } from './support/renderer.js';
+import {
+  startStandaloneTestMachine,
+  TEST_ID_NUMBER,
+  writeTestPackage,
+  wrongCodeFor,
+} from './support/standalone.js';
 
 /**
  * Screenshots of every candidate screen at 1024×768, taken from the real renderer, host
@@ -166,6 +172,50 @@ try {
   await shot(p2, '16-released-locked');
   await senior.stop();
   await junior.stop();
+
+  // Standalone exam (issue 17) on a machine with no network: import, code, answer file.
+  const lone = await startStandaloneTestMachine({ rendererDir, dir: join(dir, 'standalone') });
+  const usb = join(dir, 'standalone', 'usb');
+  const pkg = writeTestPackage(lone.world, usb, { changes: 3, earliestHandInRemainingMs: null });
+  const p3 = await candidatePage(browser);
+  await p3.goto(lone.web.url);
+  await p3.locator('[data-screen="connecting"]').waitFor();
+  await p3.getByTestId('standalone-entry').click();
+  await p3.getByTestId('standalone-fingerprint').waitFor();
+  await shot(p3, '17-standalone-proctor-step');
+  await p3.getByRole('button', { name: '我是监考员，继续' }).click();
+  await p3.getByLabel('单机考试包的完整路径').fill(pkg.path);
+  await p3.getByRole('button', { name: '读取考试包' }).click();
+  await p3.getByTestId('standalone-header').waitFor();
+  await shot(p3, '18-standalone-import-package');
+  await p3.getByRole('button', { name: '下一步：输入授权码' }).click();
+  await p3.getByRole('textbox', { name: '授权码' }).fill(wrongCodeFor(pkg.code));
+  await p3.getByRole('button', { name: '开始单机考试' }).click();
+  await p3.getByTestId('standalone-error').filter({ hasText: '还可尝试' }).waitFor();
+  await shot(p3, '19-standalone-code-wrong');
+  await p3.getByRole('textbox', { name: '授权码' }).fill(pkg.code);
+  await p3.getByRole('button', { name: '开始单机考试' }).click();
+  await p3.locator('[data-screen="login"]').waitFor();
+  await p3.getByLabel('准考证号').fill(pkg.content.candidate.ticketNo);
+  await p3.getByLabel('身份证号').fill(TEST_ID_NUMBER);
+  await p3.getByRole('button', { name: '登录' }).click();
+  await p3.getByRole('button', { name: '确认登录' }).click();
+  await p3.getByLabel('我已阅读并遵守以上规定').check();
+  await p3.getByRole('button', { name: '开始答题' }).click();
+  await p3.getByRole('radio', { name: 'B. 选项B' }).check();
+  await shot(p3, '20-standalone-exam');
+  await p3.getByTestId('standalone-write').click();
+  await p3.getByRole('dialog').waitFor();
+  await shot(p3, '21-standalone-write-confirm');
+  await p3.getByRole('button', { name: '写出', exact: true }).click();
+  await p3.getByRole('alertdialog').waitFor();
+  await shot(p3, '22-standalone-answer-file-written');
+  await p3.getByRole('button', { name: '知道了' }).click();
+  await p3.getByRole('button', { name: '交卷', exact: true }).click();
+  await p3.getByRole('button', { name: '确认交卷' }).click();
+  await p3.getByTestId('answer-file').waitFor();
+  await shot(p3, '23-standalone-end-answer-file');
+  await lone.stop();
 } finally {
   await browser.close();
   await link.close();

@@ -33,6 +33,10 @@ export const CALL_ARGS = Object.freeze({
   ]),
   acknowledgeNotice: z.tuple([z.number().int().positive()]),
   reportScreen: z.tuple([screen]),
+  standaloneInspect: z.tuple([z.string().trim().min(1).max(4096)]),
+  standaloneOpen: z.tuple([z.string().min(1).max(64)]),
+  standaloneCancel: none,
+  standaloneWriteAnswerFile: none,
 } satisfies { [K in BridgeMethod]: z.ZodType<Parameters<BridgeCalls[K]>> });
 
 export class BridgeCallError extends Error {

@@ -6,11 +6,28 @@ import {
   type CandidateCoreOptions,
   type CoreLogger,
   createCandidateCore,
+  LOCAL_ERROR_CODES,
+  loadOrCreateMachineKey,
+  type MachineKey,
+  machineKeyPathIn,
   silentLogger,
 } from '../core/index.js';
+import type { WrittenAnswerFile } from '../core/journal/standaloneTable.js';
+import { StandaloneImporter } from '../core/standalone/standaloneImporter.js';
+import { StandaloneSessionSource } from '../core/standalone/standaloneSessionSource.js';
+import { StandaloneStore } from '../core/standalone/standaloneStore.js';
 import type { BridgeCalls, BridgePushes } from '../shared/bridge.js';
 import type { BridgeResult } from '../shared/result.js';
-import type { AlertKind, AnswerEntry, CandidateState, ScreenInfo, ScreenProgress } from '../shared/state.js';
+import type {
+  AlertKind,
+  AnswerEntry,
+  AnswerFileView,
+  CandidateState,
+  ScreenInfo,
+  ScreenProgress,
+  StandaloneHeaderView,
+  StandaloneView,
+} from '../shared/state.js';
 import { AlertQueue } from './alertQueue.js';
 import { gatherMachineFacts, type MachineFacts, machineCheckOf } from './machineFacts.js';
 import { fail, failFrom, ok } from './results.js';
@@ -53,7 +70,13 @@ const RESUMED: ScreenProgress = Object.freeze({
  * the renderer talks to the same logic either way.
  */
 export class CandidateHost implements BridgeCalls {
-  readonly core: CandidateCore;
+  private current: CandidateCore;
+  /** The machine's key, loaded once: both the online and the standalone core use it. */
+  private readonly machineKey: MachineKey;
+  private readonly standaloneStore: StandaloneStore;
+  private readonly importer: StandaloneImporter;
+  /** Set while the session comes from a standalone package (issue 17) instead of the site. */
+  private standalone: StandaloneSessionSource | null = null;
   private readonly listeners = new Set<Push>();
   private readonly alerts: AlertQueue;
   private readonly facts: () => MachineFacts;
@@ -77,41 +100,31 @@ export class CandidateHost implements BridgeCalls {
     this.facts =
       opts.machineFacts ??
       (() => gatherMachineFacts(opts.core.clientVersion, dirname(opts.core.journalPath)));
-    this.core = createCandidateCore({ ...opts.core, logger: this.log });
+    this.machineKey =
+      opts.core.machineKey ??
+      loadOrCreateMachineKey(opts.core.machineKeyPath ?? machineKeyPathIn(dirname(opts.core.journalPath)));
+    this.standaloneStore = StandaloneStore.open(opts.core.journalPath);
+    this.importer = new StandaloneImporter({
+      store: this.standaloneStore,
+      trust: opts.core.trust,
+      machineFingerprint: this.machineKey.fingerprint,
+    });
+    // A standalone package still active resumes without its code (issue 17): no network.
+    const active = this.standaloneStore.active();
+    this.current = this.attach(active ? this.standaloneCore(active.packageId) : this.onlineCore());
     this.alerts = new AlertQueue((alert) => this.core.reportAlert(alert));
     // A session in the journal at start means this process died or was closed mid-sitting:
     // resume where the candidate was, and tell the proctor (a person decides why).
     this.resumed = this.core.candidate() !== null;
     this.progress = this.resumed ? RESUMED : NOT_STARTED;
     if (this.resumed) this.alerts.add({ kind: 'restarted', detail: 'resumed from the local journal' });
-
-    this.core.on('change', () => this.pushState());
-    this.core.on('connection', ({ connected }) => {
-      if (connected) this.onConnected();
-      this.pushState();
-    });
-    this.core.on('reminder', (r) => this.push('reminder', r));
-    this.core.on('notices', () => this.pushState());
-    this.core.on('revoked', ({ reason }) => {
-      this.revokedReason = reason;
-      this.progress = NOT_STARTED;
-      this.pushState();
-    });
-    // The machine moved on (完成, or the sitting ended): the next candidate starts afresh.
-    this.core.on('retired', () => {
-      this.progress = NOT_STARTED;
-      this.handedInAs = null;
-      this.handInFailure = null;
-      this.resumed = false;
-      this.pushState();
-    });
-    this.core.on('handedIn', (h) => {
-      this.handedInAs = h.kind;
-      this.handInFailure = null;
-      this.pushState();
-    });
     this.ticker = setInterval(() => this.pushState(), opts.pushEveryMs ?? 1_000);
     this.ticker.unref();
+  }
+
+  /** The core serving the session now: the site server's, or a standalone package's. */
+  get core(): CandidateCore {
+    return this.current;
   }
 
   /** Subscribes to state and reminder pushes; returns the unsubscribe function. */
@@ -173,6 +186,7 @@ export class CandidateHost implements BridgeCalls {
       resumed: this.resumed,
       machineShortfalls: this.shortfalls,
       notices: core.notices(),
+      standalone: this.standaloneView(),
     };
   }
 
@@ -275,6 +289,60 @@ export class CandidateHost implements BridgeCalls {
     return ok(null);
   }
 
+  /**
+   * The proctor's first step of a standalone import (issue 17): reads the package at `path`
+   * and checks all but the code; says whose package it is. Only before anyone logs in here.
+   */
+  standaloneInspect(path: string): BridgeResult<StandaloneHeaderView> {
+    try {
+      if (!this.standalone && this.core.candidate() !== null) {
+        return fail(LOCAL_ERROR_CODES.STANDALONE_SESSION_OPEN, 'A candidate is logged in on this machine.');
+      }
+      const { header, resumes } = this.importer.inspect(path);
+      return ok({ ...header, resumes });
+    } catch (e) {
+      return failFrom(e);
+    }
+  }
+
+  /** The code for the package inspected last: the machine continues on it, with no network. */
+  standaloneOpen(code: string): BridgeResult<null> {
+    try {
+      if (!this.standalone && this.core.candidate() !== null) {
+        return fail(LOCAL_ERROR_CODES.STANDALONE_SESSION_OPEN, 'A candidate is logged in on this machine.');
+      }
+      const opened = this.importer.open(code);
+      if (this.standalone?.packageId !== opened.packageId)
+        this.switchTo(this.standaloneCore(opened.packageId));
+      this.pushState();
+      return ok(null);
+    } catch (e) {
+      return failFrom(e);
+    }
+  }
+
+  /** The proctor went back from the import. */
+  standaloneCancel(): BridgeResult<null> {
+    this.importer.cancel();
+    return ok(null);
+  }
+
+  /** The proctor's demand (a machine that is failing): an answer file now, hand-in or not. */
+  standaloneWriteAnswerFile(): BridgeResult<AnswerFileView> {
+    const source = this.standalone;
+    if (!source) return fail(LOCAL_ERROR_CODES.STANDALONE_NONE, 'No standalone session runs here.');
+    try {
+      const file = source.writeAnswerFile();
+      this.pushState();
+      if (file.written.length === 0) {
+        return fail(LOCAL_ERROR_CODES.STANDALONE_WRITE_FAILED, 'The answer file could not be written.');
+      }
+      return ok(answerFileView(file));
+    } catch (e) {
+      return failFrom(e);
+    }
+  }
+
   /** Queues an alert for the proctor and sends it now if connected. */
   queueAlert(alert: ClientAlert): void {
     this.alerts.add(alert);
@@ -293,6 +361,93 @@ export class CandidateHost implements BridgeCalls {
     clearInterval(this.ticker);
     this.listeners.clear();
     this.core.close();
+    this.standaloneStore.close();
+  }
+
+  private onlineCore(): CandidateCore {
+    this.standalone = null;
+    return createCandidateCore({ ...this.opts.core, machineKey: this.machineKey, logger: this.log });
+  }
+
+  /** A core whose session is the standalone package's; same journal, same machine key, no network. */
+  private standaloneCore(packageId: string): CandidateCore {
+    const { serverUrl: _online, ...settings } = this.opts.core;
+    const source = new StandaloneSessionSource({
+      store: this.standaloneStore,
+      packageId,
+      machineKey: this.machineKey,
+      dataDir: dirname(this.opts.core.journalPath),
+      monotonicNow: this.opts.core.monotonicNow,
+      logger: this.log,
+      onAnswerFile: () => this.pushState(),
+    });
+    this.standalone = source;
+    return createCandidateCore({ ...settings, source, machineKey: this.machineKey, logger: this.log });
+  }
+
+  /** From online to standalone or back: the journal is one, so only the core changes. */
+  private switchTo(make: CandidateCore): void {
+    const old = this.current;
+    this.current = this.attach(make);
+    old.close();
+    this.progress = NOT_STARTED;
+    this.handedInAs = null;
+    this.handInFailure = null;
+    this.revokedReason = null;
+    this.resumed = false;
+    this.pushState();
+  }
+
+  private attach(core: CandidateCore): CandidateCore {
+    core.on('change', () => this.pushState());
+    core.on('connection', ({ connected }) => {
+      if (connected) this.onConnected();
+      this.pushState();
+    });
+    core.on('reminder', (r) => this.push('reminder', r));
+    core.on('notices', () => this.pushState());
+    core.on('revoked', ({ reason }) => {
+      this.revokedReason = reason;
+      this.progress = NOT_STARTED;
+      this.pushState();
+    });
+    // The machine moved on (完成, or the sitting ended): the next candidate starts afresh.
+    core.on('retired', () => {
+      this.progress = NOT_STARTED;
+      this.handedInAs = null;
+      this.handInFailure = null;
+      this.resumed = false;
+      this.pushState();
+      // A standalone session is over once its candidate moved on: the machine is a site
+      // machine again (its answer files are with the proctor).
+      const source = this.standalone;
+      if (source && core === this.current) {
+        this.standaloneStore.finish(source.packageId);
+        setImmediate(() => {
+          if (!this.closed && this.standalone === source) this.switchTo(this.onlineCore());
+        });
+      }
+    });
+    core.on('handedIn', (h) => {
+      this.handedInAs = h.kind;
+      this.handInFailure = null;
+      this.pushState();
+    });
+    return core;
+  }
+
+  private standaloneView(): StandaloneView | null {
+    const source = this.standalone;
+    if (!source) return null;
+    const stored = source.stored();
+    const c = stored.content;
+    return {
+      packageId: c.packageId,
+      ticketNo: c.candidate.ticketNo,
+      name: c.candidate.name,
+      title: c.sitting.title,
+      lastFile: stored.lastFile && answerFileView(stored.lastFile),
+    };
   }
 
   private advance(change: Partial<ScreenProgress>): BridgeResult<null> {
@@ -356,4 +511,14 @@ export class CandidateHost implements BridgeCalls {
       }
     }
   }
+}
+
+function answerFileView(f: WrittenAnswerFile): AnswerFileView {
+  return {
+    fileSeq: f.fileSeq,
+    fileName: f.fileName,
+    written: f.written,
+    failed: f.failed.map((x) => x.dir),
+    handIn: f.handIn,
+  };
 }

@@ -3,6 +3,7 @@ import type { CandidateBridge } from '../shared/bridge.js';
 import type { CandidateState, Reminder } from '../shared/state.js';
 import { OfflineBanner, ShortfallBanner } from './components/Banners.js';
 import { NoticeDialog } from './components/NoticeDialog.js';
+import { StandaloneBar } from './components/Standalone.js';
 import { TopBar } from './components/TopBar.js';
 import { ExamScreen } from './exam/ExamScreen.js';
 import { ReminderDialog } from './exam/ReminderDialog.js';
@@ -16,6 +17,7 @@ import { LockedScreen } from './screens/LockedScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { NoticeScreen } from './screens/NoticeScreen.js';
 import { PendingScreen } from './screens/PendingScreen.js';
+import { StandaloneImportScreen } from './screens/StandaloneImportScreen.js';
 import { TrustAlertScreen } from './screens/TrustAlertScreen.js';
 import { TypingTestScreen } from './screens/TypingTestScreen.js';
 
@@ -23,6 +25,8 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
   const [state, setState] = useState<CandidateState | null>(null);
   const [locale, setLocale] = useState<Locale>('zh-CN');
   const [reminder, setReminder] = useState<Reminder | null>(null);
+  /** The proctor chose 单机考试 (issue 17): the import steps, until done or abandoned. */
+  const [importing, setImporting] = useState(false);
 
   useEffect(() => {
     const off = [bridge.onState(setState), bridge.onReminder(setReminder)];
@@ -38,7 +42,13 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
   const i18n = useMemo(() => ({ locale, t: translator(locale), setLocale }), [locale]);
   if (!state) return null;
   const screen = screenFor(state);
+  // Only before anyone logs in here, and only until the package is open.
+  const importOffered = !state.candidate && !state.standalone;
+  const showImport = importing && importOffered;
   const body = (() => {
+    if (showImport) {
+      return <StandaloneImportScreen state={state} bridge={bridge} onClose={() => setImporting(false)} />;
+    }
     switch (screen) {
       case 'connecting':
         return <ConnectingScreen />;
@@ -68,8 +78,14 @@ export function App({ bridge }: { bridge: CandidateBridge }) {
   })();
   return (
     <I18nContext.Provider value={i18n}>
-      <div class="app" data-current-screen={screen}>
-        {screen !== 'exam' && <TopBar state={state} />}
+      <div class="app" data-current-screen={showImport ? 'standalone-import' : screen}>
+        {screen !== 'exam' && (
+          <TopBar
+            state={state}
+            onStandalone={importOffered && !showImport ? () => setImporting(true) : undefined}
+          />
+        )}
+        <StandaloneBar state={state} bridge={bridge} />
         <OfflineBanner state={state} />
         <ShortfallBanner state={state} />
         {body}

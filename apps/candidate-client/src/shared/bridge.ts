@@ -1,6 +1,14 @@
 import type { Paper } from '@exam/protocol';
 import type { BridgeResult } from './result.js';
-import type { AlertKind, AnswerEntry, CandidateState, Reminder, ScreenInfo } from './state.js';
+import type {
+  AlertKind,
+  AnswerEntry,
+  AnswerFileView,
+  CandidateState,
+  Reminder,
+  ScreenInfo,
+  StandaloneHeaderView,
+} from './state.js';
 
 /**
  * The key of the shell's bridge on the page (`window.candidate`) and the prefix of its IPC
@@ -35,6 +43,14 @@ export interface BridgeCalls {
   acknowledgeNotice(noticeId: number): BridgeResult<null>;
   /** Web mode only: the screen as the browser sees it, for the machine check. */
   reportScreen(screen: ScreenInfo): BridgeResult<null>;
+  /** 单机考试, the proctor's step (issue 17): reads and checks the package at a path, all but the code. */
+  standaloneInspect(path: string): BridgeResult<StandaloneHeaderView>;
+  /** The authorization code for the package inspected last; five wrong ones lock the import. */
+  standaloneOpen(code: string): BridgeResult<null>;
+  /** The proctor went back from the import. */
+  standaloneCancel(): BridgeResult<null>;
+  /** The proctor's demand: write an answer file now. */
+  standaloneWriteAnswerFile(): BridgeResult<AnswerFileView>;
 }
 
 export type BridgeMethod = keyof BridgeCalls;
@@ -56,6 +72,10 @@ export const BRIDGE_METHODS = Object.freeze([
   'reportAlert',
   'acknowledgeNotice',
   'reportScreen',
+  'standaloneInspect',
+  'standaloneOpen',
+  'standaloneCancel',
+  'standaloneWriteAnswerFile',
 ] as const satisfies readonly BridgeMethod[]);
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;

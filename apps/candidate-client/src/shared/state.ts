@@ -81,6 +81,42 @@ export interface CandidateState {
   machineShortfalls: string[];
   /** The proctor's notices not dismissed yet, oldest first; shown over every screen. */
   notices: Notice[];
+  /** Set while the session comes from a standalone package (issue 17): no network, no live backup. */
+  standalone: StandaloneView | null;
+}
+
+/** The standalone session this machine runs (issue 17). */
+export interface StandaloneView {
+  packageId: string;
+  ticketNo: string;
+  name: string;
+  /** The sitting's title as the package names it. */
+  title: string;
+  /** The answer file written last (hand-in, automatic hand-in, or the proctor's demand). */
+  lastFile: AnswerFileView | null;
+}
+
+/** Where an answer file went: each full path written, and each folder that could not take it. */
+export interface AnswerFileView {
+  fileSeq: number;
+  fileName: string;
+  written: string[];
+  failed: string[];
+  /** It carries the hand-in (else: answers so far, written on the proctor's demand). */
+  handIn: boolean;
+}
+
+/** Whose package the proctor is importing, before the code. */
+export interface StandaloneHeaderView {
+  packageId: string;
+  sittingId: string;
+  roomId: string;
+  examDay: string;
+  expiresAt: string;
+  ticketNo: string;
+  name: string;
+  /** This machine runs this package already (after a restart): no code is asked. */
+  resumes: boolean;
 }
 
 /** An item's latest answer as the renderer shows it. */

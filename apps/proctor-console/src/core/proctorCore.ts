@@ -29,6 +29,8 @@ import {
   type RequestOf,
   type RoomAlert,
   requestWithAck,
+  type StandaloneCancelRequest,
+  type StandaloneExportRequest,
   type StartResult,
   type ViolationRequest,
 } from '@exam/protocol';
@@ -367,6 +369,35 @@ export class ProctorCore extends EventEmitter<Events> {
   /** The room report (考场情况记录单) as the site prints it, after the end. */
   roomReport(sittingId: string): Promise<{ fileName: string; pdfBase64: string }> {
     return this.command('report:room', { sittingId });
+  }
+
+  /** A fresh single-use challenge the chief examiner's consent must name (issue 17). */
+  standaloneChallenge(): Promise<{ challenge: string; expiresAt: string }> {
+    return this.command('standalone:challenge', {});
+  }
+
+  /** The site's approved machines a standalone package can be made for. */
+  standaloneMachines() {
+    return this.command('standalone:machines', {});
+  }
+
+  /** The site builds and signs the package; its file and the authorization code come back once. */
+  standaloneExport(req: StandaloneExportRequest) {
+    return this.command('standalone:export', req);
+  }
+
+  standaloneCancel(req: StandaloneCancelRequest) {
+    return this.command('standalone:cancel', req);
+  }
+
+  /** Hands an answer file to the site, which verifies and merges it. */
+  standaloneCollect(fileBase64: string) {
+    return this.command('standalone:collect', { fileBase64 });
+  }
+
+  /** The room's standalone packages. */
+  standaloneList() {
+    return this.command('standalone:list', {});
   }
 
   close(): void {

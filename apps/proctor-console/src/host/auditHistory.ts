@@ -6,6 +6,10 @@ type Params = HistoryEntry['params'];
 const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
+/** Who consented (the chief examiner), from a standalone audit event's data. */
+const consentOf = (d: Record<string, unknown>): Record<string, unknown> =>
+  d.consent && typeof d.consent === 'object' ? (d.consent as Record<string, unknown>) : {};
+
 /** The history line for one audit action, or null for actions a proctor need not read here. */
 function lineOf(a: AuditLine): { kind: HistoryEntry['kind']; params: Params } | null {
   const d = a.data;
@@ -43,6 +47,21 @@ function lineOf(a: AuditLine): { kind: HistoryEntry['kind']; params: Params } | 
       return { kind: 'ended', params: {} };
     case 'machine.checked':
       return null;
+    case 'standalone.exported':
+      return {
+        kind: 'standaloneExported',
+        params: { by: str(consentOf(d).by), reason: str(d.reason) },
+      };
+    case 'standalone.collected':
+      return {
+        kind: 'standaloneCollected',
+        params: { merged: num(d.merged), fileSeq: num(d.fileSeq) },
+      };
+    case 'standalone.cancelled':
+      return {
+        kind: 'standaloneCancelled',
+        params: { by: str(consentOf(d).by), reason: str(d.reason) },
+      };
     default:
       return { kind: 'audit', params: { action: a.action } };
   }

@@ -41,6 +41,11 @@ export const HOST_COMMANDS = Object.freeze([
   'exportBackup',
   'openSaved',
   'readSaved',
+  'standaloneMachines',
+  'standaloneExport',
+  'standaloneCancel',
+  'standaloneCollect',
+  'standaloneList',
 ] as const);
 type RoomCommand = Exclude<CommandName, (typeof HOST_COMMANDS)[number]>;
 

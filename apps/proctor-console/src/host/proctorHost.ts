@@ -20,6 +20,7 @@ import { isRoomCommand, openSavedSchema, ROOM_COMMANDS, readSavedSchema, signInS
 import { HistoryLog, type NewEntry } from './history.js';
 import { KeyFileError, openProctorKey, type ProctorKey, roomForKey } from './proctorKey.js';
 import { RoomFeed } from './roomFeed.js';
+import { StandaloneDesk } from './standaloneDesk.js';
 
 export interface ProctorHostOptions {
   /** The site server's address offered on the sign-in screen. */
@@ -57,9 +58,18 @@ export class ProctorHost {
   private publishQueued = false;
   /** Files this console wrote: the only ones the renderer may have opened or read back. */
   private readonly saved = new Set<string>();
+  /** Standalone mode (issue 17): consent, export, collection and its offline queue. */
+  private readonly standalone: StandaloneDesk;
 
   constructor(private readonly opts: ProctorHostOptions) {
     this.session = { phase: 'signed-out', serverUrl: opts.serverUrl };
+    this.standalone = new StandaloneDesk({
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      core: () => this.core,
+      signedInAs: () => this.signedInAs,
+      broadcast: (push) => this.broadcast(push),
+    });
+    void this.standalone.loadQueue().catch(() => {});
   }
 
   subscribe(listener: Listener): () => void {
@@ -69,6 +79,7 @@ export class ProctorHost {
     listener({ type: 'session', session: this.session });
     const full = this.feed?.full();
     if (full) listener(full);
+    listener(this.standalone.push());
     return () => this.listeners.delete(listener);
   }
 
@@ -84,6 +95,8 @@ export class ProctorHost {
       }
       if (name === 'openSaved') return { ok: true, value: await this.openSaved(args) };
       if (name === 'readSaved') return { ok: true, value: await this.readSaved(args) };
+      const standalone = await this.invokeStandalone(name, args);
+      if (standalone) return standalone;
       const core = this.core;
       if (name === 'roomReport' || name === 'exportBackup') {
         if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
@@ -142,8 +155,13 @@ export class ProctorHost {
     this.feed = new RoomFeed(core.state, this.history);
     core.on('change', () => this.queuePublish());
     core.on('noticeAck', (ack) => this.logNoticeAck(ack));
-    core.on('connection', (connected) => this.setSession({ phase: 'signed-in', as, connected }));
+    core.on('connection', (connected) => {
+      this.setSession({ phase: 'signed-in', as, connected });
+      // Answer files kept while the server was down go out as soon as it is back.
+      if (connected) void this.standalone.onConnected();
+    });
     this.setSession({ phase: 'signed-in', as, connected: core.connected });
+    void this.standalone.onConnected();
     const full = this.feed.full();
     this.feed.delta();
     if (full) this.broadcast(full);
@@ -162,6 +180,7 @@ export class ProctorHost {
   }
 
   private closeCore(): void {
+    this.standalone.stop();
     this.core?.close();
     this.core = null;
     this.key = null;
@@ -190,6 +209,25 @@ export class ProctorHost {
 
   private broadcast(push: HostPush): void {
     for (const l of this.listeners) l(push);
+  }
+
+  /** The standalone commands (issue 17); null for any other name. */
+  private async invokeStandalone(name: string, args: unknown): Promise<HostResult<unknown> | null> {
+    const desk = this.standalone;
+    switch (name) {
+      case 'standaloneMachines':
+        return { ok: true, value: await desk.machines() };
+      case 'standaloneExport':
+        return { ok: true, value: await desk.export(args) };
+      case 'standaloneCancel':
+        return { ok: true, value: await desk.cancel(args) };
+      case 'standaloneCollect':
+        return { ok: true, value: await desk.collect(args) };
+      case 'standaloneList':
+        return { ok: true, value: await desk.list() };
+      default:
+        return null;
+    }
   }
 
   private async roomReport(core: ProctorCore, args: unknown) {

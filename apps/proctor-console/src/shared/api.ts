@@ -63,6 +63,10 @@ export const HISTORY_KINDS = Object.freeze([
   'loginOpened',
   'started',
   'ended',
+  // Standalone mode (issue 17), from the audit trail.
+  'standaloneExported',
+  'standaloneCollected',
+  'standaloneCancelled',
   'audit',
 ] as const);
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
@@ -93,6 +97,101 @@ export interface JoinRequestView {
   replaces: string | null;
 }
 
+/**
+ * Standalone mode (issue 17). An approved test machine of the site a package can be bound to,
+ * its fingerprint also as people read it on the candidate's 单机考试 screen.
+ */
+export interface StandaloneMachineView {
+  fingerprint: string;
+  fingerprintText: string;
+  machineId: string;
+  roomId: string;
+  seatNo: string | null;
+  /** Bound to a live candidate session: picking it would take it from someone. */
+  busy: boolean;
+}
+
+export type StandaloneState = 'exported' | 'collected' | 'cancelled';
+
+/** One standalone package of the room, as `standalone:list` gives it. */
+export interface StandalonePackageView {
+  packageId: string;
+  /** A room can hold two sittings of one candidate: the cancel consent names this one. */
+  sittingId: string;
+  ticketNo: string;
+  name: string;
+  targetMachineFingerprint: string;
+  state: StandaloneState;
+  exportedAt: string;
+  consentBy: string;
+  reason: string;
+  collectedAt: string | null;
+  collectedChanges: number;
+  lastFileSeq: number;
+}
+
+/** An answer file the console holds until the site server can take it (待回收). */
+export interface QueuedAnswerFile {
+  id: string;
+  fileName: string;
+  queuedAt: number;
+}
+
+/** What the console last did with a queued file once the server was back. */
+export interface QueuedOutcome {
+  fileName: string;
+  at: number;
+  result: StandaloneCollectResult | null;
+  error: HostError | null;
+}
+
+export interface StandaloneCollectResult {
+  packageId: string;
+  ticketNo: string;
+  merged: number;
+  alreadyHeld: number;
+  refusedAfterEnd: number;
+  handedIn: boolean;
+  state: 'exported' | 'collected';
+}
+
+/** A collection: merged now, or kept in the console's queue because the server is down. */
+export type StandaloneCollectOutcome =
+  | ({ queued: false } & StandaloneCollectResult)
+  | { queued: true; fileName: string; pending: number };
+
+/** The chief examiner's consent as the proctor presents it: read and used once by the host, never kept. */
+export interface ChiefConsentInput {
+  chiefKeyFile: string;
+  chiefPin: string;
+}
+
+export interface StandaloneExportRequest extends ChiefConsentInput {
+  sittingId: string;
+  ticketNo: string;
+  targetMachineFingerprint: string;
+  reason: string;
+  /** The folder the package is written to (a USB stick). */
+  folder: string;
+}
+
+export interface StandaloneExportResult {
+  packageId: string;
+  /** 'XXXX-XXXX-XXXX': shown once, never stored. */
+  code: string;
+  /** Where the package was written. */
+  savedTo: string;
+  /** Set when the chosen folder could not be written and the console's own folder was used. */
+  folderError: string | null;
+}
+
+export interface StandaloneCancelRequest extends ChiefConsentInput {
+  sittingId: string;
+  ticketNo: string;
+  packageId: string;
+  reason: string;
+}
+
 /** A candidate as the identity check needs them, with their audit trail as history lines. */
 export type CandidateDetailView = Omit<CandidateDetail, 'history'> & { history: HistoryEntry[] };
 
@@ -108,6 +207,13 @@ export type HostPush =
       alerts: RoomAlert[];
       joinRequests: JoinRequestView[];
       history: HistoryEntry[];
+    }
+  | {
+      /** The room's standalone packages and the answer files waiting for the server. */
+      type: 'standalone';
+      packages: StandalonePackageView[];
+      queued: QueuedAnswerFile[];
+      lastQueuedOutcome: QueuedOutcome | null;
     }
   | {
       type: 'delta';
@@ -159,6 +265,15 @@ export interface Commands {
   openSaved: [{ path: string; how: 'open' | 'reveal' }, { opened: true }];
   /** A saved report or backup read back (web mode downloads it). */
   readSaved: [{ path: string }, { fileName: string; base64: string }];
+  /** Approved machines of the site a standalone package can be bound to. */
+  standaloneMachines: [Record<string, never>, { machines: StandaloneMachineView[] }];
+  /** Consent signed in the host, package exported by the site and written to the folder. */
+  standaloneExport: [StandaloneExportRequest, StandaloneExportResult];
+  standaloneCancel: [StandaloneCancelRequest, { packageId: string; state: 'cancelled' }];
+  /** An answer file from a path: merged now, or queued while the server is down. */
+  standaloneCollect: [{ path: string }, StandaloneCollectOutcome];
+  /** Re-reads the room's packages (pushed as `standalone` too). */
+  standaloneList: [Record<string, never>, { packages: StandalonePackageView[]; queued: QueuedAnswerFile[] }];
 }
 export type CommandName = keyof Commands;
 export type CommandArgs<K extends CommandName> = Commands[K][0];
@@ -183,6 +298,11 @@ export const COMMAND_NAMES = Object.freeze([
   'exportBackup',
   'openSaved',
   'readSaved',
+  'standaloneMachines',
+  'standaloneExport',
+  'standaloneCancel',
+  'standaloneCollect',
+  'standaloneList',
 ] as const satisfies readonly CommandName[]);
 
 /**

@@ -42,12 +42,14 @@ export async function openConsole(
   site: TestSite,
   roomId: string,
   browser: TestBrowser,
-  opts: { signIn?: boolean } = {},
+  /** `serverUrl`: reach the site another way (a NetworkLink that a test can cut). */
+  opts: { signIn?: boolean; serverUrl?: string } = {},
 ): Promise<ConsoleUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'proctor-data-'));
-  const host = new ProctorHost({ serverUrl: site.url, dataDir });
+  const serverUrl = opts.serverUrl ?? site.url;
+  const host = new ProctorHost({ serverUrl, dataDir });
   if (opts.signIn !== false)
-    await host.connect(openProctorKey(proctorKeyFile(site, roomId).p12, TEST_PIN), site.url);
+    await host.connect(openProctorKey(proctorKeyFile(site, roomId).p12, TEST_PIN), serverUrl);
   const web = await startWebHost({ host, rendererDir: await buildRenderer() });
   const page = await browser.context.newPage();
   await page.goto(web.url);

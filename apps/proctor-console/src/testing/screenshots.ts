@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommand } from '@exam/cli';
-import { call, SimulatedCandidate, startTestSite } from '@exam/testkit';
+import { call, SimulatedCandidate, startTestSite, testMachineFingerprint } from '@exam/testkit';
 import { launchBrowser } from './browser.js';
-import { openConsole, waitFor } from './consoleHarness.js';
+import { openConsole, TEST_PIN, waitFor } from './consoleHarness.js';
+import { chiefKeyFile, openPackageFile, writeAnswerFile } from './standaloneFiles.js';
 
 /**
  * Renders the README's screenshots of the proctor console: a room of 48 seats late in a
@@ -120,8 +122,9 @@ try {
   await page.getByTestId('view-list').click();
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(out, 'list.png') });
+  const standaloneTarget = await standaloneShots();
   process.stdout.write(`screenshots in ${out}\n`);
-  for (const m of [...machines, spare]) m.close();
+  for (const m of [...machines, spare, standaloneTarget]) m.close();
 } catch (e) {
   log(`failed: ${e instanceof Error ? e.stack : String(e)}`);
   process.exitCode = 1;
@@ -131,6 +134,62 @@ try {
   log('room closed');
   await browser.close();
   await site.stop();
+}
+
+/**
+ * Standalone mode (issue 17) at 1024×768: seat 5's machine failed and a spare failed too, so
+ * the chief examiner consents to a standalone package for the machine on seat 7 (the absent
+ * candidate's); the code dialog; later the answer file collected from the stick.
+ */
+async function standaloneShots(): Promise<SimulatedCandidate> {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.getByRole('button', { name: '座位图' }).click();
+  const target = await SimulatedCandidate.register(site, 7);
+  const targetLabel = 'sim-machine-1-7';
+  const stick = mkdtempSync(join(tmpdir(), 'USB-'));
+  const chiefKey = chiefKeyFile(site);
+  await page.getByTestId('tile-005').click();
+  await page.getByTestId('act-standalone').click();
+  const dialog = page.getByTestId('standalone-export-dialog');
+  await dialog.getByTestId('reason').fill('考试机蓝屏，备用机亦无法启动');
+  const option = dialog.locator(`option[value="${testMachineFingerprint(targetLabel)}"]`);
+  await option.waitFor({ state: 'attached' });
+  await dialog.getByTestId('standalone-machine').selectOption(testMachineFingerprint(targetLabel));
+  await dialog.getByTestId('chief-key').fill(chiefKey);
+  await dialog.getByTestId('chief-pin').fill(TEST_PIN);
+  await dialog.getByTestId('standalone-folder').fill(stick);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(out, 'standalone-export.png') });
+  await dialog.getByTestId('dialog-submit').click();
+  const shown = page.getByTestId('standalone-code-dialog');
+  await shown.waitFor();
+  const code = (await shown.getByTestId('standalone-code').locator('.group').allTextContents()).join('-');
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(out, 'standalone-code.png') });
+  await shown.getByTestId('dialog-cancel').click();
+  // Twenty minutes on the standalone machine, then the answer file comes back on the stick.
+  await at(98 * MIN);
+  const [packageFile] = readdirSync(stick);
+  const pkg = openPackageFile(site, join(stick, packageFile ?? ''), code, targetLabel);
+  const file = writeAnswerFile(pkg, targetLabel, stick, {
+    fileSeq: 1,
+    changes: [
+      { seq: pkg.highestSeq + 1, itemId: 'J-105', value: true, elapsedMs: 6 * MIN },
+      { seq: pkg.highestSeq + 2, itemId: 'J-104', value: ['B', 'D'], elapsedMs: 11 * MIN },
+    ],
+    handIn: { elapsedMs: 19 * MIN, auto: false },
+  });
+  await page.getByTestId('standalone').click();
+  await page.getByTestId('standalone-dialog').getByTestId('standalone-collect').click();
+  const collect = page.getByTestId('standalone-collect-dialog');
+  await collect.getByTestId('standalone-file').fill(file);
+  await collect.getByTestId('dialog-submit').click();
+  await collect.getByTestId('standalone-collect-result').waitFor();
+  await collect.getByTestId('standalone-file').fill(file);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(out, 'standalone-collect.png') });
+  await collect.getByTestId('dialog-cancel').click();
+  return target;
 }
 
 /** Moves the site's clock and lets the console follow, as real time would. */

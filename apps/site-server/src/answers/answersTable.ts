@@ -15,6 +15,8 @@ export interface AnswerChangeRow {
   after_hand_in: 0 | 1;
   made_at: number;
   late_arrival: 0 | 1;
+  /** The standalone package the change came home in (issue 17); null: made online. */
+  standalone_package_id: string | null;
 }
 
 function toRecord(row: AnswerChangeRow): AnswerChangeRecord {
@@ -26,6 +28,10 @@ function toRecord(row: AnswerChangeRow): AnswerChangeRecord {
     madeAt: row.made_at,
     receivedAt: row.received_at,
     lateArrival: row.late_arrival === 1,
+    // Only a standalone change says where it was made: online records keep their old shape.
+    ...(row.standalone_package_id !== null
+      ? { source: 'standalone' as const, standalonePackageId: row.standalone_package_id }
+      : {}),
   };
 }
 
@@ -67,6 +73,20 @@ export function insertChange(
        AND item_id = ? AND value = ? AND flagged = ? AND made_at = ?`,
   ).get(ticketNo, sittingId, c.seq, c.itemId, value, flagged, c.madeAt);
   return same !== undefined ? 'duplicate' : 'conflict';
+}
+
+/** Marks a change just stored from a standalone answer file with the package it came in. */
+export function markStandaloneChange(
+  db: Db,
+  ticketNo: string,
+  sittingId: string,
+  seq: number,
+  packageId: string,
+): void {
+  stmt(
+    db,
+    'UPDATE answer_changes SET standalone_package_id = ? WHERE ticket_no = ? AND sitting_id = ? AND seq = ?',
+  ).run(packageId, ticketNo, sittingId, seq);
 }
 
 /**

@@ -18,6 +18,7 @@ import { getPaperProof } from '../sittings/paperProofsTable.js';
 import { getRoomSitting } from '../sittings/roomSittingsTable.js';
 import { getSitting, getSittingMeta } from '../sittings/sittingsTable.js';
 import { candidateTiming, sittingView } from '../sittings/views.js';
+import { refuseIfSessionWentStandalone, refuseIfStandaloneActive } from '../standalone/standaloneGuard.js';
 import {
   type CandidateSittingRow,
   findBySessionHash,
@@ -85,6 +86,7 @@ export function login(
   if (!sameSecret(candidate.id_number, req.idNumber.toUpperCase())) {
     return refuse('WRONG_ID_NUMBER', candidate.ticket_no, candidate.ticket_no);
   }
+  refuseIfStandaloneActive(ctx.db, candidate.ticket_no);
   if (candidate.room_id !== machine.roomId) {
     const room = getRoom(ctx.db, candidate.room_id);
     return refuse('WRONG_ROOM', candidate.ticket_no, room?.name ?? candidate.room_id);
@@ -214,6 +216,7 @@ function refuseIfOver(ctx: SiteContext, roomId: string, cs: CandidateSittingRow)
 
 /** Reconnect or restart on the same machine: the session token stands in for the ID number. */
 export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: string): LoggedIn {
+  refuseIfSessionWentStandalone(ctx.db, hashToken(sessionToken));
   const cs = sessionOnMachine(ctx, machine, sessionToken);
   const candidate = getCandidate(ctx.db, cs.ticket_no)!;
   refuseIfOver(ctx, candidate.room_id, cs);

@@ -5,6 +5,7 @@ import { runMigrations } from '@exam/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { m0012ProctorChallenges } from './migrations/0012_proctor_challenges.js';
+import { m0015StandalonePackages } from './migrations/0015_standalone_packages.js';
 import { migrations } from './migrations/index.js';
 import { DatabaseFromTheFutureError, openDatabase } from './open.js';
 
@@ -374,6 +375,40 @@ describe('site database migrations', () => {
     ).toEqual([null, null]);
     // STRICT: a mark that is not an integer is refused.
     expect(() => db.prepare("UPDATE answer_changes SET late_arrival = 'yes'").run()).toThrow();
+    db.close();
+  });
+
+  it('runs 0015 on the version before it: online changes stay online, one exported package per candidate', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0015StandalonePackages));
+    db.pragma('foreign_keys = OFF');
+    db.exec(
+      `INSERT INTO candidate_sittings (ticket_no, sitting_id) VALUES ('T1', 'S1');
+       INSERT INTO answer_changes (ticket_no, sitting_id, seq, item_id, value, flagged, received_at, made_at)
+       VALUES ('T1', 'S1', 1, 'Q1', '"A"', 0, 10, 9)`,
+    );
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    // Every change stored before standalone mode existed was made online.
+    expect(db.prepare('SELECT standalone_package_id FROM answer_changes').pluck().all()).toEqual([null]);
+    const put = db.prepare(
+      `INSERT INTO standalone_packages (package_id, sitting_id, ticket_no, room_id, target_machine_fingerprint,
+         target_machine_public_key, state, exported_at, exported_by, consent_by, consent_fingerprint,
+         consent_statement, consent_signature, reason, remaining_ms, highest_seq_at_export)
+       VALUES (?, 'S1', 'T1', 'R1', 'f', 'k', ?, 1000, 'p', 'chief', 'cf', 'st', 'sig', 'broken', 60000, 1)`,
+    );
+    put.run('p1', 'exported');
+    // A second package out for the same candidate and sitting is refused by the database itself.
+    expect(() => put.run('p2', 'exported')).toThrow(/UNIQUE/);
+    put.run('p3', 'cancelled');
+    expect(() => put.run('p4', 'lost')).toThrow(/CHECK/);
+    // STRICT: a time is an integer, never text.
+    expect(() => db.prepare("UPDATE standalone_packages SET collected_at = 'soon'").run()).toThrow(
+      /cannot store TEXT/,
+    );
+    const issue = db.prepare(
+      'INSERT INTO standalone_challenges (challenge, connection_id, issued_at) VALUES (?, ?, ?)',
+    );
+    issue.run('c1', 'sock-1', 1000);
+    expect(() => issue.run('c1', 'sock-2', 2000)).toThrow(/UNIQUE|PRIMARY/);
     db.close();
   });
 

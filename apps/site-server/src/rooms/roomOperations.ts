@@ -36,6 +36,8 @@ import { getMeta } from '../site/metaTable.js';
 import { getRoomSitting, type RoomSittingRow } from '../sittings/roomSittingsTable.js';
 import { getSitting, type SittingRow } from '../sittings/sittingsTable.js';
 import { candidateTiming } from '../sittings/views.js';
+import { refuseWhileStandalone } from '../standalone/standaloneGuard.js';
+import { listExportedTickets } from '../standalone/standalonePackagesTable.js';
 import { insertExtension } from './extensionsTable.js';
 import { insertReset } from './resetsTable.js';
 import { insertViolation } from './violationsTable.js';
@@ -86,6 +88,7 @@ export function resetCandidate(
       `This candidate is ${cs.status}; there is nothing to reset.`,
     );
   }
+  refuseWhileStandalone(ctx.db, req.ticketNo, 'a reset');
   const now = ctx.clock.now();
   writeTransaction(ctx.db, () => {
     // Read again under the write lock: the answer writer thread may have stored more of
@@ -150,6 +153,7 @@ export function extendTime(
         `Candidate ${t} is ${cs.status}; time cannot be added.`,
       );
     }
+    refuseWhileStandalone(ctx.db, t, 'adding time');
     return cs;
   });
   const addMs = req.minutes * MINUTE_MS;
@@ -306,8 +310,14 @@ export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string
     };
   });
   const unsyncedHandedIn = listUnsyncedHandedIn(ctx.db, roomId, sittingId).map((cs) => cs.ticket_no);
+  const standaloneExported = listExportedTickets(ctx.db, roomId, sittingId);
   return {
     sittingId,
-    ...endChecklistItems({ started: rs.started_at !== null, candidates, unsyncedHandedIn }),
+    ...endChecklistItems({
+      started: rs.started_at !== null,
+      candidates,
+      unsyncedHandedIn,
+      standaloneExported,
+    }),
   };
 }

@@ -6,6 +6,10 @@ import type { SiteContext } from '../site/context.js';
 import { getMeta } from '../site/metaTable.js';
 import { getRoomSitting } from '../sittings/roomSittingsTable.js';
 import { getSitting } from '../sittings/sittingsTable.js';
+import {
+  listRoomStandalonePackages,
+  type StandalonePackageRow,
+} from '../standalone/standalonePackagesTable.js';
 import { type ExtensionRow, listRoomExtensions } from './extensionsTable.js';
 import { listRoomResets, type ResetRow } from './resetsTable.js';
 import { getRoom } from './roomsTable.js';
@@ -33,6 +37,8 @@ export interface RoomReportData {
   extensions: (ExtensionRow & { name: string })[];
   violations: (ViolationRow & { name: string; categoryZh: string; consequenceZh: string })[];
   alerts: { kind: string; count: number }[];
+  /** Standalone cases (issue 17): who consented, when, which machine, what came home. */
+  standalone: (StandalonePackageRow & { name: string })[];
 }
 
 export function roomReportData(ctx: SiteContext, roomId: string, sittingId: string): RoomReportData {
@@ -91,5 +97,9 @@ export function roomReportData(ctx: SiteContext, roomId: string, sittingId: stri
       };
     }),
     alerts: [...alertCounts].map(([kind, count]) => ({ kind, count })),
+    standalone: listRoomStandalonePackages(ctx.db, roomId, sittingId).map((p) => ({
+      ...p,
+      name: name(p.ticket_no),
+    })),
   };
 }

@@ -30,6 +30,13 @@ const ALERT_ZH: Record<string, string> = {
   'shortcut-blocked': '按下被屏蔽的快捷键',
 };
 
+/** A standalone package's state, as the report prints it. */
+const STANDALONE_STATE_ZH: Record<string, string> = {
+  exported: '未回收',
+  collected: '已回收',
+  cancelled: '已取消',
+};
+
 /** China Standard Time, as printed on the report. */
 function cst(t: number | null): string {
   if (t === null) return '—';
@@ -149,6 +156,23 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
     '五、考试机异常提示（供监考判断，非违纪认定）',
     [['类型', '次数'], ...d.alerts.map((a) => [ALERT_ZH[a.kind] ?? a.kind, String(a.count)])],
     [0.6, 0.4],
+  );
+  section(
+    '六、单机考试',
+    [
+      ['导出时间', '准考证号', '姓名', '主考同意', '考试机', '状态', '回收作答', '原因'],
+      ...d.standalone.map((p) => [
+        cst(p.exported_at).slice(11),
+        p.ticket_no,
+        p.name,
+        p.consent_by,
+        p.target_machine_fingerprint.slice(0, 12),
+        STANDALONE_STATE_ZH[p.state] ?? p.state,
+        p.collected_at === null ? '—' : `${p.collected_changes} 条（${cst(p.collected_at).slice(11)}）`,
+        p.state === 'cancelled' ? `${p.reason}；取消：${p.cancel_reason ?? ''}` : p.reason,
+      ]),
+    ],
+    [0.09, 0.17, 0.09, 0.1, 0.13, 0.08, 0.14, 0.2],
   );
 
   if (doc.y > doc.page.height - doc.page.margins.bottom - 120) doc.addPage();

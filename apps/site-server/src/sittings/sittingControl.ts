@@ -28,6 +28,7 @@ import { writeAnswerPackage } from '../exports/answerExport.js';
 import { endChecklist } from '../rooms/roomOperations.js';
 import type { SiteContext } from '../site/context.js';
 import { getMeta } from '../site/metaTable.js';
+import { exportedPackageOf } from '../standalone/standalonePackagesTable.js';
 import {
   listRoomSittingsOf,
   listRunningRoomSittings,
@@ -175,7 +176,10 @@ export function autoHandInDue(ctx: SiteContext): number {
     if (rs.started_at !== null && now < endsAt(timingFor(s.level, rs.started_at, 0))) continue;
     const due = listActiveInRoom(ctx.db, rs.room_id, rs.sitting_id).flatMap((cs) => {
       const t = candidateTiming(s, rs, cs);
-      return t !== null && isTimeUp(t, now) ? [{ cs, at: endsAt(t) }] : [];
+      if (t === null || !isTimeUp(t, now)) return [];
+      // A candidate on a standalone machine hands in there, on its own count (issue 17):
+      // the server's clock does not see the time that machine was off.
+      return exportedPackageOf(ctx.db, cs.ticket_no) ? [] : [{ cs, at: endsAt(t) }];
     });
     if (due.length === 0) continue;
     writeTransaction(ctx.db, () => {

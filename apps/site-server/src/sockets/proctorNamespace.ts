@@ -12,6 +12,7 @@ import type { RoomBroadcaster } from '../rooms/roomBroadcaster.js';
 import type { SiteContext } from '../site/context.js';
 import type { EventLimits } from '../site/eventLimits.js';
 import { sittingProctorHandlers } from '../sittings/handlers.js';
+import { standaloneProctorHandlers } from '../standalone/handlers.js';
 import { EventLimiter } from './eventLimiter.js';
 import { refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
@@ -64,6 +65,7 @@ export function attachProctorNamespace(
       noticeProctorHandlers(conn);
       candidateProctorHandlers(conn);
       machineProctorHandlers(conn);
+      standaloneProctorHandlers(conn);
       void socket.join(proctorRoom(roomId));
     });
   });

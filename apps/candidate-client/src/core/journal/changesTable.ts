@@ -134,3 +134,12 @@ export function deleteAllOf(db: Db, ref: SittingRef): void {
     ref.sittingId,
   );
 }
+
+/** Every change above `seq`, in sequence order: what a standalone answer file carries (issue 17). */
+export function changesAbove(db: Db, ref: SittingRef, seq: number): JournalChange[] {
+  const rows = stmt(
+    db,
+    'SELECT * FROM answer_changes WHERE ticket_no = ? AND sitting_id = ? AND seq > ? ORDER BY seq',
+  ).all(ref.ticketNo, ref.sittingId, seq) as AnswerChangeRow[];
+  return rows.map(toChange);
+}

@@ -24,7 +24,14 @@ describe('openJournalDb', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['answer_changes', 'retired_sessions', 'session', 'sync_state']);
+    expect(tables).toEqual([
+      'answer_changes',
+      'retired_sessions',
+      'session',
+      'standalone_lock',
+      'standalone_packages',
+      'sync_state',
+    ]);
     expect(() =>
       db
         .prepare(
@@ -118,6 +125,37 @@ describe('openJournalDb', () => {
     expect(db.prepare('SELECT ticket_no, sealed_paper, paper_proof FROM session').all()).toEqual([
       { ticket_no: '1001', sealed_paper: 'sealed', paper_proof: null },
     ]);
+    db.close();
+  });
+
+  it('upgrades a journal from before standalone mode: its session stays, one package may be active at a time', () => {
+    const path = join(dir, 'v4.db');
+    const old = new Database(path);
+    for (const m of migrations.slice(0, 4)) m(old);
+    old.pragma('user_version = 4');
+    old
+      .prepare(
+        `INSERT INTO session (id, server_url, session_token, ticket_no, sitting_id, profile, sitting, sealed_paper)
+         VALUES (1, 'https://site', 'tok', '1001', 'S1', '{}', '{}', 'sealed')`,
+      )
+      .run();
+    old.close();
+
+    const db = openJournalDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.prepare('SELECT ticket_no FROM session').pluck().all()).toEqual(['1001']);
+    expect(db.prepare('SELECT count(*) FROM standalone_packages').pluck().get()).toBe(0);
+    const add = db.prepare(
+      `INSERT INTO standalone_packages (package_id, ticket_no, sitting_id, content, source_dir, state, opened_at)
+       VALUES (?, '1001', 'S1', '{}', '/media/usb', ?, 0)`,
+    );
+    add.run('a'.repeat(32), 'active');
+    add.run('b'.repeat(32), 'finished');
+    // A second active package is refused by the schema itself, not only by the importer.
+    expect(() => add.run('c'.repeat(32), 'active')).toThrow(/UNIQUE constraint failed/);
+    expect(() =>
+      db.prepare("INSERT INTO standalone_lock (id, failures, locked_until) VALUES (1, 'five', NULL)").run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
     db.close();
   });
 

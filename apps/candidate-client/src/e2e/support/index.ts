@@ -8,3 +8,12 @@ export { approveMachineKey } from './approval.js';
 export { CHROMIUM, candidatePage, launchChromium, VIEWPORT } from './browser.js';
 export { startTestMachine, type TestMachine } from './machine.js';
 export { builtRenderer } from './renderer.js';
+export {
+  type StandaloneTestMachine,
+  standaloneMachine,
+  startStandaloneTestMachine,
+  TEST_ID_NUMBER,
+  type WrittenPackage,
+  writeTestPackage,
+  wrongCodeFor,
+} from './standalone.js';

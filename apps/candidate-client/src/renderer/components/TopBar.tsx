@@ -17,20 +17,28 @@ export function LanguageToggle() {
 }
 
 /** The band above every screen before the exam: the system's name, this seat, the language. */
-export function TopBar({ state }: { state: CandidateState }) {
+export function TopBar({ state, onStandalone }: { state: CandidateState; onStandalone?: () => void }) {
   const { t } = useI18n();
   return (
     <header class="topbar">
       <span class="topbar-title">{t('app.title')}</span>
       <span class="topbar-seat">
-        {state.machine.seatNo === null
-          ? t('seat.none')
-          : t('seat.label', {
-              // The room's name either way (第01考场); its code only until the server has answered.
-              room: state.candidate?.roomName ?? state.machine.roomName ?? state.machine.roomId ?? '',
-              seat: state.machine.seatNo,
-            })}
+        {state.standalone
+          ? t('standalone.topbar')
+          : state.machine.seatNo === null
+            ? t('seat.none')
+            : t('seat.label', {
+                // The room's name either way (第01考场); its code only until the server has answered.
+                room: state.candidate?.roomName ?? state.machine.roomName ?? state.machine.roomId ?? '',
+                seat: state.machine.seatNo,
+              })}
       </span>
+      {/* 单机考试 (issue 17): offered before any login; the proctor's step comes first. */}
+      {onStandalone && (
+        <button type="button" class="topbar-standalone" data-testid="standalone-entry" onClick={onStandalone}>
+          {t('standalone.entry')}
+        </button>
+      )}
       <LanguageToggle />
     </header>
   );

@@ -34,9 +34,8 @@ export function TitleBar(props: { state: CandidateState; onHandIn: () => void })
         </div>
         <div>
           <dt>{t('exam.seat')}</dt>
-          <dd>
-            {c.roomName} / {c.seatNo}
-          </dd>
+          {/* A standalone package (issue 17) names the room, not a seat. */}
+          <dd>{state.standalone ? c.roomName : `${c.roomName} / ${c.seatNo}`}</dd>
         </div>
       </dl>
       <div class={`remaining${urgent ? ' urgent' : ''}`} role="timer" aria-label={t('exam.remaining')}>

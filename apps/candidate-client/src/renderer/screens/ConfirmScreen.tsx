@@ -7,13 +7,15 @@ export function ConfirmScreen({ state, bridge }: { state: CandidateState; bridge
   const { t } = useI18n();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const c = state.candidate!;
+  // A standalone package (issue 17) names no level or seat: those rows are left out.
+  const standalone = state.standalone !== null;
   const rows: [string, string][] = [
     [t('confirm.name'), c.name],
     [t('confirm.ticket'), c.ticketNo],
-    [t('confirm.level'), t(`level.${c.level}`)],
+    ...(standalone ? [] : ([[t('confirm.level'), t(`level.${c.level}`)]] as [string, string][])),
     [t('confirm.specialty'), c.specialty],
     [t('confirm.subject'), state.sitting?.subjectName ?? ''],
-    [t('confirm.room'), `${c.roomName} / ${c.seatNo}`],
+    [t('confirm.room'), standalone ? c.roomName : `${c.roomName} / ${c.seatNo}`],
   ];
   return (
     <main class="screen screen-center" data-screen="confirm">

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CandidateBridge } from '../../shared/bridge.js';
 import type { CandidateState } from '../../shared/state.js';
 import { errorText, handInFailureText } from '../components/errors.js';
+import { AnswerFileNote } from '../components/Standalone.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatClock } from '../model/time.js';
@@ -21,6 +22,8 @@ export function EndScreen({ state, bridge }: { state: CandidateState; bridge: Ca
             {state.handedIn.kind === 'auto' ? t('end.auto') : t('end.success')}
           </h1>
           <p>{t('end.successBody', { time: formatClock(state.handedIn.at) })}</p>
+          {/* Standalone (issue 17): the answers are in a file, and the proctor must fetch it. */}
+          {state.standalone?.lastFile && <AnswerFileNote file={state.standalone.lastFile} />}
           <DoneButton bridge={bridge} />
         </section>
       </main>

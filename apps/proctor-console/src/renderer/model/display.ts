@@ -8,10 +8,18 @@ export type DisplayState =
   | 'answering'
   | 'handed-in'
   | 'absent'
-  | 'reset-pending';
+  | 'reset-pending'
+  | 'standalone';
 
-export function displayState(t: CandidateTile): DisplayState {
-  if (t.resetPending) return 'reset-pending';
+/**
+ * `standalone`: the candidate's standalone package is out (issue 17); they continue on a
+ * machine with no network, so the tile says so rather than "offline" until it is collected.
+ */
+export function displayState(t: CandidateTile, standalone = false): DisplayState {
+  if (standalone && t.status !== 'handed-in' && t.status !== 'absent') return 'standalone';
+  // Handed in is final: a candidate released for a standalone package (a reset underneath)
+  // who handed in there shows as handed in once the answer file is collected.
+  if (t.resetPending && t.status !== 'handed-in') return 'reset-pending';
   switch (t.status) {
     case 'not-started':
       return 'not-arrived';

@@ -56,7 +56,10 @@ export function errorText(
   t: Translate,
   e: { code: string; message: string; details?: Record<string, unknown> },
 ): string {
-  const key = `error.${e.code}`;
+  // A refused file names its finer reason (the standalone format's code, issue 17): worded by it.
+  const reason = e.details?.reason;
+  const finer = e.code === 'BAD_PACKAGE' && typeof reason === 'string' ? `error.${reason}` : null;
+  const key = finer && hasMessage(finer) ? finer : `error.${e.code}`;
   if (!hasMessage(key)) return t('error.other', { message: e.message });
   const params: Record<string, string | number> = { ...ERROR_RULE_FIGURES[e.code] };
   for (const [name, v] of Object.entries(e.details ?? {}))

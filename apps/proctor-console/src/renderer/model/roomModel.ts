@@ -1,5 +1,14 @@
 import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
-import type { HistoryEntry, HostPush, JoinRequestView, RoomInfo, SessionState } from '../../shared/api.js';
+import type {
+  HistoryEntry,
+  HostPush,
+  JoinRequestView,
+  QueuedAnswerFile,
+  QueuedOutcome,
+  RoomInfo,
+  SessionState,
+  StandalonePackageView,
+} from '../../shared/api.js';
 
 /**
  * The renderer's picture of the room, rebuilt immutably from the host's pushes so Preact
@@ -16,6 +25,12 @@ export interface RoomModel {
   /** Machines waiting for this console to approve them for a seat (issue 16). */
   joinRequests: readonly JoinRequestView[];
   history: readonly HistoryEntry[];
+  /** The room's standalone packages (issue 17) and the answer files waiting for the server. */
+  standalone: {
+    packages: readonly StandalonePackageView[];
+    queued: readonly QueuedAnswerFile[];
+    lastQueuedOutcome: QueuedOutcome | null;
+  };
   /** Bumped on every push that changed a tile; the benchmark reads it. */
   version: number;
 }
@@ -29,6 +44,7 @@ export const EMPTY_MODEL: RoomModel = Object.freeze({
   alerts: [],
   joinRequests: [],
   history: [],
+  standalone: Object.freeze({ packages: [], queued: [], lastQueuedOutcome: null }),
   version: 0,
 });
 
@@ -37,7 +53,18 @@ export const tileKey = (t: { ticketNo: string; sittingId: string }) => `${t.tick
 export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): RoomModel {
   if (push.type === 'session') {
     const signedOut = push.session.phase !== 'signed-in';
-    return signedOut ? { ...EMPTY_MODEL, session: push.session } : { ...m, session: push.session };
+    // Files waiting to be collected stay counted while signed out: they are on this console.
+    return signedOut
+      ? {
+          ...EMPTY_MODEL,
+          session: push.session,
+          standalone: { ...EMPTY_MODEL.standalone, queued: m.standalone.queued },
+        }
+      : { ...m, session: push.session };
+  }
+  if (push.type === 'standalone') {
+    const { packages, queued, lastQueuedOutcome } = push;
+    return { ...m, standalone: { packages, queued, lastQueuedOutcome } };
   }
   const offset = push.serverNow - monotonicNow;
   if (push.type === 'full') {

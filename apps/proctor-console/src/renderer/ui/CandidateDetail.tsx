@@ -5,6 +5,7 @@ import { suggestedMinutes } from '../model/approvals.js';
 import { detailHistory } from '../model/detailHistory.js';
 import { clockText, displayState, formatDuration, remainingMs, secondsSinceSync } from '../model/display.js';
 import { errorText, syncText } from '../model/i18n.js';
+import { isStandalone, standaloneTickets } from '../model/standalone.js';
 import { run, useConsole } from './context.js';
 import { historyText } from './historyText.js';
 import type { DialogState, Flash } from './uiState.js';
@@ -20,7 +21,12 @@ export function CandidateDetail(props: {
   const { api, t, lang, model } = useConsole();
   const c = props.tile;
   const [idChecked, setIdChecked] = useState<ReadonlySet<string>>(new Set());
-  const state = displayState(c);
+  const outPackage = model.standalone.packages.find(
+    (p) =>
+      p.state === 'exported' && p.ticketNo === c.ticketNo && (!p.sittingId || p.sittingId === c.sittingId),
+  );
+  const standalone = isStandalone(standaloneTickets(model.standalone.packages), c.ticketNo, c.sittingId);
+  const state = displayState(c, standalone);
   const remaining = remainingMs(c, props.now);
   const quiet = secondsSinceSync(c, props.now);
   const suggestion = suggestedMinutes([c]);
@@ -32,6 +38,8 @@ export function CandidateDetail(props: {
   const history = detailHistory(view?.history ?? null, local);
   const canAbsent = state === 'not-arrived';
   const running = c.endsAt !== null;
+  const sitting = model.room?.sittings.find((s) => s.sittingId === c.sittingId);
+  const sittingRunning = !!sitting && sitting.startedAt !== null && sitting.endedAt === null;
 
   const absent = async (value: boolean) => {
     const r = await run(api, 'setAbsent', { sittingId: c.sittingId, ticketNo: c.ticketNo, absent: value });
@@ -146,6 +154,37 @@ export function CandidateDetail(props: {
         {state === 'absent' && (
           <button type="button" data-testid="act-unabsent" onClick={() => absent(false)}>
             {t('action.undoAbsent')}
+          </button>
+        )}
+        {/* The last resort (issue 17): logged in, reset, or never able to start, once the sitting runs. */}
+        {sittingRunning &&
+          (state === 'answering' ||
+            state === 'logged-in' ||
+            state === 'reset-pending' ||
+            state === 'not-arrived') && (
+            <button
+              type="button"
+              data-testid="act-standalone"
+              onClick={() => props.onDialog({ kind: 'standaloneExport', sittingId: c.sittingId, ticket: c })}
+            >
+              {t('action.standaloneExport')}
+            </button>
+          )}
+        {outPackage && (
+          <button
+            type="button"
+            data-testid="act-standalone-cancel"
+            onClick={() =>
+              props.onDialog({
+                kind: 'standaloneCancel',
+                sittingId: c.sittingId,
+                ticketNo: c.ticketNo,
+                who: `${c.ticketTail} ${c.name}`,
+                packageId: outPackage.packageId,
+              })
+            }
+          >
+            {t('standalone.submitCancel')}
           </button>
         )}
         <button

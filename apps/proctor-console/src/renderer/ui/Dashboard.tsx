@@ -10,6 +10,7 @@ import { JoinRequestsPanel } from './JoinRequestsPanel.js';
 import { ListView } from './ListView.js';
 import { SeatMap } from './SeatMap.js';
 import { SittingBar } from './SittingBar.js';
+import { QueuedOutcomeFlash } from './StandaloneQueueFlash.js';
 import type { DialogState, Flash } from './uiState.js';
 
 export function Dashboard() {
@@ -184,7 +185,16 @@ export function Dashboard() {
           )}
         </aside>
       </div>
-      {dialog && <Dialogs state={dialog} now={now} onClose={() => setDialog(null)} onFlash={setFlash} />}
+      {dialog && (
+        <Dialogs
+          state={dialog}
+          now={now}
+          onClose={() => setDialog(null)}
+          onFlash={setFlash}
+          onDialog={setDialog}
+        />
+      )}
+      <QueuedOutcomeFlash onFlash={setFlash} />
     </div>
   );
 }

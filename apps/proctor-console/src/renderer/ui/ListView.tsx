@@ -7,6 +7,7 @@ import {
   secondsSinceSync,
 } from '../model/display.js';
 import { syncText } from '../model/i18n.js';
+import { isStandalone, standaloneTickets } from '../model/standalone.js';
 import { useConsole } from './context.js';
 
 export function ListView(props: {
@@ -17,7 +18,8 @@ export function ListView(props: {
   onMark(ticketNo: string): void;
   onSelect(ticketNo: string): void;
 }) {
-  const { t } = useConsole();
+  const { t, model } = useConsole();
+  const active = standaloneTickets(model.standalone.packages);
   const rows = [...props.tiles].sort(
     (a, b) => (a.seatNo ?? 9999) - (b.seatNo ?? 9999) || a.ticketNo.localeCompare(b.ticketNo),
   );
@@ -42,8 +44,9 @@ export function ListView(props: {
           const remaining = remainingMs(c, props.now);
           const quiet = secondsSinceSync(c, props.now);
           const check = machineCheckState(m);
+          const state = displayState(c, isStandalone(active, c.ticketNo, c.sittingId));
           return (
-            <tr key={c.ticketNo} class={`st-${displayState(c)}`} data-testid={`row-${c.ticketTail}`}>
+            <tr key={c.ticketNo} class={`st-${state}`} data-testid={`row-${c.ticketTail}`}>
               <td>
                 <input
                   type="checkbox"
@@ -60,7 +63,7 @@ export function ListView(props: {
                 </button>
               </td>
               <td>{c.name}</td>
-              <td>{t(`state.${displayState(c)}`)}</td>
+              <td>{t(`state.${state}`)}</td>
               <td>{c.total > 0 ? `${c.answered}/${c.total}` : '—'}</td>
               <td>{remaining === null ? '—' : formatDuration(remaining)}</td>
               <td>{syncText(t, quiet)}</td>

@@ -11,6 +11,7 @@ import {
 } from '../model/display.js';
 import { syncText } from '../model/i18n.js';
 import { type SeatCell, seatMachineState } from '../model/seats.js';
+import { isStandalone, standaloneTickets } from '../model/standalone.js';
 import { useConsole } from './context.js';
 
 interface TileProps {
@@ -23,6 +24,8 @@ interface TileProps {
   nowS: number;
   dim: boolean;
   selected: boolean;
+  /** The candidate's standalone package is out (issue 17): 单机考试中. */
+  standalone: boolean;
   onSelect(ticketNo: string): void;
 }
 
@@ -35,12 +38,13 @@ const Tile = memo(function Tile({
   nowS,
   dim,
   selected,
+  standalone,
   onSelect,
 }: TileProps) {
   const { t } = useConsole();
   const now = nowS * 1000;
   const check = machineCheckState(machine);
-  const state = c ? displayState(c) : 'empty';
+  const state = c ? displayState(c, standalone) : 'empty';
   const remaining = c ? remainingMs(c, now) : null;
   const quiet = c ? secondsSinceSync(c, now) : null;
   const classes = ['tile', `st-${state}`];
@@ -101,7 +105,7 @@ const Tile = memo(function Tile({
           <span class="who">
             <span class="tail">{c.ticketTail}</span> <span class="name">{c.name}</span>
           </span>
-          <span class="state">{t(`state.${displayState(c)}`)}</span>
+          <span class="state">{t(`state.${displayState(c, standalone)}`)}</span>
           <span class="facts">
             {c.total > 0 ? `${c.answered}/${c.total}` : '—'}
             {remaining !== null && <span class="remaining"> · {formatDuration(remaining)}</span>}
@@ -131,8 +135,10 @@ export function SeatMap(props: {
   selected: string | null;
   onSelect(ticketNo: string): void;
 }) {
-  const { t } = useConsole();
+  const { t, model } = useConsole();
   const nowS = Math.floor(props.now / 1000);
+  const active = standaloneTickets(model.standalone.packages);
+  const out = (c: CandidateTile | null) => !!c && isStandalone(active, c.ticketNo, c.sittingId);
   return (
     <div class="seat-map" data-testid="seat-map">
       <div class="grid">
@@ -146,6 +152,7 @@ export function SeatMap(props: {
             nowS={nowS}
             dim={cell.candidate ? !props.visible(cell.candidate) : false}
             selected={!!cell.candidate && cell.candidate.ticketNo === props.selected}
+            standalone={out(cell.candidate)}
             onSelect={props.onSelect}
           />
         ))}
@@ -164,6 +171,7 @@ export function SeatMap(props: {
                 nowS={nowS}
                 dim={!props.visible(c)}
                 selected={c.ticketNo === props.selected}
+                standalone={out(c)}
                 onSelect={props.onSelect}
               />
             ))}

@@ -21,7 +21,7 @@ export function SittingBar(props: {
   onDialog(d: DialogState): void;
   onFlash(f: Flash): void;
 }) {
-  const { api, t } = useConsole();
+  const { api, t, model } = useConsole();
   const { sitting, tiles } = props;
   const phase = phaseOf(sitting);
   const counts = new Map<string, number>();
@@ -161,6 +161,24 @@ export function SittingBar(props: {
         >
           {t('action.noticeAll')}
         </button>
+      )}
+      {(phase === 'running' || phase === 'ended' || model.standalone.packages.length > 0) && (
+        <button
+          type="button"
+          data-testid="standalone"
+          onClick={() => props.onDialog({ kind: 'standaloneList', sittingId: sitting.sittingId })}
+        >
+          {t('standalone.listTitle')}
+        </button>
+      )}
+      {model.standalone.queued.length > 0 && (
+        <span
+          class="pending-badge"
+          title={t('standalone.pendingTitle')}
+          data-testid="standalone-pending-count"
+        >
+          {t('standalone.pending', { n: model.standalone.queued.length })}
+        </span>
       )}
       {(phase === 'running' || phase === 'ended') && (
         <button type="button" data-testid="backup" onClick={backup}>

@@ -23,7 +23,11 @@ export type DialogState =
   | { kind: 'violation'; sittingId: string; ticket: CandidateTile }
   | { kind: 'notice'; sittingId: string; ticket: CandidateTile | null }
   | { kind: 'end'; sittingId: string }
-  | { kind: 'machine'; action: 'approve' | 'refuse'; request: JoinRequestView };
+  | { kind: 'machine'; action: 'approve' | 'refuse'; request: JoinRequestView }
+  | { kind: 'standaloneExport'; sittingId: string; ticket: CandidateTile }
+  | { kind: 'standaloneCancel'; sittingId: string; ticketNo: string; who: string; packageId: string }
+  | { kind: 'standaloneCollect' }
+  | { kind: 'standaloneList'; sittingId: string };
 
 export interface DialogProps<K extends DialogState['kind']> {
   state: Extract<DialogState, { kind: K }>;

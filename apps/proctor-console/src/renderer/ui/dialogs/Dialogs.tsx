@@ -4,6 +4,10 @@ import { ExtendDialog } from './ExtendDialog.js';
 import { MachineDialog } from './MachineDialog.js';
 import { NoticeDialog } from './NoticeDialog.js';
 import { ResetDialog } from './ResetDialog.js';
+import { StandaloneCancelDialog } from './StandaloneCancelDialog.js';
+import { StandaloneCollectDialog } from './StandaloneCollectDialog.js';
+import { StandaloneDialog } from './StandaloneDialog.js';
+import { StandaloneExportDialog } from './StandaloneExportDialog.js';
 import { StartDialog } from './StartDialog.js';
 import { ViolationDialog } from './ViolationDialog.js';
 
@@ -12,8 +16,10 @@ export function Dialogs(props: {
   now: number;
   onClose(): void;
   onFlash(f: Flash): void;
+  /** Opens another dialog in this one's place (the standalone list opens collect and cancel). */
+  onDialog(d: DialogState): void;
 }) {
-  const { state, ...rest } = props;
+  const { state, onDialog, ...rest } = props;
   switch (state.kind) {
     case 'start':
       return <StartDialog state={state} {...rest} />;
@@ -29,5 +35,13 @@ export function Dialogs(props: {
       return <EndDialog state={state} {...rest} />;
     case 'machine':
       return <MachineDialog state={state} {...rest} />;
+    case 'standaloneExport':
+      return <StandaloneExportDialog state={state} {...rest} />;
+    case 'standaloneCancel':
+      return <StandaloneCancelDialog state={state} {...rest} />;
+    case 'standaloneCollect':
+      return <StandaloneCollectDialog state={state} {...rest} />;
+    case 'standaloneList':
+      return <StandaloneDialog state={state} onDialog={onDialog} {...rest} />;
   }
 }

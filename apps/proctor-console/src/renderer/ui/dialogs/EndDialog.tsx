@@ -2,6 +2,7 @@ import type { EndChecklist } from '@exam/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checklistText } from '../../model/i18n.js';
 import { run, useConsole } from '../context.js';
+import { StandaloneList } from '../StandaloneList.js';
 import type { DialogProps } from '../uiState.js';
 import { Modal, useSubmit } from './Modal.js';
 
@@ -23,6 +24,10 @@ export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
   useEffect(() => {
     if (model.version >= 0) void latest.current();
   }, [model.version]);
+  // The standalone list is read afresh once (another console may have collected meanwhile).
+  useEffect(() => {
+    void run(api, 'standaloneList', {});
+  }, []);
 
   const go = async () => {
     // The server counts only those it marks absent at the end; the proctor wants them all.
@@ -46,6 +51,7 @@ export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
       busy={end.busy}
       error={end.errorMessage ?? check.errorMessage}
       canSubmit={checklist?.ready === true}
+      wide={model.standalone.packages.length > 0}
     >
       {checklist && (
         <>
@@ -68,6 +74,13 @@ export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
             ))}
           </ul>
         </>
+      )}
+      {/* Standalone packages block the end until collected or cancelled (issue 17): who and where. */}
+      {model.standalone.packages.length > 0 && (
+        <section data-testid="end-standalone">
+          <h3>{t('standalone.listTitle')}</h3>
+          <StandaloneList />
+        </section>
       )}
       <button type="button" onClick={refresh} disabled={check.busy} data-testid="recheck">
         {t('action.checklist')}

@@ -14,12 +14,14 @@ export function Modal(props: {
   canSubmit?: boolean;
   busy?: boolean;
   error?: string | null;
+  /** A dialog with a table or a large code: twice as wide. */
+  wide?: boolean;
 }) {
   const { t } = useConsole();
   return (
     <div class="backdrop">
       <form
-        class="modal"
+        class={props.wide ? 'modal wide' : 'modal'}
         role="dialog"
         aria-modal="true"
         aria-label={props.title}

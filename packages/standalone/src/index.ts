@@ -1,0 +1,24 @@
+// Standalone mode (issue 17): the package a proctor exports for one candidate and one test
+// machine, and the answer file that machine writes back. Formats only: no I/O, no clock but `now`.
+
+export type { MachineKeyPair } from '@exam/crypto';
+export type {
+  StandaloneAnswerChange,
+  StandaloneAnswerFile,
+  StandaloneCandidate,
+  StandaloneHandIn,
+  StandalonePackageContent,
+} from '@exam/protocol';
+export {
+  openStandaloneAnswerFile,
+  standaloneAnswerFileName,
+  writeStandaloneAnswerFile,
+} from './answerFile.js';
+export { hashIdNumber, newStandaloneCode, normaliseStandaloneCode } from './codes.js';
+export { STANDALONE_ERROR_CODES, StandaloneError, type StandaloneErrorCode } from './errors.js';
+export {
+  inspectStandalonePackage,
+  openStandalonePackage,
+  type StandalonePackageHeader,
+  writeStandalonePackage,
+} from './package.js';
