@@ -17,8 +17,9 @@ const dirs = [
   join(ROOT, 'apps/candidate-client/src', probe),
   join(ROOT, 'apps/proctor-console/src/renderer', probe),
   join(ROOT, 'packages/domain/src', probe),
+  join(ROOT, 'apps/site-server/src', probe),
 ];
-const [appDir, rendererDir, cycleDir] = dirs as [string, string, string];
+const [appDir, rendererDir, cycleDir, siteDir] = dirs as [string, string, string, string];
 const files = {
   /** The candidate client reaching for the site server (as its tests once did). */
   appImportsApp: join(appDir, 'importsAnotherApp.ts'),
@@ -27,6 +28,8 @@ const files = {
   /** Two modules importing each other, one of them only for a type. */
   cycleA: join(cycleDir, 'first.ts'),
   cycleB: join(cycleDir, 'second.ts'),
+  /** The site server reaching into the centre's receiver (its upload tests belong under scripts/). */
+  siteImportsReceiver: join(siteDir, 'importsTheReceiver.ts'),
 };
 
 interface Diagnostic {
@@ -63,6 +66,10 @@ beforeAll(async () => {
     write(
       files.appImportsApp,
       "import { createSiteServer } from '@exam/site-server';\n\nexport const s = createSiteServer;\n",
+    );
+    write(
+      files.siteImportsReceiver,
+      "import { startReceiver } from '@exam/centre-server';\n\nexport const r = startReceiver;\n",
     );
     write(
       files.rendererImportsNode,
@@ -103,6 +110,7 @@ describe('pnpm lint fences the code', () => {
   it('refuses an app importing another app', () => {
     expect(rulesOf(files.appImportsApp), output).toContain('lint/style/noRestrictedImports');
     expect(output).toContain('never another app');
+    expect(rulesOf(files.siteImportsReceiver), output).toContain('lint/style/noRestrictedImports');
   });
 
   it('refuses a renderer importing Node-only code', () => {

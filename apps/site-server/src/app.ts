@@ -23,6 +23,8 @@ import { attachCandidateNamespace } from './sockets/candidateNamespace.js';
 import type { CandidateNamespace } from './sockets/candidateSocket.js';
 import { attachProctorNamespace } from './sockets/proctorNamespace.js';
 import type { ProctorNamespace } from './sockets/proctorRoom.js';
+import { Uploader, type UploadOptions } from './uploads/uploader.js';
+import { uploadsStatus } from './uploads/uploadStatus.js';
 
 const LISTEN_BACKLOG = 4096;
 
@@ -44,6 +46,11 @@ export interface SiteServerOptions {
   tiles?: { progressEveryTicks?: number; quietProgressTiles?: number };
   /** Message rate limits; EVENT_LIMITS unless a load test simulates a whole site from one address. */
   eventLimits?: EventLimits;
+  /**
+   * The centre's receiver (issue 18): each sitting's final answer package is uploaded there
+   * over mutual TLS with the site key. Without it nothing is uploaded, and the status says so.
+   */
+  upload?: UploadOptions;
 }
 
 export interface SiteServer {
@@ -85,7 +92,8 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       ? Fastify({ loggerInstance: log as FastifyBaseLogger })
       : Fastify({ loggerInstance: log as FastifyBaseLogger, https: tlsServerOptions(tls) })
   ) as FastifyInstance;
-  registerAdminRoutes(app, ctx, adminToken);
+  const uploader = opts.upload ? new Uploader(ctx, opts.upload) : null;
+  registerAdminRoutes(app, ctx, adminToken, () => uploadsStatus(ctx, uploader?.receiverUrl ?? null));
 
   const io = new Server(app.server, {
     serveClient: false,
@@ -167,6 +175,8 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       });
   }, opts.tickMs ?? 1000);
   ticker.unref();
+  // Picks up what a previous run left (an upload cut by a restart, a package not yet queued).
+  uploader?.start();
 
   let closed = false;
   return {
@@ -189,6 +199,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       if (closed) return;
       closed = true;
       clearInterval(ticker);
+      await uploader?.close();
       broadcaster?.close();
       // What was received before the close is committed and acknowledged; what arrives
       // while the sockets close is committed too, and the clients send it again anyway.

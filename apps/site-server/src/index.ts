@@ -11,6 +11,8 @@ export {
   serveInsecurePlainHttpForBenchmarkOnly,
 } from './site/tls.js';
 export { type ImportSummary, importAuthorization, importExamData } from './sittings/examImport.js';
+export type { UploadOptions } from './uploads/uploader.js';
+export type { SittingUpload, UploadsStatus } from './uploads/uploadStatus.js';
 
 /** The server's command-line entry, for tests that run it in a process of its own (kill -9). */
 export const SITE_SERVER_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

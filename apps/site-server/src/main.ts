@@ -14,7 +14,8 @@ import { INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY, insecurePlainHttpRequested } fr
 const SITE_SERVER = {
   name: 'site-server',
   usage: `site-server --data-dir DIR --identity-dir DIR [--host H] [--port P]
-                   [--clock-start TIME [--clock-scale X]] [--loop-stats-ms N] [--load-test-one-address]
+                   [--clock-start TIME [--clock-scale X]] [--receiver-url URL] [--loop-stats-ms N]
+                   [--load-test-one-address]
   --data-dir DIR      site.db, admin-token and exports/ (created if missing)
   --identity-dir DIR  site.p12 and site-tls.p12 (PIN in EXAM_SITE_PIN) and centre-root.pem, as
                       make-exam writes them; the server speaks HTTPS/WSS only, with site-tls.p12
@@ -23,6 +24,8 @@ const SITE_SERVER = {
                       instead of the real time, to run an exam built for another day; it starts
                       again from TIME at every start of the server
   --clock-scale X     with --clock-start: X times faster than real time (default 1)
+  --receiver-url URL  the centre's receiver (https://…): each sitting's final answer package is
+                      uploaded there over mutual TLS with site.p12; without it nothing is uploaded
   --loop-stats-ms N   log the event-loop delay every N ms
   --load-test-one-address  load tests only: every simulated machine connects from this host's
                       one address, so the per-address message limit is lifted (the others stay)`,
@@ -33,6 +36,7 @@ const SITE_SERVER = {
     port: { type: 'string', default: '0' },
     'clock-start': { type: 'string' },
     'clock-scale': { type: 'string' },
+    'receiver-url': { type: 'string' },
     // Logs event-loop delay every N ms (the benchmark reads it per phase).
     'loop-stats-ms': { type: 'string' },
     'load-test-one-address': { type: 'boolean', default: false },
@@ -53,6 +57,11 @@ if (values['clock-scale'] !== undefined && clockStart === null)
   usageExit(SITE_SERVER, '--clock-scale needs --clock-start');
 if (!(Number.isFinite(clockScale) && clockScale > 0))
   usageExit(SITE_SERVER, '--clock-scale is a number above 0');
+const receiverUrl = values['receiver-url'];
+if (receiverUrl !== undefined && !URL.canParse(receiverUrl))
+  usageExit(SITE_SERVER, '--receiver-url is an https:// address, e.g. https://10.0.0.1:9443');
+if (receiverUrl !== undefined && new URL(receiverUrl).protocol !== 'https:')
+  usageExit(SITE_SERVER, '--receiver-url must be https://: the upload uses mutual TLS');
 
 const log = pino(
   { level: process.env.LOG_LEVEL ?? 'info' },
@@ -69,10 +78,11 @@ const server = createSiteServer({
   clock,
   logger: log,
   ...(values['load-test-one-address'] ? { eventLimits: EVENT_LIMITS_ONE_ADDRESS_LOAD } : {}),
+  ...(receiverUrl === undefined ? {} : { upload: { receiverUrl } }),
 });
 const url = await server.listen({ host: values.host, port });
 // The first line on stdout is machine-readable, for the scripts that start a server.
-log.info({ url, dataDir }, 'site server listening');
+log.info({ url, dataDir, receiverUrl: receiverUrl ?? null }, 'site server listening');
 const loopStatsMs = Number(values['loop-stats-ms'] ?? 0);
 if (loopStatsMs > 0) startLoopStats(log, loopStatsMs, () => ({ answers: server.answerStats() }));
 

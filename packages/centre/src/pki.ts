@@ -96,3 +96,29 @@ export function issueSiteTlsCredential(
   });
   return { certPem, privateKeyPem: keys.privateKeyPem, hostName };
 }
+
+/** The DNS name the centre's receiver serves under; sites check it (issue 18). */
+export const RECEIVER_HOST_NAME = 'receiver.centre.exam';
+
+/**
+ * The centre receiver's TLS credential (role 'receiver', serverAuth for `hostName`), issued
+ * by the centre root. The same key signs the receipts it returns, so a site that checked the
+ * TLS peer and a receipt sees one identity; no site or site-server key can sign a receipt.
+ */
+export function issueReceiverTlsCredential(
+  centre: Credential,
+  opts: { hostName?: string; validFrom?: Date; validDays?: number } = {},
+): Credential & { hostName: string } {
+  const keys = generateKeyPair();
+  const hostName = opts.hostName ?? RECEIVER_HOST_NAME;
+  const certPem = issueCertificate({
+    issuerCertPem: centre.certPem,
+    issuerPrivateKeyPem: centre.privateKeyPem,
+    subject: { commonName: hostName, role: 'receiver' },
+    publicKeyPem: keys.publicKeyPem,
+    validFrom: opts.validFrom ?? new Date(Date.now() - DAY_MS),
+    validDays: opts.validDays ?? 3650,
+    tlsServerName: hostName,
+  });
+  return { certPem, privateKeyPem: keys.privateKeyPem, hostName };
+}

@@ -14,6 +14,8 @@ export const CERT_ROLES = Object.freeze([
   'proctor',
   'chief',
   'admin',
+  // The centre's receiver (issue 18): serves the upload over TLS and signs receipts.
+  'receiver',
 ] as const);
 export type CertRole = (typeof CERT_ROLES)[number];
 

@@ -10,4 +10,5 @@ export * from './sittingClock.js';
 export * from './sittingGap.js';
 export * from './startGuard.js';
 export * from './thresholds.js';
+export * from './uploadRules.js';
 export * from './violations.js';

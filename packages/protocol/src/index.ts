@@ -1,5 +1,6 @@
 export * from './answerChange.js';
 export * from './candidate.js';
+export * from './centreUpload.js';
 export * from './client.js';
 export * from './contract.js';
 export * from './errors.js';

@@ -98,6 +98,8 @@ export async function startTestSite(
     tiles?: SiteServerOptions['tiles'];
     /** The server's pino logger (silent by default): tests that check what the site logs. */
     logger?: SiteServerOptions['logger'];
+    /** The centre receiver to upload final answer packages to (issue 18). */
+    upload?: SiteServerOptions['upload'];
   } = {},
 ): Promise<TestSite> {
   const juniorStart = opts.juniorStart ?? new Date(Date.UTC(2021, 9, 23, 0, 30));
@@ -120,7 +122,16 @@ export async function startTestSite(
     trustedRootPem: pki.centre.certPem,
   };
   const tls = { certPem: pki.siteTls.certPem, privateKeyPem: pki.siteTls.privateKeyPem };
-  const serverOptions = { dataDir, identity, tls, clock, tickMs: 50, tiles: opts.tiles, logger: opts.logger };
+  const serverOptions = {
+    dataDir,
+    identity,
+    tls,
+    clock,
+    tickMs: 50,
+    tiles: opts.tiles,
+    logger: opts.logger,
+    upload: opts.upload,
+  };
   let server = createSiteServer(serverOptions);
   let url = await server.listen();
   const port = Number(new URL(url).port);

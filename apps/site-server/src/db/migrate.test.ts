@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { m0012ProctorChallenges } from './migrations/0012_proctor_challenges.js';
 import { m0015StandalonePackages } from './migrations/0015_standalone_packages.js';
+import { m0016Uploads } from './migrations/0016_uploads.js';
 import { migrations } from './migrations/index.js';
 import { DatabaseFromTheFutureError, openDatabase } from './open.js';
 
@@ -409,6 +410,29 @@ describe('site database migrations', () => {
     );
     issue.run('c1', 'sock-1', 1000);
     expect(() => issue.run('c1', 'sock-2', 2000)).toThrow(/UNIQUE|PRIMARY/);
+    db.close();
+  });
+
+  it('runs 0016 on the version before it: one upload per sitting and package, in known states only', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0016Uploads));
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    const put = db.prepare(
+      `INSERT INTO uploads (sitting_id, sha256, path, size, state, queued_at, updated_at)
+       VALUES (?, ?, '/x.exampkg', 10, ?, 1000, 1000)`,
+    );
+    put.run('S1', 'a'.repeat(64), 'queued');
+    // The same package of the same sitting is one upload; another package is another row.
+    expect(() => put.run('S1', 'a'.repeat(64), 'queued')).toThrow(/UNIQUE|PRIMARY/);
+    put.run('S1', 'b'.repeat(64), 'superseded');
+    expect(() => put.run('S2', 'a'.repeat(64), 'sent')).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE uploads SET sent_offset = -1').run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE uploads SET receipt_verified_at = 'now'").run()).toThrow(
+      /cannot store TEXT/,
+    );
+    expect(db.prepare("SELECT sent_offset, attempts FROM uploads WHERE state = 'queued'").get()).toEqual({
+      sent_offset: 0,
+      attempts: 0,
+    });
     db.close();
   });
 

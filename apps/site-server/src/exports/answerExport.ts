@@ -173,5 +173,6 @@ export function writeAnswerPackage(
     exportedAt: at,
   });
   ctx.log.info({ sittingId, path, sha256, finality: finality.kind }, 'answer package written');
+  ctx.events.emit('answer-package-written', { sittingId, path, sha256, finality: finality.kind });
   return { path, sha256, finality };
 }

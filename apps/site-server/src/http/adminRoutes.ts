@@ -7,6 +7,8 @@ import type { SiteContext } from '../site/context.js';
 import { getMeta } from '../site/metaTable.js';
 import { importAuthorization, importExamData } from '../sittings/examImport.js';
 import { toFailure } from '../sockets/handler.js';
+import { exportUploadMedia, importReceiptFile } from '../uploads/media.js';
+import type { UploadsStatus } from '../uploads/uploadStatus.js';
 import { registerErrorReplies } from './errorReplies.js';
 
 const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
@@ -15,7 +17,12 @@ const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
  * The site admin's REST surface. A bearer token (generated into the data directory on
  * first start, readable only by the server's user) guards every route but the health check.
  */
-export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, adminToken: string): void {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  ctx: SiteContext,
+  adminToken: string,
+  uploads: () => UploadsStatus,
+): void {
   registerErrorReplies(app, ctx.log);
   app.addContentTypeParser(
     'application/octet-stream',
@@ -69,5 +76,18 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SiteContext, admi
   // Per sitting: the rooms that have not ended and the packages written (final / interim).
   app.get('/api/admin/status', { onRequest: requireAdmin }, async (_req, reply) =>
     run(reply, () => siteStatus(ctx)),
+  );
+  // Per sitting: the upload of its final package to the centre (issue 18), and the receipt.
+  app.get('/api/admin/uploads', { onRequest: requireAdmin }, async (_req, reply) => run(reply, uploads));
+  // When the uplink fails: the final package and a manifest to a folder (a USB stick) …
+  app.post<{ Params: { sittingId: string }; Body: { folder?: unknown } }>(
+    '/api/admin/uploads/:sittingId/media',
+    { onRequest: requireAdmin },
+    async (req, reply) =>
+      run(reply, () => exportUploadMedia(ctx, req.params.sittingId, String(req.body?.folder ?? ''))),
+  );
+  // … and the receipt file the centre wrote for it, which confirms the sitting.
+  app.post('/api/admin/uploads/receipt', { onRequest: requireAdmin }, async (req, reply) =>
+    run(reply, () => importReceiptFile(ctx, req.body)),
   );
 }

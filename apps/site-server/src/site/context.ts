@@ -39,6 +39,12 @@ export interface SiteEventMap {
   'machine-approved': [{ fingerprint: string; roomId: string; seatNo: number }];
   /** A machine's request was refused or its binding retired: it is back to asking to join. */
   'machine-dropped': [{ fingerprint: string }];
+  /** An answer package was written (issue 18: a final one is queued for upload). */
+  'answer-package-written': [
+    { sittingId: string; path: string; sha256: string; finality: 'final' | 'interim' },
+  ];
+  /** An upload moved: a chunk stored by the receiver, a failure, the receipt verified. */
+  'upload-progress': [{ sittingId: string; sha256: string; state: string; offset: number; size: number }];
 }
 
 /** What every service function needs; built once in createSiteServer. */

@@ -14,6 +14,7 @@ import { m0012ProctorChallenges } from './0012_proctor_challenges.js';
 import { m0013PaperProofs } from './0013_paper_proofs.js';
 import { m0014LateArrivals } from './0014_late_arrivals.js';
 import { m0015StandalonePackages } from './0015_standalone_packages.js';
+import { m0016Uploads } from './0016_uploads.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0013PaperProofs,
   m0014LateArrivals,
   m0015StandalonePackages,
+  m0016Uploads,
 ]);
