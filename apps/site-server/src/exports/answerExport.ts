@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Hex, writePackage } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
@@ -10,23 +10,11 @@ import { listCandidateSittingsOf } from '../candidates/candidateSittingsTable.js
 import { getCandidate } from '../candidates/candidatesTable.js';
 import { readSnapshot, writeTransaction } from '../db/transactions.js';
 import type { SiteContext } from '../site/context.js';
+import { writeFileDurably } from '../site/durableFile.js';
 import { getMeta } from '../site/metaTable.js';
 import { listRoomSittingsOf } from '../sittings/roomSittingsTable.js';
 import { getSittingMeta } from '../sittings/sittingsTable.js';
 import { recordAnswerPackage } from './answerPackagesTable.js';
-
-/** Writes a file so that a crash leaves either the old file or the whole new one. */
-function writeFileDurably(path: string, bytes: Buffer): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, bytes);
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
 
 /** The rooms of the sitting that have not ended, in room order: none, and a package is final. */
 export function roomsNotEnded(ctx: SiteContext, sittingId: string): string[] {

@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { sha256Hex } from '@exam/crypto';
 import { ERROR_CODES, ProtocolError, type Receipt, signedReceiptSchema } from '@exam/protocol';
@@ -15,6 +6,7 @@ import { appendAudit } from '../audit/auditLog.js';
 import { writeTransaction } from '../db/transactions.js';
 import { listAnswerPackages } from '../exports/answerPackagesTable.js';
 import type { SiteContext } from '../site/context.js';
+import { writeFileDurably } from '../site/durableFile.js';
 import { getMeta } from '../site/metaTable.js';
 import { acceptReceipt, ReceiptRefused } from './acceptReceipt.js';
 import { getUpload, queueUpload } from './uploadsTable.js';
@@ -32,18 +24,6 @@ export interface MediaManifest {
   sha256: string;
   size: number;
   exportedAt: number;
-}
-
-function writeDurably(path: string, bytes: Buffer): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, bytes);
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 /**
@@ -84,12 +64,12 @@ export function exportUploadMedia(
     size: bytes.length,
     exportedAt: at,
   };
-  writeDurably(packagePath, bytes);
+  writeFileDurably(packagePath, bytes);
   // A stick can lose writes: what is on it now is what the centre will get.
   if (sha256Hex(readFileSync(packagePath)) !== final.sha256) {
     throw new ProtocolError(ERROR_CODES.STORAGE_FULL, 'The copy on the media does not read back intact.');
   }
-  writeDurably(manifestPath, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  writeFileDurably(manifestPath, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   writeTransaction(ctx.db, () => {
     queueUpload(ctx.db, { sittingId, sha256: final.sha256, path: final.path, size: bytes.length, at });
     appendAudit(ctx.db, at, {
