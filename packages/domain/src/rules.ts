@@ -68,6 +68,8 @@ export const RULES = Object.freeze({
    */
   standaloneCodeFailures: 5,
   standaloneCodeLockMinutes: 10,
+  /** A standalone package stays valid to the end of its exam day, and at least this long past the candidate's remaining time. */
+  standalonePackageSlackMinutes: 60,
   /** Overbooking (annex 4): at most 30% more candidates than machines. */
   maxOverbookingRatio: 0.3,
   /** Test machine minimums (notice §三). */

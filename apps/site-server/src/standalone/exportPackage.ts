@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { endsAt, SITE_UTC_OFFSET_MS, siteLocalDate } from '@exam/domain';
+import { endsAt, RULES, SITE_UTC_OFFSET_MS, siteLocalDate } from '@exam/domain';
 import {
   ERROR_CODES,
   ProtocolError,
@@ -26,8 +26,6 @@ import { exportedPackageOf, insertStandalonePackage, markCancelled } from './sta
 import { standaloneSittingOf } from './standaloneSitting.js';
 
 const DAY_MS = 24 * 3_600_000;
-/** Slack beyond the remaining time for a package's validity, when the day ends sooner. */
-const EXPIRY_SLACK_MS = 3_600_000;
 
 /** The package file's name on the stick: who, which package; the answer files sit beside it. */
 export function standalonePackageFileName(ticketNo: string, packageId: string): string {
@@ -143,7 +141,9 @@ export function exportStandalonePackage(
       roomId,
       examDay,
       issuedAt: new Date(now).toISOString(),
-      expiresAt: new Date(Math.max(dayEnds, now + remainingMs + EXPIRY_SLACK_MS)).toISOString(),
+      expiresAt: new Date(
+        Math.max(dayEnds, now + remainingMs + RULES.standalonePackageSlackMinutes * 60_000),
+      ).toISOString(),
       targetMachineFingerprint: req.targetMachineFingerprint,
       candidate: {
         ticketNo: req.ticketNo,
