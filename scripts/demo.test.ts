@@ -38,5 +38,15 @@ describe('the README demo', () => {
     expect(summary!.changes).toBeGreaterThan(0);
     expect(summary!.verified).toMatch(/audit chain OK; altered copy refused/);
     expect(existsSync(summary!.packagePath)).toBe(true);
+    // Issue 18: the package went to the centre's receiver, whose receipt the site verified, and
+    // the day's backups (the site's after the sitting, each console's) open with the province key.
+    expect(r.stdout).toMatch(/B1-J-ECON: uploaded, receipt verified \(receipt [0-9a-f-]{36}, version 1\)/);
+    const receiptFile = /receipt {2}(\S+receipt-B1-J-ECON-[0-9a-f]{12}\.json)/.exec(r.stdout)?.[1];
+    expect(receiptFile && existsSync(receiptFile)).toBe(true);
+    expect(r.stdout).toMatch(/OK {2}\S+site-B1-J-ECON-\S+\.exambak: site backup .*\n.*integrity_check ok/);
+    expect(
+      r.stdout.match(/OK {2}\S+console-R\d+\.exambak: console backup of room R\d+/g)?.length,
+    ).toBeGreaterThan(0);
+    expect(r.stdout).not.toContain('FAILED');
   }, 150_000);
 });

@@ -18,8 +18,17 @@ const dirs = [
   join(ROOT, 'apps/proctor-console/src/renderer', probe),
   join(ROOT, 'packages/domain/src', probe),
   join(ROOT, 'apps/site-server/src', probe),
+  join(ROOT, 'apps/site-admin/src', probe),
+  join(ROOT, 'apps/site-admin/src/page', probe),
 ];
-const [appDir, rendererDir, cycleDir, siteDir] = dirs as [string, string, string, string];
+const [appDir, rendererDir, cycleDir, siteDir, adminDir, adminPageDir] = dirs as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const files = {
   /** The candidate client reaching for the site server (as its tests once did). */
   appImportsApp: join(appDir, 'importsAnotherApp.ts'),
@@ -30,6 +39,10 @@ const files = {
   cycleB: join(cycleDir, 'second.ts'),
   /** The site server reaching into the centre's receiver (its upload tests belong under scripts/). */
   siteImportsReceiver: join(siteDir, 'importsTheReceiver.ts'),
+  /** The admin page's app reaching into the site server it is served by (it talks JSON to it). */
+  adminImportsSite: join(adminDir, 'importsTheSiteServer.ts'),
+  /** The admin page reading the disk. */
+  adminPageImportsNode: join(adminPageDir, 'readsTheDisk.ts'),
 };
 
 interface Diagnostic {
@@ -72,6 +85,14 @@ beforeAll(async () => {
       "import { startReceiver } from '@exam/centre-server';\n\nexport const r = startReceiver;\n",
     );
     write(
+      files.adminImportsSite,
+      "import { createSiteServer } from '@exam/site-server';\n\nexport const s = createSiteServer;\n",
+    );
+    write(
+      files.adminPageImportsNode,
+      "import { readFileSync } from 'node:fs';\n\nexport const r = readFileSync;\n",
+    );
+    write(
       files.rendererImportsNode,
       "import { readFileSync } from 'node:fs';\n\nexport const r = readFileSync;\n",
     );
@@ -111,11 +132,14 @@ describe('pnpm lint fences the code', () => {
     expect(rulesOf(files.appImportsApp), output).toContain('lint/style/noRestrictedImports');
     expect(output).toContain('never another app');
     expect(rulesOf(files.siteImportsReceiver), output).toContain('lint/style/noRestrictedImports');
+    expect(rulesOf(files.adminImportsSite), output).toContain('lint/style/noRestrictedImports');
   });
 
   it('refuses a renderer importing Node-only code', () => {
     expect(rulesOf(files.rendererImportsNode), output).toContain('lint/style/noRestrictedImports');
     expect(output).toContain('the renderer runs in the browser');
+    expect(rulesOf(files.adminPageImportsNode), output).toContain('lint/style/noRestrictedImports');
+    expect(output).toContain('the admin page runs in the browser');
   });
 
   it('refuses an import circle, even one closed by a type-only import', () => {

@@ -26,11 +26,12 @@ import {
 const BENCH = {
   name: 'bench',
   usage: `bench [--candidates 1..20000] [--sustain-seconds S] [--step-seconds S] [--max-steps 1..20]
-             [--out DIR] [--cpu-prof DIR] [--from-rate R --site-only]
+             [--out DIR] [--cpu-prof DIR] [--from-rate R --site-only] [--overbooked]
   --candidates N   simulated candidates (default 2000; 200 for a quick run)
   --out DIR        where the JSON results go (default bench-results)
   --cpu-prof DIR   V8 CPU profiles of the site server and the load generator
-  --from-rate R --site-only  profile one rate: the first step's rate, and no baselines`,
+  --from-rate R --site-only  profile one rate: the first step's rate, and no baselines
+  --overbooked     run the site as overbooked: no arranged seats, logins at free machines`,
   options: {
     candidates: { type: 'string', default: '2000' },
     'sustain-seconds': { type: 'string', default: '30' },
@@ -43,6 +44,8 @@ const BENCH = {
     // For profiling one rate: the first step's rate, and no baselines (no ratios then).
     'from-rate': { type: 'string' },
     'site-only': { type: 'boolean', default: false },
+    // An overbooked site (issue 19): no arranged seats, each candidate logs in at a free machine.
+    overbooked: { type: 'boolean', default: false },
   },
 } as const;
 const { values } = parseCommand(BENCH);
@@ -189,7 +192,11 @@ async function siteRun(plain = false) {
   // Other jobs on the machine move every figure here; the load average says how busy it was.
   const loadAtStart = loadavg()[0]!;
   const scheduledStart = Math.ceil(Date.now() / MIN) * MIN + 60 * MIN;
-  const site = prepareSite(join(dir, plain ? 'site-plain' : 'site'), { candidates: N, scheduledStart });
+  const site = prepareSite(join(dir, plain ? 'site-plain' : 'site'), {
+    candidates: N,
+    scheduledStart,
+    overbooked: values.overbooked,
+  });
   // The server clock runs fast so the earliest hand-in (75 minutes in) comes at the end of
   // the run and the automatic hand-in (90 minutes) only after it.
   // Every step, a second attempt at the one that missed, and the halvings, each of which may

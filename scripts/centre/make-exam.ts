@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildExamPackages, createExamPki, issueKeyHolder } from '@exam/centre';
+import { buildExamPackages, createExamPki, issueKeyHolder, provinceRef } from '@exam/centre';
 import { parseCommand, usageExit } from '@exam/cli';
 import { certificateFingerprint, toPkcs12 } from '@exam/crypto';
 import { SITE_UTC_OFFSET_MS, siteLocalDateTime } from '@exam/domain';
 import { type DemoExam, demoExam } from '../demo/examSpec.js';
+import { writeArrangementCodes } from './arrangementSheets.js';
 
 /**
  * Centre side: `make-exam --out DIR [--candidates 60] [--date YYYY-MM-DD]` issues a centre
@@ -12,23 +13,30 @@ import { type DemoExam, demoExam } from '../demo/examSpec.js';
  * for the demo site. Writes centre/ (centre.p12, approval.key), site/ (site.p12,
  * site-tls.p12: the server's TLS certificate, centre-root.pem), client/ (centre-root.pem and
  * site-id, what each console and test machine is installed with), keys/ (a proctor key per room and the chief examiner's), province/
- * (approval.key), packages/ and roster.csv (who sits where, with the ticket and ID number
+ * (approval.key), packages/, arrangement/ (each room's arrangement code: a QR code SVG per room
+ * and codes.txt, for the admin page's scan check) and roster.csv (who sits where, with the ticket and ID number
  * each logs in with). PINs come from EXAM_CENTRE_PIN, EXAM_SITE_PIN and EXAM_PROCTOR_PIN; all
  * three are required: a key file under an empty PIN is as good as an unprotected key.
+ * province/province.p12 is the province's key (issue 18: backups are sealed for it, the
+ * `check-backup` command opens them), under EXAM_PROVINCE_PIN, or the centre's PIN when unset.
  */
 const MAKE_EXAM = {
   name: 'make-exam',
-  usage: `make-exam --out DIR [--candidates N] [--date YYYY-MM-DD]
+  usage: `make-exam --out DIR [--candidates N] [--date YYYY-MM-DD] [--overbooked]
   --out DIR          where the keys, packages and roster.csv go
   --candidates N     how many candidates (2..20000, default 60)
   --date YYYY-MM-DD  the exam day (default 2021-10-23): sittings at 08:30, 10:40 and 14:30
                      Beijing time that day, the authorization valid from the day before to
                      two days after. Build for today to run a site on the real clock.
-PINs of the key files, all required: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN.`,
+  --overbooked       an overbooked site (annex 4): no seats on the roster, room R01 with
+                     fewer machines than candidates (at most 30% fewer), seats assigned at entry
+PINs of the key files, all required: EXAM_CENTRE_PIN, EXAM_SITE_PIN, EXAM_PROCTOR_PIN.
+EXAM_PROVINCE_PIN: the province's key (province/province.p12); the centre's PIN when unset.`,
   options: {
     out: { type: 'string' },
     candidates: { type: 'string', default: '60' },
     date: { type: 'string' },
+    overbooked: { type: 'boolean', default: false },
   },
 } as const;
 
@@ -38,11 +46,17 @@ const PIN_VARIABLES = {
   site: 'EXAM_SITE_PIN',
   proctor: 'EXAM_PROCTOR_PIN',
 } as const;
-type Pins = Record<keyof typeof PIN_VARIABLES, string>;
+type Pins = Record<keyof typeof PIN_VARIABLES, string> & {
+  /** The province's key file (issue 18); the centre's PIN when not given. */
+  province?: string;
+};
+const PROVINCE_PIN_VARIABLE = 'EXAM_PROVINCE_PIN';
 
 /** The variables of `pins` left empty: none may be, or a key file opens without a PIN. */
 export function missingPins(pins: Partial<Pins>): string[] {
-  return (Object.keys(PIN_VARIABLES) as (keyof Pins)[]).filter((k) => !pins[k]).map((k) => PIN_VARIABLES[k]);
+  return (Object.keys(PIN_VARIABLES) as (keyof typeof PIN_VARIABLES)[])
+    .filter((k) => !pins[k])
+    .map((k) => PIN_VARIABLES[k]);
 }
 
 const DAY_MS = 86_400_000;
@@ -113,10 +127,16 @@ export function rosterCsv(exam: DemoExam): string {
   return rows.map((r) => `${r.map(csvField).join(',')}\n`).join('');
 }
 
-export function makeDemoExam(out: string, count: number, pins: Pins, date: string = DEMO_DATE) {
+export function makeDemoExam(
+  out: string,
+  count: number,
+  pins: Pins,
+  date: string = DEMO_DATE,
+  opts: { overbooked?: boolean } = {},
+) {
   const missing = missingPins(pins);
   if (missing.length > 0) throw new Error(`Every key file needs a PIN: ${missing.join(', ')} empty.`);
-  const exam = onDate(demoExam(count), date);
+  const exam = onDate(demoExam(count, opts), date);
   const day = cst(date);
   // The certificates hold from well before the exam day to long after it, and now (the
   // centre verifies answer packages on its own clock).
@@ -140,7 +160,7 @@ export function makeDemoExam(out: string, count: number, pins: Pins, date: strin
     holder: h.holder,
   }));
   const built = buildExamPackages(
-    { ...exam.spec, registeredKeys },
+    { ...exam.spec, registeredKeys, province: provinceRef(pki) },
     pki.centre,
     pki.site.certPem,
     { validFrom: new Date(day - DAY_MS), validUntil: new Date(day + 2 * DAY_MS) },
@@ -162,6 +182,13 @@ export function makeDemoExam(out: string, count: number, pins: Pins, date: strin
   writeFileSync(join(out, 'province', 'approval.key'), built.approvalKeys.province.toString('base64'), {
     mode: 0o600,
   });
+  // The province's key: the backups are sealed for it (check-backup opens them).
+  writeFileSync(
+    join(out, 'province', 'province.p12'),
+    toPkcs12({ ...pki.province, chainPem: [pki.centre.certPem], pin: pins.province || pins.centre }),
+    { mode: 0o600 },
+  );
+  writeFileSync(join(out, 'province', 'centre-root.pem'), pki.centre.certPem);
   writeFileSync(join(out, 'centre', 'approval.key'), built.approvalKeys.centre.toString('base64'), {
     mode: 0o600,
   });
@@ -189,6 +216,8 @@ export function makeDemoExam(out: string, count: number, pins: Pins, date: strin
   writeFileSync(join(out, 'packages', 'exam-data.exampkg'), built.examData);
   writeFileSync(join(out, 'packages', 'authorization.exampkg'), built.authorization);
   writeFileSync(join(out, 'roster.csv'), rosterCsv(exam));
+  // Each room's arrangement code, printed on its data sheet and tickets (考场数据扫码校验).
+  writeArrangementCodes(out, exam.spec);
   return { exam, pki, built, holders };
 }
 
@@ -204,6 +233,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     centre: process.env[PIN_VARIABLES.centre] ?? '',
     site: process.env[PIN_VARIABLES.site] ?? '',
     proctor: process.env[PIN_VARIABLES.proctor] ?? '',
+    province: process.env[PROVINCE_PIN_VARIABLE] ?? '',
   };
   const missing = missingPins(pins);
   // Refused before a key is made: no default PIN, so no key file ever rests unprotected.
@@ -213,7 +243,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `set a PIN for every key file; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set or empty`,
     );
   }
-  const { exam } = makeDemoExam(values.out, count, pins, date);
+  const { exam } = makeDemoExam(values.out, count, pins, date, { overbooked: values.overbooked });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(
     `Built exam ${exam.spec.examId} for site ${exam.spec.site.siteId}: ${exam.spec.candidates.length} candidates, ` +
@@ -223,6 +253,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     say(`  ${s.sittingId}  ${localTime(s.scheduledStart)} (Beijing time)  ${s.subjectName}`);
   const first = exam.spec.candidates.find((c) => c.sittingIds.includes(exam.spec.sittings[0]!.sittingId));
   say(`Roster (room, seat, ticket and ID number to log in with): ${join(values.out, 'roster.csv')}`);
-  if (first)
-    say(`  e.g. ${first.roomId} seat ${first.seatNo}: ticket ${first.ticketNo}, ID number ${first.idNumber}`);
+  say(`Arrangement codes (QR per room, scanned on the admin page): ${join(values.out, 'arrangement')}`);
+  if (first) {
+    // At an overbooked site no one has a seat until the proctor assigns one at entry.
+    const seat = first.seatNo === null ? 'seat assigned at entry' : `seat ${first.seatNo}`;
+    say(`  e.g. ${first.roomId} ${seat}: ticket ${first.ticketNo}, ID number ${first.idNumber}`);
+  }
 }

@@ -19,7 +19,8 @@ export const DEMO_SITTINGS = Object.freeze({
 } as const);
 
 export interface DemoExam {
-  spec: ExamSpec;
+  /** The province is added where the PKI is made (make-exam). */
+  spec: Omit<ExamSpec, 'province'>;
   roster: DemoCandidate[];
   answerKeys: Map<string, AnswerKey>;
   papers: Map<string, Paper>;
@@ -28,8 +29,12 @@ export interface DemoExam {
 /**
  * One site, two rooms, `count` candidates (about a tenth senior). Juniors sit in the
  * morning batch, seniors in the afternoon, so a machine serves one of each.
+ * `overbooked` (annex 4, issue 19; off by default): the site is run as overbooked, no
+ * candidate carries a seat, and room R01 has fewer machines than candidates in a sitting
+ * (within the 30% the notice allows), so its late arrivals are transferred to R02, which has
+ * the machines R01 lacks.
  */
-export function demoExam(count = 60): DemoExam {
+export function demoExam(count = 60, opts: { overbooked?: boolean } = {}): DemoExam {
   const roster = demoRoster({ count, seniorShare: 0.1 });
   const rooms = [
     { roomId: 'R01', name: '第01考场', seats: 0 },
@@ -51,7 +56,7 @@ export function demoExam(count = 60): DemoExam {
       specialty: c.specialty,
       photoPng: placeholderPhoto(c.ticketNo).toString('base64'),
       roomId: room.roomId,
-      seatNo,
+      seatNo: opts.overbooked ? null : seatNo,
       sittingIds: c.subjects.map((s) => DEMO_SITTINGS[s as keyof typeof DEMO_SITTINGS].sittingId),
     };
   });
@@ -67,10 +72,20 @@ export function demoExam(count = 60): DemoExam {
     'J-BIZ': '工商管理专业知识和实务（初级）',
     'S-PRAC': '高级经济实务（工商管理）',
   };
-  const spec: ExamSpec = {
+  if (opts.overbooked) {
+    // R01's busiest sitting is over its machines by at most the allowed share: the fewest
+    // machines m with m × 1.3 ≥ its candidates (and at least one fewer than them).
+    const r01 = rooms[0]!;
+    const m = Math.ceil((r01.seats * 10) / 13);
+    const lacking = r01.seats - Math.max(1, Math.min(m, r01.seats - 1));
+    r01.seats -= lacking;
+    // The site has a machine for everyone: R02 holds the ones R01 lacks, for those it takes in.
+    rooms[1]!.seats += lacking;
+  }
+  const spec: Omit<ExamSpec, 'province'> = {
     examId: 'ECON-2021',
     examName: '2021年度经济专业技术资格考试',
-    site: { siteId: 'LN-0101', name: '沈阳市第一考点' },
+    site: { siteId: 'LN-0101', name: '沈阳市第一考点', ...(opts.overbooked ? { overbooked: true } : {}) },
     arrangementTimestamp: new Date('2021-10-10T09:00:00+08:00').toISOString(),
     rooms,
     sittings: Object.entries(DEMO_SITTINGS).map(([code, def]) => ({

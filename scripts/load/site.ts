@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildExamPackages, testExamSpec } from '@exam/centre';
+import { buildExamPackages, provinceRef, testExamSpec } from '@exam/centre';
 import { registeredKeysOf, siteFetch, TEST_PIN, type TestPki, testPki, writeIdentity } from '@exam/testkit';
 
 /** Where the load tools live, so child processes resolve `tsx` and the workspace from the repo. */
@@ -38,7 +38,13 @@ export interface PreparedSite {
  */
 export function prepareSite(
   dir: string,
-  opts: { candidates: number; perRoom?: number; scheduledStart: number },
+  opts: {
+    candidates: number;
+    perRoom?: number;
+    scheduledStart: number;
+    /** An overbooked site (issue 19): no arranged seats; each candidate logs in at a free machine. */
+    overbooked?: boolean;
+  },
 ): PreparedSite {
   const { rooms, perRoom } = layoutFor(opts.candidates, opts.perRoom);
   const pki = testPki();
@@ -49,7 +55,14 @@ export function prepareSite(
   const start = new Date(opts.scheduledStart);
   const built = buildExamPackages(
     {
-      ...testExamSpec({ rooms, perRoom, juniorStart: start, items: ITEM_COUNT }),
+      ...testExamSpec({
+        rooms,
+        perRoom,
+        juniorStart: start,
+        items: ITEM_COUNT,
+        province: provinceRef(pki),
+        overbooked: opts.overbooked,
+      }),
       registeredKeys: registeredKeysOf(pki),
     },
     pki.centre,

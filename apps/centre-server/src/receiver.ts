@@ -1,12 +1,7 @@
-import { verifyCertificate } from '@exam/crypto';
 import Fastify from 'fastify';
-import pino from 'pino';
-import type { ReceiverContext } from './context.js';
+import { openReceiverContext } from './openContext.js';
 import type { ReceiverOptions, RunningReceiver } from './options.js';
 import { registerStatusRoutes } from './status/routes.js';
-import { openReceiverStore } from './store/openStore.js';
-import { KeyedLock } from './uploads/keyedLock.js';
-import { PackageFiles } from './uploads/packageFiles.js';
 import { UploadRefusal } from './uploads/replies.js';
 import { MAX_CHUNK_BYTES, registerUploadRoutes } from './uploads/routes.js';
 
@@ -16,24 +11,8 @@ import { MAX_CHUNK_BYTES, registerUploadRoutes } from './uploads/routes.js';
  * the only CA); the routes then accept only a `site` certificate for uploads.
  */
 export async function startReceiver(opts: ReceiverOptions): Promise<RunningReceiver> {
-  checkCredentials(opts);
-  const log = opts.logger ?? pino({ level: 'silent' });
-  const files = new PackageFiles(opts.dataDir);
-  await files.prepare();
-  const store = await openReceiverStore({
-    dataDir: opts.dataDir,
-    ...(opts.databaseUrl === undefined ? {} : { databaseUrl: opts.databaseUrl }),
-  });
-  const ctx: ReceiverContext = {
-    tls: opts.tls,
-    centre: opts.centre,
-    exams: opts.exams,
-    store,
-    files,
-    lock: new KeyedLock(),
-    log,
-    now: opts.now ?? (() => new Date()),
-  };
+  const ctx = await openReceiverContext(opts);
+  const { store, log } = ctx;
   const app = Fastify({
     https: {
       key: opts.tls.privateKeyPem,
@@ -77,18 +56,4 @@ export async function startReceiver(opts: ReceiverOptions): Promise<RunningRecei
       await store.close();
     },
   };
-}
-
-/**
- * Refuses to start with a root that is not the centre's, or a TLS credential the sites would
- * refuse (not issued by that root, not the receiver's): its receipts would not verify either.
- */
-function checkCredentials(opts: ReceiverOptions): void {
-  const at = opts.now?.() ?? new Date();
-  const root = verifyCertificate(opts.centre.certPem, { trustedRootPem: opts.centre.certPem, at });
-  if (root.subject.role !== 'centre') throw new Error('The centre root given is not a centre certificate.');
-  const own = verifyCertificate(opts.tls.certPem, { trustedRootPem: opts.centre.certPem, at });
-  if (own.subject.role !== 'receiver') {
-    throw new Error(`The receiver's TLS certificate has role ${own.subject.role}, not receiver.`);
-  }
 }

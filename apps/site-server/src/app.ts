@@ -4,14 +4,23 @@ import { NAMESPACES, type ReplicaChange } from '@exam/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
+import { AdminAccount, ensureAdminPassword } from './admin/adminAccount.js';
+import { CleanupState } from './admin/cleanupState.js';
 import { loadOrCreateAdminToken } from './adminToken.js';
 import { GroupCommitter } from './answers/groupCommit.js';
 import { AnswerWriterThread } from './answers/writerThread.js';
+import { backupChecklist } from './backups/backupChecklist.js';
+import { SiteBackups } from './backups/siteBackups.js';
 import { LoginLockouts } from './candidates/loginLockouts.js';
 import { type Clock, systemClock } from './clock.js';
 import { openDatabase } from './db/open.js';
 import { SharedCommit } from './db/sharedCommit.js';
+import { adminGuard } from './http/adminAuth.js';
+import { registerAdminPage } from './http/adminPage.js';
 import { registerAdminRoutes } from './http/adminRoutes.js';
+import { registerAdminViewRoutes } from './http/adminViewRoutes.js';
+import { registerCleanupRoutes } from './http/cleanupRoutes.js';
+import { registerSessionRoutes } from './http/sessionRoutes.js';
 import { MachinePresence, Presence } from './machines/presence.js';
 import { RoomBroadcaster } from './rooms/roomBroadcaster.js';
 import { createEvents, type SiteContext, type SiteIdentity } from './site/context.js';
@@ -22,7 +31,7 @@ import { autoHandInDue } from './sittings/sittingControl.js';
 import { attachCandidateNamespace } from './sockets/candidateNamespace.js';
 import type { CandidateNamespace } from './sockets/candidateSocket.js';
 import { attachProctorNamespace } from './sockets/proctorNamespace.js';
-import type { ProctorNamespace } from './sockets/proctorRoom.js';
+import { type ProctorNamespace, proctorRoom } from './sockets/proctorRoom.js';
 import { Uploader, type UploadOptions } from './uploads/uploader.js';
 import { uploadsStatus } from './uploads/uploadStatus.js';
 
@@ -51,6 +60,13 @@ export interface SiteServerOptions {
    * over mutual TLS with the site key. Without it nothing is uploaded, and the status says so.
    */
   upload?: UploadOptions;
+  /** The backups' retry pace (tests shrink it); they go to `<dataDir>/backups`. */
+  backups?: { firstRetryMs?: number; maxRetryMs?: number };
+  /**
+   * After a guarded cleanup removed the site's data (decision 0018) and its reply was sent:
+   * main.ts exits, so the next start is an empty site. Every request meanwhile gets NOT_READY.
+   */
+  onCleanedUp?: () => void;
 }
 
 export interface SiteServer {
@@ -82,6 +98,7 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     exportDir: join(opts.dataDir, 'exports'),
   };
   const adminToken = loadOrCreateAdminToken(opts.dataDir);
+  const adminPasswordReady = ensureAdminPassword(ctx, opts.dataDir);
 
   const tls = opts.tls;
   const plain = tls === INSECURE_PLAIN_HTTP_FOR_BENCHMARK_ONLY;
@@ -92,7 +109,12 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       ? Fastify({ loggerInstance: log as FastifyBaseLogger })
       : Fastify({ loggerInstance: log as FastifyBaseLogger, https: tlsServerOptions(tls) })
   ) as FastifyInstance;
+  // Before every route: once the cleanup stops the live parts, nothing touches the closed database.
+  const cleanupState = new CleanupState();
+  app.addHook('onRequest', cleanupState.refuseAfterCleanup);
   const uploader = opts.upload ? new Uploader(ctx, opts.upload) : null;
+  // The site database's backup after every sitting and on demand (issue 18).
+  const backups = new SiteBackups(ctx, { dir: join(opts.dataDir, 'backups'), ...opts.backups });
   registerAdminRoutes(app, ctx, adminToken, () => uploadsStatus(ctx, uploader?.receiverUrl ?? null));
 
   const io = new Server(app.server, {
@@ -157,6 +179,26 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     machines,
   });
   attachProctorNamespace(proctorNsp, ctx, broadcaster, opts.eventLimits ?? EVENT_LIMITS);
+  // The site admin page and its views (issue 18): a console is connected when a signed-in
+  // proctor socket is in its room.
+  registerAdminPage(app);
+  registerAdminViewRoutes(app, ctx, adminGuard(ctx, adminToken), {
+    consoleConnected: (roomId) => (proctorNsp.adapter.rooms.get(proctorRoom(roomId))?.size ?? 0) > 0,
+  });
+  // The admin's sign-in and the guarded cleanup (decision 0018).
+  registerSessionRoutes(
+    app,
+    ctx,
+    new AdminAccount(ctx, opts.dataDir, adminPasswordReady),
+    adminGuard(ctx, adminToken),
+  );
+  registerCleanupRoutes(app, ctx, adminGuard(ctx, adminToken), {
+    dataDir: opts.dataDir,
+    backups: backupChecklist,
+    state: cleanupState,
+    stopLive: () => stopLive(),
+    onCleanedUp: () => opts.onCleanedUp?.(),
+  });
 
   // Saves that reached the server before a candidate's time ran out count as before the
   // automatic hand-in: it waits for their commit.
@@ -177,6 +219,28 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
   ticker.unref();
   // Picks up what a previous run left (an upload cut by a restart, a package not yet queued).
   uploader?.start();
+  backups.start();
+
+  // Everything that holds the data open, but not the HTTP server: what the cleanup stops
+  // before it removes the files (the server goes on answering NOT_READY), and close() too.
+  let liveStopped: Promise<void> | null = null;
+  const stopLive = () => {
+    liveStopped ??= (async () => {
+      clearInterval(ticker);
+      await uploader?.close();
+      await backups.close();
+      broadcaster?.close();
+      await committer.drain();
+      // No new socket.io handshake from now on: the database they would use is closing.
+      io.engine.opts.allowRequest = (_req, done) => done('the site is being cleaned up', false);
+      io.disconnectSockets(true);
+      await committer.drain();
+      await writer.close();
+      await adminPasswordReady;
+      db.close();
+    })();
+    return liveStopped;
+  };
 
   let closed = false;
   return {
@@ -198,8 +262,15 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
     async close() {
       if (closed) return;
       closed = true;
+      if (liveStopped) {
+        await liveStopped;
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await app.close().catch(() => {});
+        return;
+      }
       clearInterval(ticker);
       await uploader?.close();
+      await backups.close();
       broadcaster?.close();
       // What was received before the close is committed and acknowledged; what arrives
       // while the sockets close is committed too, and the clients send it again anyway.
@@ -209,6 +280,8 @@ export function createSiteServer(opts: SiteServerOptions): SiteServer {
       await app.close().catch(() => {});
       await committer.drain();
       await writer.close();
+      // The initial password's hash, if still being made, is stored before the database closes.
+      await adminPasswordReady;
       db.close();
     },
   };

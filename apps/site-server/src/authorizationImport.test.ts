@@ -1,4 +1,4 @@
-import { buildAuthorizationPackage, buildExamPackages, testExamSpec } from '@exam/centre';
+import { buildAuthorizationPackage, buildExamPackages, provinceRef, testExamSpec } from '@exam/centre';
 import { randomKey } from '@exam/crypto';
 import { ProtocolError } from '@exam/protocol';
 import { startTestSite, type TestSite } from '@exam/testkit';
@@ -90,7 +90,7 @@ describe('authorization import: freshness and fit', () => {
     const before = held(s);
     // Another build of the same exam: same sittings, other keys (as for another site's papers).
     const other = buildExamPackages(
-      testExamSpec({ juniorStart: new Date(s.juniorStart) }),
+      testExamSpec({ juniorStart: new Date(s.juniorStart), province: provinceRef(s.pki) }),
       s.pki.centre,
       s.pki.site.certPem,
       { validFrom: new Date(s.juniorStart - DAY), validUntil: new Date(s.juniorStart + 2 * DAY) },

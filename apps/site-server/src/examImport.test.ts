@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExamPackages, createExamPki, type ExamSpec, testExamSpec } from '@exam/centre';
+import { buildExamPackages, createExamPki, type ExamSpec, provinceRef, testExamSpec } from '@exam/centre';
 import { ProtocolError } from '@exam/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from './app.js';
@@ -28,7 +28,13 @@ afterEach(async () => {
 
 /** The test exam with its practice sitting `practiceAfterMs` after the first starts; ticket 1 sits both. */
 function examWithBothSittings(practiceAfterMs: number): ExamSpec {
-  const spec = testExamSpec({ juniorStart, rooms: 1, perRoom: 2, practicePerRoom: 1 });
+  const spec = testExamSpec({
+    juniorStart,
+    rooms: 1,
+    perRoom: 2,
+    practicePerRoom: 1,
+    province: provinceRef(pki),
+  });
   return {
     ...spec,
     sittings: spec.sittings.map((s) =>
@@ -92,6 +98,32 @@ describe('exam data import: the gap between a candidate’s sittings', () => {
     expect(message).toContain('40 minutes');
     // Nothing stored: the same server still takes a corrected package.
     expect(server.ctx.db.prepare('SELECT count(*) AS n FROM candidates').get()).toEqual({ n: 0 });
+    expect(server.ctx.db.prepare("SELECT value FROM meta WHERE key = 'examId'").get()).toBeUndefined();
+  });
+});
+
+describe('exam data import: the province backups are sealed for (issue 18)', () => {
+  const base = () => testExamSpec({ juniorStart, rooms: 1, perRoom: 2, province: provinceRef(pki) });
+  const other = createExamPki('SITE-T', validity);
+
+  it('keeps the province certificate the centre issued', () => {
+    const { server, run } = importInto(base());
+    run();
+    expect(server.ctx.db.prepare("SELECT value FROM meta WHERE key = 'provinceCertPem'").get()).toEqual({
+      value: pki.province.certPem,
+    });
+  });
+
+  it.each([
+    [
+      'a certificate of another role (the site’s)',
+      { provinceId: 'P', certPem: pki.site.certPem },
+      /has role site, not province/,
+    ],
+    ['a province certificate from another centre', provinceRef(other), /not issued by the centre root/],
+  ])('refuses %s and imports nothing', (_name, province, message) => {
+    const { server, run } = importInto({ ...base(), province });
+    expect(run).toThrow(message);
     expect(server.ctx.db.prepare("SELECT value FROM meta WHERE key = 'examId'").get()).toBeUndefined();
   });
 });

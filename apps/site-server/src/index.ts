@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
 export { createSiteServer, type SiteServer, type SiteServerOptions } from './app.js';
+export { type BackupChecklist, backupChecklist } from './backups/backupChecklist.js';
+export type { BackupsStatus } from './backups/backupStatus.js';
+export { type SiteBackupResult, SiteBackups, siteBackupsOf } from './backups/siteBackups.js';
 export { type Clock, ManualClock, ScaledClock, systemClock } from './clock.js';
+/** The site admin page (apps/site-admin), built from its folder and served at /admin/. */
+export { ADMIN_PAGE_DIR, ensureAdminPage } from './http/adminPage.js';
 export { IDENTITY_FILES, loadSiteTls } from './identity.js';
 export type { SiteIdentity } from './site/context.js';
 export {

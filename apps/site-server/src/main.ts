@@ -2,6 +2,7 @@ import { parseCommand, usageExit } from '@exam/cli';
 import pino from 'pino';
 import { createSiteServer } from './app.js';
 import { type Clock, ScaledClock, systemClock } from './clock.js';
+import { buildAdminPageInBackground } from './http/adminPage.js';
 import { loadSiteIdentity, loadSiteTls } from './identity.js';
 import { startLoopStats } from './loopStats.js';
 import { EVENT_LIMITS_ONE_ADDRESS_LOAD } from './site/eventLimits.js';
@@ -16,7 +17,7 @@ const SITE_SERVER = {
   usage: `site-server --data-dir DIR --identity-dir DIR [--host H] [--port P]
                    [--clock-start TIME [--clock-scale X]] [--receiver-url URL] [--loop-stats-ms N]
                    [--load-test-one-address]
-  --data-dir DIR      site.db, admin-token and exports/ (created if missing)
+  --data-dir DIR      site.db, admin-token, admin-initial-password and exports/ (created if missing)
   --identity-dir DIR  site.p12 and site-tls.p12 (PIN in EXAM_SITE_PIN) and centre-root.pem, as
                       make-exam writes them; the server speaks HTTPS/WSS only, with site-tls.p12
   --host H --port P   where to listen (default 127.0.0.1, and 0: a free port, printed)
@@ -79,10 +80,17 @@ const server = createSiteServer({
   logger: log,
   ...(values['load-test-one-address'] ? { eventLimits: EVENT_LIMITS_ONE_ADDRESS_LOAD } : {}),
   ...(receiverUrl === undefined ? {} : { upload: { receiverUrl } }),
+  // The guarded cleanup removed the exam data (decision 0018): stop; the next start is an empty site.
+  onCleanedUp: () => {
+    log.info('site data cleaned up: the server stops; start it again to import new exam data');
+    void server.close().then(() => process.exit(0));
+  },
 });
 const url = await server.listen({ host: values.host, port });
 // The first line on stdout is machine-readable, for the scripts that start a server.
 log.info({ url, dataDir, receiverUrl: receiverUrl ?? null }, 'site server listening');
+// The admin page at /admin/: built once in the background, so the start does not wait for it.
+buildAdminPageInBackground(log);
 const loopStatsMs = Number(values['loop-stats-ms'] ?? 0);
 if (loopStatsMs > 0) startLoopStats(log, loopStatsMs, () => ({ answers: server.answerStats() }));
 

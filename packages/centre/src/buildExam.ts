@@ -1,4 +1,5 @@
 import { randomKey, writePackage } from '@exam/crypto';
+import { arrangementProblems } from '@exam/domain';
 import {
   type Authorization,
   authorizationSchema,
@@ -15,13 +16,24 @@ import { sealPaper } from './sealPaper.js';
 export interface ExamSpec {
   examId: string;
   examName: string;
-  site: { siteId: string; name: string };
+  /** `overbooked`: some room seats more candidates than machines (annex 4); default false. */
+  site: { siteId: string; name: string; overbooked?: boolean };
+  /** Whom backups are sealed for (issue 18): `provinceRef(pki)`. */
+  province: ExamData['province'];
   arrangementTimestamp: string;
   rooms: ExamData['rooms'];
   sittings: (SittingDef & { paper: Paper })[];
   candidates: CandidateDef[];
   /** Proctor and chief keys registered for this exam (fingerprints of their certificates). */
   registeredKeys?: ExamData['registeredKeys'];
+}
+
+/** The exam's rooms and candidates break the overbooking rules (annex 4): nothing was built. */
+export class ArrangementError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The arrangement cannot be run: ${problems.join(' ')}`);
+    this.name = 'ArrangementError';
+  }
 }
 
 export interface BuiltExam {
@@ -45,6 +57,12 @@ export function buildExamPackages(
   validity: { validFrom: Date; validUntil: Date },
   now = new Date(),
 ): BuiltExam {
+  // The site refuses such an arrangement at import; the centre says so before sealing anything.
+  const problems = arrangementProblems(spec.rooms, spec.candidates, spec.site.overbooked ?? false);
+  if (problems.length > 0) throw new ArrangementError(problems);
+  if (!spec.province?.certPem) {
+    throw new Error('The exam names no province certificate: give the spec `province: provinceRef(pki)`.');
+  }
   const sittingKeys = new Map<string, Buffer>();
   const papers = spec.sittings.map((s) => {
     const paper = paperSchema.parse(s.paper);
@@ -56,6 +74,7 @@ export function buildExamPackages(
     examId: spec.examId,
     examName: spec.examName,
     site: spec.site,
+    province: spec.province,
     arrangementTimestamp: spec.arrangementTimestamp,
     rooms: spec.rooms,
     sittings: spec.sittings.map(({ paper: _paper, ...s }) => s),

@@ -1,3 +1,4 @@
+export * from './arrangementCode.js';
 export * from './buildExam.js';
 export * from './pki.js';
 export * from './receipt.js';
@@ -5,4 +6,5 @@ export * from './reconcile.js';
 export * from './sealPaper.js';
 export * from './standaloneChecks.js';
 export * from './testExam.js';
+export * from './transferChecks.js';
 export * from './verifyAnswers.js';

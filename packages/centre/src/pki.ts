@@ -22,6 +22,21 @@ export interface ExamPki {
    * and in its TLS library, the site key only opens and signs packages.
    */
   siteTls: Credential & { hostName: string };
+  /**
+   * The province's key (issue 18, role 'province'), issued by the centre root: backups (the
+   * site's after every sitting, each console's after the day's last) are sealed for it.
+   */
+  province: Credential & { provinceId: string };
+}
+
+/** What the exam data says of the province: whom the site's and consoles' backups are for. */
+export interface ProvinceRef {
+  provinceId: string;
+  certPem: string;
+}
+
+export function provinceRef(pki: Pick<ExamPki, 'province'>): ProvinceRef {
+  return { provinceId: pki.province.provinceId, certPem: pki.province.certPem };
 }
 
 /** A proctor key (监考锁) for one room, or the chief examiner's key for the site. */
@@ -50,7 +65,10 @@ export function issueKeyHolder(
 const DAY_MS = 86_400_000;
 
 /** A centre root and one site credential, as the centre would issue before an exam. */
-export function createExamPki(siteId: string, opts: { validFrom?: Date; validDays?: number } = {}): ExamPki {
+export function createExamPki(
+  siteId: string,
+  opts: { validFrom?: Date; validDays?: number; provinceId?: string } = {},
+): ExamPki {
   const validFrom = opts.validFrom ?? new Date(Date.now() - DAY_MS);
   const validDays = opts.validDays ?? 3650;
   const centreKeys = generateKeyPair();
@@ -74,7 +92,27 @@ export function createExamPki(siteId: string, opts: { validFrom?: Date; validDay
     centre,
     site: { certPem: siteCert, privateKeyPem: siteKeys.privateKeyPem, siteId },
     siteTls: issueSiteTlsCredential(centre, siteId, { validFrom, validDays }),
+    province: issueProvinceCredential(centre, opts.provinceId ?? 'PROVINCE', { validFrom, validDays }),
   };
+}
+
+/** The province's credential (role 'province'), signed by the centre root. */
+export function issueProvinceCredential(
+  centre: Credential,
+  provinceId: string,
+  opts: { validFrom?: Date; validDays?: number } = {},
+): Credential & { provinceId: string } {
+  const keys = generateKeyPair();
+  const certPem = issueCertificate({
+    issuerCertPem: centre.certPem,
+    issuerPrivateKeyPem: centre.privateKeyPem,
+    // The province id is the holder's locality, as a site's id is.
+    subject: { commonName: `Province ${provinceId}`, role: 'province', siteId: provinceId },
+    publicKeyPem: keys.publicKeyPem,
+    validFrom: opts.validFrom ?? new Date(Date.now() - DAY_MS),
+    validDays: opts.validDays ?? 3650,
+  });
+  return { certPem, privateKeyPem: keys.privateKeyPem, provinceId };
 }
 
 /** A TLS server credential for `siteId`, signed by the centre root (also to renew one). */

@@ -7,6 +7,12 @@ import type { ExamSpec } from './buildExam.js';
  * request a second junior sitting, so that one machine serves three sittings in a day.
  */
 export interface TestExamOptions {
+  /**
+   * Whom backups are sealed for: `provinceRef(pki)` of the PKI the exam is built with.
+   * Required to build packages (buildExamPackages refuses a spec without it); a test that only
+   * reads the spec may leave it out.
+   */
+  province?: ExamSpec['province'];
   rooms?: number;
   perRoom?: number;
   seniorPerRoom?: number;
@@ -26,6 +32,13 @@ export interface TestExamOptions {
    * morning's machines, as a site runs its afternoon batch. Their tickets do not change.
    */
   seniorFirstSeat?: number;
+  /**
+   * An overbooked site (annex 4, issue 19): no candidate carries a seat, and the site is
+   * marked so. With `roomSeats`, a room may have fewer machines than candidates.
+   */
+  overbooked?: boolean;
+  /** Machines per room, R1 first (the rest keep the computed count). */
+  roomSeats?: number[];
 }
 
 /** 90 minutes of the first junior sitting and the notice's 40 between it and the next. */
@@ -118,7 +131,7 @@ export function testExamSpec(o: TestExamOptions): ExamSpec {
       specialty: '工商管理',
       photoPng: PHOTO_1PX,
       roomId: `R${r}`,
-      seatNo,
+      seatNo: o.overbooked ? null : seatNo,
       sittingIds: [sittingId],
     });
   };
@@ -134,12 +147,13 @@ export function testExamSpec(o: TestExamOptions): ExamSpec {
   return {
     examId: 'EXAM-TEST',
     examName: '测试考试',
-    site: { siteId: 'SITE-T', name: '测试考点' },
+    site: { siteId: 'SITE-T', name: '测试考点', ...(o.overbooked ? { overbooked: true } : {}) },
+    province: o.province ?? { provinceId: 'PROVINCE', certPem: '' },
     arrangementTimestamp: new Date(o.juniorStart.getTime() - 7 * 86_400_000).toISOString(),
     rooms: Array.from({ length: rooms }, (_, i) => ({
       roomId: `R${i + 1}`,
       name: `第${i + 1}考场`,
-      seats,
+      seats: o.roomSeats?.[i] ?? seats,
     })),
     sittings: [
       {

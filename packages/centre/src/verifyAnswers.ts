@@ -9,6 +9,7 @@ import {
 import type { Credential } from './pki.js';
 import { type ApprovalKeys, type Reconciliation, reconcileSittingsData } from './reconcile.js';
 import { checkStandaloneChanges, type StandaloneFindings } from './standaloneChecks.js';
+import { checkTransfers, type TransferFinding } from './transferChecks.js';
 
 export interface CandidateCount {
   ticketNo: string;
@@ -49,6 +50,11 @@ export interface VerifiedAnswers {
    * as the audit chain records them. Packages from site software before that have none.
    */
   standalone: Omit<StandaloneFindings, 'problems'>;
+  /**
+   * Transfers between rooms of an overbooked site (issue 19), each matched with its audit
+   * events; a candidate taken in answers in the receiving room. None from earlier software.
+   */
+  transfers: TransferFinding[];
   /** Candidates neither handed in nor absent when the package was written: still to come. */
   notHandedIn: { ticketNo: string; roomId: string; status: string }[];
   /** Approval codes used at the site, re-checked with the issuing keys (when given). */
@@ -136,10 +142,17 @@ export function verifyAnswerPackage(
       `The standalone changes do not match the audit chain: ${standaloneProblems.join(' ')}`,
     );
   }
+  const { problems: transferProblems, transfers } = checkTransfers(pkg);
+  if (transferProblems.length > 0) {
+    throw new AnswerVerificationError(
+      `The transfers do not match the audit chain: ${transferProblems.join(' ')}`,
+    );
+  }
   return {
     approvalCodes,
     reconciliation,
     standalone,
+    transfers,
     siteId: pkg.siteId,
     sittingId: pkg.sittingId,
     signer: opened.signer.subject.commonName,

@@ -8,6 +8,8 @@ export const PACKAGE_KINDS = Object.freeze([
   'standalone',
   'backup',
   'standalone-answers',
+  // Issue 18: the site database's snapshot after a sitting, sealed for the province and centre.
+  'site-backup',
 ] as const);
 export type PackageKind = (typeof PACKAGE_KINDS)[number];
 

@@ -74,3 +74,22 @@ describe('end checklist', () => {
     expect(none.items[2]).toMatchObject({ key: 'standalone-collected', ok: true, count: 0 });
   });
 });
+
+describe('end checklist: transfers (issue 19)', () => {
+  it('is not ready while a transfer out of the room is open, and names whose', () => {
+    const r = endChecklistItems({
+      started: true,
+      candidates: [],
+      unsyncedHandedIn: [],
+      openTransfersOut: ['21040010000131'],
+    });
+    expect(r.ready).toBe(false);
+    expect(r.items[3]).toMatchObject({
+      key: 'transfers-resolved',
+      ok: false,
+      count: 1,
+      tickets: ['21040010000131'],
+    });
+    expect(r.items[3]!.detail).toContain('21040010000131');
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * The end-of-sitting checks (DOMAIN "After a sitting" 1): everyone handed in, absent or out
  * of time; every handed-in answer set complete on the server; no standalone package out
- * (collected or cancelled, issue 17); transfers accounted for (none exist until that
- * feature lands, so it passes).
+ * (collected or cancelled, issue 17); no candidate transferred out of the room (overbooking,
+ * issue 19) left without a room that took them in and without the sending room's resolution.
  */
 
 /** One candidate of the room's sitting, as the checks see them. */
@@ -26,6 +26,11 @@ export interface EndCheckFacts {
    * their answers are on a machine without a network (issue 17). Omitted: none.
    */
   standaloneExported?: readonly string[];
+  /**
+   * Candidates transferred out of this room whom no room has taken in and whom this room has
+   * not resolved (issue 19). Omitted: none.
+   */
+  openTransfersOut?: readonly string[];
 }
 
 export type EndCheckKey = 'all-accounted' | 'answers-synced' | 'standalone-collected' | 'transfers-resolved';
@@ -49,6 +54,7 @@ export function endChecklistItems(facts: EndCheckFacts): { ready: boolean; items
   const neverCame = facts.candidates.filter((c) => c.status === 'not-started' && !c.onMachine).length;
   const unsynced = [...facts.unsyncedHandedIn];
   const standaloneOut = [...(facts.standaloneExported ?? [])];
+  const transfersOpen = [...(facts.openTransfersOut ?? [])];
   const items: EndCheckItem[] = [
     stillAnswering.length === 0
       ? {
@@ -87,10 +93,14 @@ export function endChecklistItems(facts: EndCheckFacts): { ready: boolean; items
     },
     {
       key: 'transfers-resolved',
-      ok: true,
-      count: 0,
-      tickets: [],
-      detail: 'No candidate was transferred out of this room.',
+      ok: transfersOpen.length === 0,
+      count: transfersOpen.length,
+      tickets: transfersOpen,
+      detail:
+        transfersOpen.length === 0
+          ? 'No transfer out of this room is left open.'
+          : `${transfersOpen.length} candidate(s) transferred out were taken in by no room: ` +
+            `resolve each (${transfersOpen.join(', ')}) before the end.`,
     },
   ];
   return { ready: items.every((i) => i.ok), items };

@@ -2,6 +2,7 @@ export * from './answerRules.js';
 export * from './endChecklist.js';
 export * from './loginWindow.js';
 export * from './machineCheck.js';
+export * from './overbooking.js';
 export * from './proctorSignIn.js';
 export * from './rules.js';
 export * from './scoring.js';

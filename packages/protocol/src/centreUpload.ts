@@ -133,3 +133,21 @@ export interface ExamReceiptStatus {
   received: number;
   missing: number;
 }
+
+/**
+ * The manifest a site writes beside an answer package exported to media when the uplink
+ * fails (`exportUploadMedia`), read by the city's `import-media` before anything is accepted.
+ */
+export const mediaManifestSchema = z.strictObject({
+  /** The site's MEDIA_MANIFEST_FORMAT. */
+  format: z.literal('exam-answer-media/1'),
+  examId: id,
+  siteId: id,
+  sittingId: id,
+  /** The package's file name in the same folder: a plain name, never a path. */
+  file: safeText(200, 1).refine((f) => /^[^/\\]+$/.test(f) && f !== '.' && f !== '..', 'A plain file name.'),
+  sha256: sha256Hex,
+  size: z.number().int().positive().max(MAX_UPLOAD_BYTES),
+  exportedAt: z.number().int().min(0),
+});
+export type MediaManifestFile = z.infer<typeof mediaManifestSchema>;

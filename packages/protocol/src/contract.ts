@@ -66,6 +66,7 @@ import {
   signInSchema,
   violationSchema,
 } from './proctorActions.js';
+import { backupDepositResultSchema, backupDepositSchema, backupRecipientsSchema } from './proctorBackup.js';
 import {
   standaloneCancelResultSchema,
   standaloneCancelSchema,
@@ -76,7 +77,22 @@ import {
   standaloneExportSchema,
   standaloneListSchema,
   standaloneMachinesSchema,
+  standaloneOfflineKitSchema,
+  standaloneRegisterResultSchema,
+  standaloneRegisterSchema,
 } from './proctorStandalone.js';
+import {
+  assignSeatResultSchema,
+  assignSeatSchema,
+  drawSeatResultSchema,
+  drawSeatSchema,
+  resolveTransferSchema,
+  roomTransfersSchema,
+  transferInSchema,
+  transferOutSchema,
+  transferReportRequestSchema,
+  transferResultSchema,
+} from './proctorTransfers.js';
 
 /**
  * The one contract per namespace: every client→server event with the schema of its request
@@ -151,6 +167,17 @@ export const proctorContract = defineContract({
     'candidate:detail': { request: candidateRefSchema, reply: candidateDetailSchema },
     'machine:approve': { request: machineApproveSchema, reply: machineApproveResultSchema },
     'machine:refuse': { request: machineRefuseSchema, reply: machineRefuseResultSchema },
+    // Overbooking (issue 19): random seat at entry, transfers between rooms, the transfer report.
+    'proctor:draw-seat': { request: drawSeatSchema, reply: drawSeatResultSchema },
+    'proctor:assign-seat': { request: assignSeatSchema, reply: assignSeatResultSchema },
+    'proctor:transfer-out': { request: transferOutSchema, reply: transferResultSchema },
+    'proctor:open-transfers': { request: emptySchema, reply: roomTransfersSchema },
+    'proctor:transfer-in': { request: transferInSchema, reply: transferResultSchema },
+    'proctor:resolve-transfer': { request: resolveTransferSchema, reply: transferResultSchema },
+    'report:transfers': {
+      request: transferReportRequestSchema,
+      reply: z.object({ fileName: z.string(), pdfBase64: z.string() }),
+    },
     // Standalone mode (issue 17): consent challenge, target machines, export, cancel, collection.
     'standalone:challenge': { request: emptySchema, reply: standaloneChallengeSchema },
     'standalone:machines': { request: emptySchema, reply: standaloneMachinesSchema },
@@ -158,6 +185,11 @@ export const proctorContract = defineContract({
     'standalone:cancel': { request: standaloneCancelSchema, reply: standaloneCancelResultSchema },
     'standalone:collect': { request: standaloneCollectSchema, reply: standaloneCollectResultSchema },
     'standalone:list': { request: emptySchema, reply: standaloneListSchema },
+    'standalone:offlineKit': { request: emptySchema, reply: standaloneOfflineKitSchema },
+    'standalone:register': { request: standaloneRegisterSchema, reply: standaloneRegisterResultSchema },
+    // Backups (issue 18): whom to seal the console's backup for, and its deposit with the site.
+    'backup:recipients': { request: emptySchema, reply: backupRecipientsSchema },
+    'backup:deposit': { request: backupDepositSchema, reply: backupDepositResultSchema },
   },
   pushes: {
     'room:snapshot': roomSnapshotSchema,
@@ -167,6 +199,7 @@ export const proctorContract = defineContract({
     'room:answers': replicaChangesSchema,
     'room:noticeAck': noticeAcknowledgedSchema,
     'room:joinRequests': roomJoinRequestsSchema,
+    'room:transfers': roomTransfersSchema,
   },
 });
 

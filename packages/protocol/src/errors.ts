@@ -67,6 +67,18 @@ export const ERROR_CODES = Object.freeze({
   STALE_ANSWER_FILE: 'STALE_ANSWER_FILE',
   /** An answer file signed by a machine other than the package's target machine. */
   WRONG_MACHINE: 'WRONG_MACHINE',
+  /** The exam data's arrangement breaks the overbooking rules (issue 19): nothing was imported. */
+  ARRANGEMENT_REFUSED: 'ARRANGEMENT_REFUSED',
+  /** The machine already holds another candidate of this sitting, or its seat is reserved for another. */
+  SEAT_TAKEN: 'SEAT_TAKEN',
+  /** No free approved machine is left in the room: transfer the candidate out. */
+  NO_FREE_SEAT: 'NO_FREE_SEAT',
+  /** The candidate was transferred out of the room and no room has taken them in yet. */
+  TRANSFERRED_OUT: 'TRANSFERRED_OUT',
+  /** The receiving room has no free approved machine for one more candidate. */
+  ROOM_FULL: 'ROOM_FULL',
+  /** No open transfer with that id at this site (or not one this room may act on). */
+  UNKNOWN_TRANSFER: 'UNKNOWN_TRANSFER',
   INTERNAL: 'INTERNAL',
 } as const);
 

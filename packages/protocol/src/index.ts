@@ -1,4 +1,5 @@
 export * from './answerChange.js';
+export * from './backups.js';
 export * from './candidate.js';
 export * from './centreUpload.js';
 export * from './client.js';
@@ -13,7 +14,11 @@ export * from './paperProof.js';
 export * from './parse.js';
 export * from './proctor.js';
 export * from './proctorActions.js';
+export * from './proctorBackup.js';
 export * from './proctorStandalone.js';
+export * from './proctorTransfers.js';
 export * from './safeText.js';
+export * from './siteAdmin.js';
+export * from './siteAdminAuth.js';
 export * from './standalone.js';
 export * from './version.js';

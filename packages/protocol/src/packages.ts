@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { answerChangeRecordSchema } from './answerChange.js';
 import { paperProofSchema } from './paperProof.js';
-import { safeText } from './safeText.js';
+import { safeMultilineText, safeText } from './safeText.js';
 
 /**
  * Payloads carried inside the one package container (packages/crypto). The container
@@ -56,7 +56,21 @@ export const sealedPaperSchema = z.strictObject({
 export const examDataSchema = z.strictObject({
   examId: id,
   examName: safeText(200),
-  site: z.strictObject({ siteId: id, name: safeText(200) }),
+  site: z.strictObject({
+    siteId: id,
+    name: safeText(200),
+    /**
+     * Overbooked (annex 4, issue 19): some room seats more candidates than it has machines
+     * (at most 30% more), so the whole site runs as overbooked: no candidate carries a seat,
+     * the proctor assigns one at entry. Absent in packages from before: false.
+     */
+    overbooked: z.boolean().optional(),
+  }),
+  /**
+   * The province the backups go to (issue 18): its certificate, issued by the centre root with
+   * role 'province'. The site seals its backups for it; consoles get it with their room data.
+   */
+  province: z.strictObject({ provinceId: id, certPem: safeMultilineText(16_384, 1) }),
   /** The arrangement timestamp that must match the tickets and the room data. */
   arrangementTimestamp: isoDate,
   rooms: z.array(roomSchema).min(1).max(500),
@@ -125,6 +139,25 @@ export const answerPackageFinalitySchema = z.discriminatedUnion('kind', [
 ]);
 export type AnswerPackageFinality = z.infer<typeof answerPackageFinalitySchema>;
 
+/**
+ * One transfer of a candidate between rooms of an overbooked site (issue 19), as the answer
+ * package carries it: out of one room, taken in by another (then the candidate's answers come
+ * from that room), or resolved by the sending room when none took them in.
+ */
+export const packagedTransferSchema = z.strictObject({
+  transferId: z.number().int().positive(),
+  fromRoomId: id,
+  toRoomId: id.nullable(),
+  state: z.enum(['out', 'in', 'resolved']),
+  reason: z.string().max(500),
+  outAt: z.number().int(),
+  inAt: z.number().int().nullable(),
+  resolvedAt: z.number().int().nullable(),
+  outcome: z.enum(['transferred-in-after-all', 'absent', 'other']).nullable(),
+  note: z.string().max(500).nullable(),
+});
+export type PackagedTransfer = z.infer<typeof packagedTransferSchema>;
+
 const packagedCandidateSchema = z.strictObject({
   ticketNo: z.string(),
   roomId: id,
@@ -135,6 +168,8 @@ const packagedCandidateSchema = z.strictObject({
   extensionMs: z.number().int(),
   /** Every change in sequence order: the final answer per item is the last one. */
   changes: z.array(answerChangeRecordSchema),
+  /** The candidate's transfers between rooms (issue 19); absent from earlier site software. */
+  transfers: z.array(packagedTransferSchema).max(20).optional(),
 });
 
 export const answerPackageSchema = z.strictObject({

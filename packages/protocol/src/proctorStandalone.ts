@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { paperProofSchema } from './paperProof.js';
 import { safeMultilineText, safeText } from './safeText.js';
-import { standalonePackageIdSchema } from './standalone.js';
+import { standaloneIdCheckSchema, standalonePackageIdSchema } from './standalone.js';
 
 /**
  * The proctor console's standalone-mode messages (issue 17): the chief examiner's consent
@@ -109,7 +110,82 @@ export const standaloneListSchema = z.object({
       collectedAt: z.string().nullable(),
       collectedChanges: z.number().int().nonnegative(),
       lastFileSeq: z.number().int().nonnegative(),
+      /** 'console': built at a console from its replica while the site was down, registered since. */
+      builtBy: z.enum(['site', 'console']).default('site'),
+      /**
+       * Changes the site took online for this candidate after the package's last one (the old
+       * machine delivered them before the registration): the standalone machine continues from
+       * the package's sequence, so its answer file clashes and is refused until resolved.
+       */
+      onlineChangesAfterExport: z.number().int().nonnegative().default(0),
     }),
   ),
 });
 export type StandaloneList = z.infer<typeof standaloneListSchema>;
+
+/**
+ * What a console holds ahead of time to build a standalone package from its replica when the
+ * site server is down (decision 0017, amendment): per sitting of its room the sealed paper and
+ * its centre proof (harmless without the key), and the sitting key only once the sitting has
+ * started (kept in the console's memory, never on its disk); per candidate an ID check (never
+ * the ID number); the machines a package may be made for; whom answer files are for.
+ */
+export const standaloneOfflineKitSchema = z.object({
+  siteId: z.string(),
+  siteCertPem: z.string(),
+  centreCertPem: z.string(),
+  sittings: z.array(
+    z.object({
+      sittingId: z.string(),
+      title: z.string(),
+      subject: z.string().optional(),
+      earliestHandInRemainingMs: z.number().int().nonnegative().nullable(),
+      sealedPaper: z.string(),
+      proof: paperProofSchema,
+      /** base64; null until the room's sitting has started. */
+      sittingKey: z.string().nullable(),
+    }),
+  ),
+  candidates: z.array(
+    z.object({
+      ticketNo: z.string(),
+      sittingId: z.string(),
+      name: z.string(),
+      /** A data URL, or null. */
+      photo: z.string().nullable(),
+      idCheck: standaloneIdCheckSchema,
+    }),
+  ),
+  machines: standaloneMachinesSchema.shape.machines,
+});
+export type StandaloneOfflineKit = z.infer<typeof standaloneOfflineKitSchema>;
+
+/**
+ * A package a console built from its replica while the site was down, registered as soon as
+ * the site is back, before anything else the console sends. The consent is the chief
+ * examiner's signature over `standaloneConsentStatement` with `challenge` a fresh random
+ * nonce the console made (there was no server to ask): the site refuses a nonce it has seen.
+ */
+export const standaloneRegisterSchema = z.strictObject({
+  packageId: standalonePackageIdSchema,
+  ticketNo: ticket,
+  sittingId: safeText(64, 1),
+  targetMachineFingerprint: fingerprint,
+  reason,
+  consent: standaloneConsentSchema,
+  /** The export time on the console's estimate of the site's clock, ms. */
+  exportedAt: z.number().int().nonnegative(),
+  remainingMs: z.number().int().nonnegative(),
+  /** The replica's highest answer sequence for the candidate, packed into the package. */
+  highestSeq: z.number().int().nonnegative(),
+});
+export type StandaloneRegisterRequest = z.infer<typeof standaloneRegisterSchema>;
+
+export const standaloneRegisterResultSchema = z.object({
+  packageId: z.string(),
+  state: standalonePackageStateSchema,
+  /** The same record was registered before (a re-send): nothing changed. */
+  alreadyRegistered: z.boolean(),
+  onlineChangesAfterExport: z.number().int().nonnegative(),
+});
+export type StandaloneRegisterResult = z.infer<typeof standaloneRegisterResultSchema>;

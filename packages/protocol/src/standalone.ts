@@ -16,14 +16,34 @@ export const standalonePackageIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 const ticketNo = z.string().regex(/^\d{8,20}$/);
 const certPem = safeMultilineText(16_384, 1);
 
-export const standaloneCandidateSchema = z.strictObject({
-  ticketNo,
-  name: safeText(50, 1),
-  /** A data URL of the photo, or null when the site has none. */
-  photo: z.string().max(3_000_000).nullable(),
-  /** Hex SHA-256 of `${packageId}|${normalised ID number}` (see hashIdNumber): checked, never shown. */
-  idNumberHash: hex64,
+/**
+ * The candidate's ID check held by a proctor console (decision 0017, amendment): a salt fixed
+ * on the site per candidate and sitting (16 random bytes, hex) and hex SHA-256 of
+ * `${salt}|${normalised ID number}` (see idCheckHash). The console never holds the number.
+ */
+export const standaloneIdCheckSchema = z.strictObject({
+  salt: z.string().regex(/^[0-9a-f]{32}$/),
+  hash: hex64,
 });
+export type StandaloneIdCheck = z.infer<typeof standaloneIdCheckSchema>;
+
+export const standaloneCandidateSchema = z
+  .strictObject({
+    ticketNo,
+    name: safeText(50, 1),
+    /** A data URL of the photo, or null when the site has none. */
+    photo: z.string().max(3_000_000).nullable(),
+    /**
+     * A site-built package: hex SHA-256 of `${packageId}|${normalised ID number}` (see
+     * hashIdNumber): checked, never shown.
+     */
+    idNumberHash: hex64.optional(),
+    /** A console-built package (from its replica): the site's salted ID check instead. */
+    idCheck: standaloneIdCheckSchema.optional(),
+  })
+  .refine((c) => (c.idNumberHash === undefined) !== (c.idCheck === undefined), {
+    message: 'A package carries exactly one of idNumberHash and idCheck.',
+  });
 export type StandaloneCandidate = z.infer<typeof standaloneCandidateSchema>;
 
 export const standalonePackageContentSchema = z.strictObject({
@@ -62,6 +82,12 @@ export const standalonePackageContentSchema = z.strictObject({
   }),
   /** Whom the answer file is encrypted for; signed with the rest, so the machine needs nothing more. */
   answerRecipients: z.strictObject({ siteCertPem: certPem, centreCertPem: certPem }),
+  /**
+   * Who built it: the site server (signed by the site certificate; absent in packages from
+   * before) or a proctor console from its replica while the site was down (signed by the
+   * chief examiner's certificate).
+   */
+  builtBy: z.enum(['site', 'console']).optional(),
 });
 export type StandalonePackageContent = z.infer<typeof standalonePackageContentSchema>;
 

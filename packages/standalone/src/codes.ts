@@ -34,6 +34,26 @@ export function hashIdNumber(packageId: string, idNumber: string): string {
   return sha256Hex(`${packageId}|${idNumber.replace(/\s/g, '').toUpperCase()}`);
 }
 
+/**
+ * The ID check a proctor console holds for a candidate (decision 0017, amendment): the same
+ * hash as hashIdNumber, keyed by a salt the site fixed for this candidate and sitting instead
+ * of a packageId (which does not exist yet when the console receives it).
+ */
+export function idCheckHash(salt: string, idNumber: string): string {
+  return hashIdNumber(salt, idNumber);
+}
+
+/** Whether the typed ID number is the package candidate's, whichever check the package carries. */
+export function idNumberMatches(
+  packageId: string,
+  candidate: { idNumberHash?: string | undefined; idCheck?: { salt: string; hash: string } | undefined },
+  idNumber: string,
+): boolean {
+  if (candidate.idCheck) return idCheckHash(candidate.idCheck.salt, idNumber) === candidate.idCheck.hash;
+  if (candidate.idNumberHash) return hashIdNumber(packageId, idNumber) === candidate.idNumberHash;
+  return false;
+}
+
 function grouped(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }

@@ -14,11 +14,20 @@ export {
   standaloneAnswerFileName,
   writeStandaloneAnswerFile,
 } from './answerFile.js';
-export { hashIdNumber, newStandaloneCode, normaliseStandaloneCode } from './codes.js';
+export {
+  hashIdNumber,
+  idCheckHash,
+  idNumberMatches,
+  newStandaloneCode,
+  normaliseStandaloneCode,
+} from './codes.js';
+export { standalonePackageDates } from './dates.js';
 export { STANDALONE_ERROR_CODES, StandaloneError, type StandaloneErrorCode } from './errors.js';
 export {
   inspectStandalonePackage,
   openStandalonePackage,
   type StandalonePackageHeader,
+  type StandalonePackageSigner,
+  standalonePackageFileName,
   writeStandalonePackage,
 } from './package.js';

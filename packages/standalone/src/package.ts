@@ -11,7 +11,8 @@ import { asStandalone, badContent, parseJson } from './refusal.js';
 
 /**
  * The standalone package (issue 17): one candidate's paper, key and answers so far, for one
- * test machine, signed by the site's certificate (site.p12) and encrypted under the
+ * test machine, signed by the site's certificate (site.p12) or, built at a console while the
+ * site is down, by that site's chief examiner's certificate, and encrypted under the
  * authorization code only (see codes.ts): the USB stick alone opens no paper. Its header
  * (StandalonePackageMeta) is signed but readable without the code.
  */
@@ -35,13 +36,37 @@ export interface StandalonePackageReader {
   now?: Date;
 }
 
-/** `site.privateKeyPem` is key material, `code` is the key to the paper: never log either. */
-export function writeStandalonePackage(o: {
-  content: StandalonePackageContent;
-  code: string;
-  site: { certPem: string; chainPem: string[]; privateKeyPem: string };
-  now?: Date;
-}): Buffer {
+/** The package file's name on the stick: who, which package; the answer files sit beside it. */
+export function standalonePackageFileName(ticketNo: string, packageId: string): string {
+  return `standalone-${ticketNo}-${packageId.slice(0, 8)}.examsa`;
+}
+
+/**
+ * Who signs a package: the site certificate (site.p12) when the site server builds it, or the
+ * chief examiner's certificate of that site when a console builds it from its replica while
+ * the site is down (decision 0017, amendment). One builder either way.
+ */
+export interface StandalonePackageSigner {
+  certPem: string;
+  chainPem: string[];
+  privateKeyPem: string;
+}
+
+/** The certificate roles a machine accepts as a package's signer. */
+const SIGNER_ROLES = ['site', 'chief'] as const;
+
+/**
+ * `signer.privateKeyPem` is key material, `code` is the key to the paper: never log either.
+ * `site` is the former name of `signer`.
+ */
+export function writeStandalonePackage(
+  o: {
+    content: StandalonePackageContent;
+    code: string;
+    now?: Date;
+  } & ({ signer: StandalonePackageSigner } | { site: StandalonePackageSigner }),
+): Buffer {
+  const signer = 'signer' in o ? o.signer : o.site;
   const parsed = standalonePackageContentSchema.safeParse(o.content);
   if (!parsed.success) badContent('standalone package', parsed.error);
   const code = normaliseStandaloneCode(o.code);
@@ -63,7 +88,7 @@ export function writeStandalonePackage(o: {
     kind: 'standalone',
     payload: Buffer.from(JSON.stringify(content), 'utf8'),
     meta,
-    signer: { kind: 'certificate', ...o.site },
+    signer: { kind: 'certificate', ...signer },
     // The packageId salts the code: the same code on two packages derives two keys.
     recipients: [{ kind: 'code', code, salt: content.packageId }],
     ...(o.now ? { now: o.now } : {}),
@@ -72,7 +97,7 @@ export function writeStandalonePackage(o: {
 
 /**
  * Everything a machine can check before the code is typed: the file is whole, signed by a
- * site certificate under the centre root for this site, a standalone package, made for this
+ * site or chief examiner certificate under the centre root for this site, a standalone package, made for this
  * machine, and not expired. Refusals are StandaloneErrors.
  */
 export function inspectStandalonePackage(bytes: Buffer, o: StandalonePackageReader): StandalonePackageHeader {
@@ -114,7 +139,7 @@ function verifiedPackage(bytes: Buffer, o: StandalonePackageReader) {
       expectedKind: 'standalone',
       signer: 'certificate',
       trustedRootPem: o.trustedRootPem,
-      allowedSignerRoles: ['site'],
+      allowedSignerRoles: [...SIGNER_ROLES],
       ...(o.now ? { now: o.now } : {}),
     }),
   );
@@ -123,12 +148,13 @@ function verifiedPackage(bytes: Buffer, o: StandalonePackageReader) {
   const meta = parsed.data;
   if (verified.signer.kind !== 'certificate')
     throw new Error('unreachable: a certificate signer was required');
-  const signerSite = verified.signer.certificate.subject.siteId;
+  const { siteId: signerSite, role } = verified.signer.certificate.subject;
   if (signerSite !== meta.siteId) {
-    // A site certificate speaks only for its own site.
+    // A site certificate, or a chief examiner's, speaks only for its own site.
+    const whose = role === 'chief' ? "the chief examiner's certificate" : 'the certificate';
     throw new StandaloneError(
       'UNTRUSTED_SIGNER',
-      `The package names site ${meta.siteId} but is signed by the certificate of site ${signerSite ?? '(none)'}.`,
+      `The package names site ${meta.siteId} but is signed by ${whose} of site ${signerSite ?? '(none)'}.`,
     );
   }
   if (meta.siteId !== o.siteId) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExamPackages, testExamSpec } from '@exam/centre';
+import { buildExamPackages, provinceRef, testExamSpec } from '@exam/centre';
 import type { SiteTrust } from '@exam/crypto';
 import type { Ack, Paper } from '@exam/protocol';
 import { createSiteServer, ManualClock, type SiteServer } from '@exam/site-server';
@@ -42,7 +42,14 @@ export async function startCandidateSite(opts: { juniorPaper?: Paper } = {}): Pr
   const juniorStart = new Date(Date.UTC(2021, 9, 23, 0, 30));
   const seniorStart = new Date(juniorStart.getTime() + 6 * 60 * MIN);
   const pki = testPki();
-  const base = testExamSpec({ rooms: 1, perRoom: 3, seniorPerRoom: 1, juniorStart, seniorStart });
+  const base = testExamSpec({
+    rooms: 1,
+    perRoom: 3,
+    seniorPerRoom: 1,
+    juniorStart,
+    seniorStart,
+    province: provinceRef(pki),
+  });
   const photo = silhouettePhotoPng();
   const names = ['王晓明', '李华', '张敏', '陈静'];
   const spec = {

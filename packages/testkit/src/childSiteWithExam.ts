@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type BuiltExam, buildExamPackages, testExamSpec } from '@exam/centre';
+import { type BuiltExam, buildExamPackages, provinceRef, testExamSpec } from '@exam/centre';
 import type { Ack, SaveResult } from '@exam/protocol';
 import type { Socket } from 'socket.io-client';
 import { type ChildSite, spawnSiteServer, writeIdentity } from './childServer.js';
@@ -36,7 +36,7 @@ export async function spawnSiteWithExam(dir: string, perRoom = 6): Promise<Child
   writeIdentity(identityDir, pki);
   const built = buildExamPackages(
     {
-      ...testExamSpec({ rooms: 1, perRoom, juniorStart: new Date(Date.now()) }),
+      ...testExamSpec({ rooms: 1, perRoom, juniorStart: new Date(Date.now()), province: provinceRef(pki) }),
       registeredKeys: registeredKeysOf(pki),
     },
     pki.centre,

@@ -5,10 +5,13 @@
  * package allowed to import an app's public entry (`@exam/site-server`, docs/decisions/0011).
  */
 
+/** The admin page's build (apps/site-admin), for tests that open it in a browser. */
+export { ADMIN_PAGE_DIR, ensureAdminPage } from '@exam/site-server';
 export { closeMachineApprovers, type ProctorOpener, registerMachineApprover } from './approvers.js';
 export { type CandidateSite, JUNIOR_SITTING, SENIOR_SITTING, startCandidateSite } from './candidateSite.js';
 export * from './childServer.js';
 export * from './childSiteWithExam.js';
+export { type EmptyTestSite, startEmptyTestSite } from './emptySite.js';
 export * from './machines.js';
 export * from './networkLink.js';
 export * from './payloads.js';

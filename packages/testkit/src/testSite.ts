@@ -8,11 +8,15 @@ import {
   type ExamPki,
   issueKeyHolder,
   type KeyHolder,
+  provinceRef,
   type TestExamOptions,
   testExamSpec,
 } from '@exam/centre';
 import { certificateFingerprint, type SiteTrust, siteTlsClientOptions } from '@exam/crypto';
 import { NAMESPACES, PROTOCOL_VERSION } from '@exam/protocol';
+
+const DAY_MS = 86_400_000;
+
 import {
   createSiteServer,
   type ImportSummary,
@@ -91,6 +95,27 @@ export function registeredKeysOf(pki: TestPki) {
   }));
 }
 
+/**
+ * The test exam's packages for this PKI's site, valid from the day before the junior
+ * sitting to two days after it: what the centre would hand the site.
+ */
+export function buildTestExam(
+  pki: TestPki,
+  opts: Partial<TestExamOptions> & { juniorStart: Date },
+): BuiltExam {
+  const { juniorStart } = opts;
+  return buildExamPackages(
+    { ...testExamSpec({ ...opts, province: provinceRef(pki) }), registeredKeys: registeredKeysOf(pki) },
+    pki.centre,
+    pki.site.certPem,
+    {
+      validFrom: new Date(juniorStart.getTime() - DAY_MS),
+      validUntil: new Date(juniorStart.getTime() + 2 * DAY_MS),
+    },
+    new Date(juniorStart.getTime() - DAY_MS),
+  );
+}
+
 export async function startTestSite(
   opts: Partial<TestExamOptions> & {
     withAuthorization?: boolean;
@@ -100,20 +125,13 @@ export async function startTestSite(
     logger?: SiteServerOptions['logger'];
     /** The centre receiver to upload final answer packages to (issue 18). */
     upload?: SiteServerOptions['upload'];
+    /** The backups' retry pace (issue 18). */
+    backups?: SiteServerOptions['backups'];
   } = {},
 ): Promise<TestSite> {
   const juniorStart = opts.juniorStart ?? new Date(Date.UTC(2021, 9, 23, 0, 30));
   const pki = testPki();
-  const built = buildExamPackages(
-    { ...testExamSpec({ ...opts, juniorStart }), registeredKeys: registeredKeysOf(pki) },
-    pki.centre,
-    pki.site.certPem,
-    {
-      validFrom: new Date(juniorStart.getTime() - 86_400_000),
-      validUntil: new Date(juniorStart.getTime() + 2 * 86_400_000),
-    },
-    new Date(juniorStart.getTime() - 86_400_000),
-  );
+  const built = buildTestExam(pki, { ...opts, juniorStart });
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'site-test-'));
   const clock = new ManualClock(juniorStart.getTime() - 30 * 60_000);
   const identity = {
@@ -131,6 +149,7 @@ export async function startTestSite(
     tiles: opts.tiles,
     logger: opts.logger,
     upload: opts.upload,
+    backups: opts.backups,
   };
   let server = createSiteServer(serverOptions);
   let url = await server.listen();

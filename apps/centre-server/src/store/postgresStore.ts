@@ -126,7 +126,11 @@ class PostgresStore implements ReceiverStore {
   }
 
   async setOffset(uploadId: string, offset: number): Promise<void> {
-    await this.pool.query('UPDATE uploads SET offset_bytes = $1 WHERE upload_id = $2', [offset, uploadId]);
+    // Not waited for on disk (see ReceiverStore.setOffset): this transaction only.
+    await inTransaction(this.pool, async (c) => {
+      await c.query('SET LOCAL synchronous_commit = off');
+      await c.query('UPDATE uploads SET offset_bytes = $1 WHERE upload_id = $2', [offset, uploadId]);
+    });
   }
 
   async dropUpload(uploadId: string): Promise<void> {

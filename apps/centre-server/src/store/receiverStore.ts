@@ -50,6 +50,12 @@ export interface ReceiverStore {
   /** The upload of these bytes from this site: the one already open, or a new one at offset 0. */
   openUpload(u: Omit<UploadRecord, 'offset' | 'createdAt'>, now: Date): Promise<UploadRecord>;
   getUpload(uploadId: string): Promise<UploadRecord | null>;
+  /**
+   * Records the bytes stored so far. Called only after the chunk's file write is fsync'd, so
+   * the recorded offset never runs ahead of the bytes on disk; the commit itself is not
+   * fsync'd (one fsync fewer per chunk): after a power cut the offset can only be lower than
+   * what is on disk, and the site sends those bytes again.
+   */
   setOffset(uploadId: string, offset: number): Promise<void>;
   /** Forgets an upload (a refused package: nothing of it is kept). */
   dropUpload(uploadId: string): Promise<void>;

@@ -90,7 +90,14 @@ class SqliteStore implements ReceiverStore {
   }
 
   async setOffset(uploadId: string, offset: number): Promise<void> {
-    this.db.prepare('UPDATE uploads SET offset_bytes = ? WHERE upload_id = ?').run(offset, uploadId);
+    // Not fsync'd (see ReceiverStore.setOffset): WAL with synchronous=NORMAL for this commit
+    // only; the next FULL commit (a package kept) makes it durable with everything before it.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.prepare('UPDATE uploads SET offset_bytes = ? WHERE upload_id = ?').run(offset, uploadId);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   async dropUpload(uploadId: string): Promise<void> {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { signReceipt } from '@exam/centre';
 import { UPLOAD_OFFSET_HEADER, uploadStartRequestSchema } from '@exam/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ReceiverContext } from '../context.js';
-import { checkPackage, receiptFor } from './acceptPackage.js';
+import { acceptCompleteUpload } from './acceptUpload.js';
 import { peerSubject, uploadingSite } from './clientSite.js';
-import { refuse, UploadRefusal } from './replies.js';
+import { refuse } from './replies.js';
 
 /** The largest chunk one PATCH may carry; sites send 256 KiB. */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -125,78 +124,13 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: ReceiverContext)
         });
       }
       // From here a refusal keeps nothing of the package: the site starts again from zero.
-      const forget = async (e: unknown) => {
-        await ctx.files.discardPartial(uploadId);
-        await ctx.store.dropUpload(uploadId);
-        const code = e instanceof UploadRefusal ? e.code : 'INTERNAL';
-        ctx.log.warn(
-          { siteId, uploadId, sha256: upload.sha256, code, reason: (e as Error).message },
-          'package refused',
-        );
-        throw e;
-      };
-      const sha256 = await ctx.files.sha256(uploadId);
-      if (sha256 !== upload.sha256) {
-        await forget(
-          new UploadRefusal(
-            422,
-            'HASH_MISMATCH',
-            `The bytes received hash to ${sha256}, not ${upload.sha256}.`,
-          ),
-        );
-      }
-      const bytes = await ctx.files.readPartial(uploadId);
-      const receivedAt = ctx.now();
-      let checked: ReturnType<typeof checkPackage>;
-      try {
-        checked = checkPackage(bytes, {
-          clientSiteId: siteId,
-          centre: ctx.centre,
-          exams: ctx.exams,
-          now: receivedAt,
-        });
-      } catch (e) {
-        return forget(e);
-      }
-      const { verified } = checked;
-      const file = await ctx.files.keep(uploadId);
-      const stored = await ctx.store.addPackage(
-        {
-          examId: verified.package.examId,
-          siteId,
-          sittingId: verified.sittingId,
-          sha256,
-          size: upload.size,
-          file,
-        },
+      const stored = await acceptCompleteUpload(ctx, {
+        siteId,
         uploadId,
-        (decided) => {
-          const receipt = receiptFor(verified, { sha256, size: upload.size, receivedAt }, decided);
-          return {
-            receiptId: receipt.receiptId,
-            version: receipt.version,
-            flagged: receipt.flagged,
-            final: receipt.final,
-            receivedAt: receipt.receivedAt,
-            signed: signReceipt(receipt, ctx.tls),
-          };
-        },
-      );
-      // The same bytes stored meanwhile (a second connection): keep the first file only.
-      if (stored.file !== file) await ctx.files.discardKept(file);
-      ctx.log.info(
-        {
-          siteId,
-          uploadId,
-          examId: stored.examId,
-          sittingId: stored.sittingId,
-          sha256,
-          version: stored.version,
-          flagged: stored.flagged,
-          receiptId: stored.receiptId,
-        },
-        stored.flagged ? 'package received as a new version: flagged' : 'package received',
-      );
+        sha256: upload.sha256,
+        size: upload.size,
+        via: 'network',
+      });
       return { ok: true, receipt: stored.signed };
     });
   });

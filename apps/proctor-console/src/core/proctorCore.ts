@@ -31,6 +31,7 @@ import {
   requestWithAck,
   type StandaloneCancelRequest,
   type StandaloneExportRequest,
+  type StandaloneRegisterRequest,
   type StartResult,
   type ViolationRequest,
 } from '@exam/protocol';
@@ -395,9 +396,29 @@ export class ProctorCore extends EventEmitter<Events> {
     return this.command('standalone:collect', { fileBase64 });
   }
 
+  /** What this console holds to build a package from its replica if the site goes down. */
+  standaloneOfflineKit() {
+    return this.command('standalone:offlineKit', {});
+  }
+
+  /** Registers a package this console built from its replica while the site was down. */
+  standaloneRegister(req: StandaloneRegisterRequest) {
+    return this.command('standalone:register', req);
+  }
+
   /** The room's standalone packages. */
   standaloneList() {
     return this.command('standalone:list', {});
+  }
+
+  /** Whom the room's backup is sealed for (issue 18): the exam's province and the centre root. */
+  backupRecipients() {
+    return this.command('backup:recipients', {});
+  }
+
+  /** Deposits a sealed backup with the site; the reply carries the hash of what it stored. */
+  depositBackup(fileBase64: string) {
+    return this.command('backup:deposit', { fileBase64 });
   }
 
   close(): void {

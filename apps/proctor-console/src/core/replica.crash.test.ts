@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idNumberFor, ticketFor } from '@exam/centre';
-import { readPackage } from '@exam/crypto';
+import { decryptPackageV2, verifyPackageV2 } from '@exam/crypto';
 import type { Ack, LoginResult } from '@exam/protocol';
 import {
   type AnswerWriter,
@@ -113,21 +113,21 @@ describe('kill -9 of the site server mid-sitting', () => {
     serverDb.close();
 
     // With the server gone, the console can still hand its room over as a backup.
-    const opened = readPackage(
+    const verified = verifyPackageV2(
       replica.exportBackup({
         signerCertPem: key.certPem,
         signerPrivateKeyPem: key.privateKeyPem,
-        recipientCertPem: pki.centre.certPem,
+        recipientCertPems: [pki.province.certPem, pki.centre.certPem],
       }),
       {
-        trustedRootPem: pki.centre.certPem,
-        recipientCertPem: pki.centre.certPem,
-        recipientPrivateKeyPem: pki.centre.privateKeyPem,
         expectedKind: 'backup',
+        signer: 'certificate',
+        trustedRootPem: pki.centre.certPem,
         allowedSignerRoles: ['proctor'],
       },
     );
-    const backup = JSON.parse(opened.payload.toString('utf8')) as ReplicaBackup;
+    const payload = decryptPackageV2(verified, { kind: 'certificate', ...pki.province });
+    const backup = JSON.parse(payload.toString('utf8')) as ReplicaBackup;
     for (const w of writers) {
       const seqs = backup.changes.filter((c) => c.ticketNo === w.ticketNo).map((c) => c.seq);
       expect(seqs.slice(0, w.acked)).toEqual(Array.from({ length: w.acked }, (_, i) => i + 1));

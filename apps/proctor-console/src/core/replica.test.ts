@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PackageError, readPackage } from '@exam/crypto';
+import { decryptPackageV2, PackageError, verifyPackageV2 } from '@exam/crypto';
 import type { AnswerValue, ReplicaChange, RoomSnapshot } from '@exam/protocol';
 import { testPki } from '@exam/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,19 +164,27 @@ describe('room replica', () => {
 describe('backup export', () => {
   const pki = testPki();
   const proctor = pki.proctors.get('R1')!;
-  const open = (bytes: Buffer) =>
-    readPackage(bytes, {
-      trustedRootPem: pki.centre.certPem,
-      recipientCertPem: pki.centre.certPem,
-      recipientPrivateKeyPem: pki.centre.privateKeyPem,
+  const open = (bytes: Buffer, by: { certPem: string; privateKeyPem: string } = pki.centre) => {
+    const verified = verifyPackageV2(bytes, {
       expectedKind: 'backup',
+      signer: 'certificate',
+      trustedRootPem: pki.centre.certPem,
       allowedSignerRoles: ['proctor'],
+      now: new Date('2021-10-23T00:45:00Z'),
     });
+    const signer = verified.signer.kind === 'certificate' ? verified.signer.certificate : null;
+    return {
+      manifest: verified.manifest,
+      signer: signer!,
+      payload: decryptPackageV2(verified, { kind: 'certificate', ...by }),
+    };
+  };
+  // Sealed for the province and the centre root (issue 18).
   const exportNow = () =>
     replica.exportBackup({
       signerCertPem: proctor.certPem,
       signerPrivateKeyPem: proctor.privateKeyPem,
-      recipientCertPem: pki.centre.certPem,
+      recipientCertPems: [pki.province.certPem, pki.centre.certPem],
       now: new Date('2021-10-23T00:45:00Z'),
     });
 
@@ -194,6 +202,13 @@ describe('backup export', () => {
       snapshot: snapshot(),
       changes: [change(T1, 1), change(T1, 2, 'J-004', ['A', 'C']), change(T2, 1)],
     });
+  });
+
+  it('is opened by the province as well as by the centre, and by no one else', () => {
+    replica.applyChanges([change(T1, 1)]);
+    const bytes = exportNow();
+    expect(open(bytes, pki.province).payload.equals(open(bytes).payload)).toBe(true);
+    expect(() => open(bytes, pki.site)).toThrow(/other recipients/);
   });
 
   it('refuses an altered copy, in the payload or in the manifest', () => {

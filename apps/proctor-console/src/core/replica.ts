@@ -1,5 +1,10 @@
-import { writePackage } from '@exam/crypto';
-import { type ReplicaChange, type RoomSnapshot, replicaChangeSchema } from '@exam/protocol';
+import { writePackageV2 } from '@exam/crypto';
+import {
+  type ReplicaChange,
+  type RoomSnapshot,
+  replicaChangeSchema,
+  type StandaloneOfflineKit,
+} from '@exam/protocol';
 import {
   allChanges,
   countChanges,
@@ -12,6 +17,7 @@ import {
 import { claimForRoom, replicaRoomId } from './replica/metaTable.js';
 import { type Db, openReplicaDb } from './replica/openDb.js';
 import { loadSnapshot, saveSnapshot } from './replica/snapshotTable.js';
+import { loadStandaloneKit, saveStandaloneKit } from './replica/standaloneKitTable.js';
 import type { RoomState } from './roomState.js';
 
 export { ReplicaCorruptError, ReplicaFromTheFutureError } from './replica/openDb.js';
@@ -154,6 +160,19 @@ export class RoomReplica {
     return countChanges(this.db);
   }
 
+  /**
+   * Keeps the site's standalone kit for the room (issue 17, decision 0017 amendment), without
+   * its sitting keys: what an offline export needs besides the answers and the key in memory.
+   */
+  saveStandaloneKit(kit: StandaloneOfflineKit): void {
+    if (this.closed) return;
+    saveStandaloneKit(this.db, kit, Date.now());
+  }
+
+  standaloneKit(): StandaloneOfflineKit | null {
+    return loadStandaloneKit(this.db);
+  }
+
   /** Fetches, sitting by sitting, every change above what is held; returns how many were new. */
   async pull(sittingIds: readonly string[], fetch: ReplicaPull): Promise<number> {
     let added = 0;
@@ -165,15 +184,15 @@ export class RoomReplica {
   }
 
   /**
-   * The replica as a signed, encrypted `backup` package (ARCHITECTURE §4). Signed with the
-   * proctor key; encrypted for the centre root certificate, because the province receives
-   * backups through the centre's channel and only the centre can open them.
-   * `signerPrivateKeyPem` is key material: it is passed to writePackage and never logged.
+   * The replica as a signed, encrypted `backup` package (ARCHITECTURE §4; container version 2,
+   * issue 18). Signed with the proctor key; its payload key wrapped for each recipient: the
+   * province the exam data names and the centre root, so either can open it.
+   * `signerPrivateKeyPem` is key material: it is passed to writePackageV2 and never logged.
    */
   exportBackup(opts: {
     signerCertPem: string;
     signerPrivateKeyPem: string;
-    recipientCertPem: string;
+    recipientCertPems: readonly string[];
     now?: Date;
   }): Buffer {
     const now = opts.now ?? new Date();
@@ -183,14 +202,13 @@ export class RoomReplica {
       changes: allChanges(this.db),
     }))();
     const backup: ReplicaBackup = { roomId: this.roomId, exportedAt: now.toISOString(), snapshot, changes };
-    return writePackage({
+    return writePackageV2({
       kind: 'backup',
       payload: Buffer.from(JSON.stringify(backup), 'utf8'),
       // The manifest is readable without the key: room and counts only, no candidate data.
       meta: { roomId: this.roomId, changes: changes.length },
-      signerCertPem: opts.signerCertPem,
-      signerPrivateKeyPem: opts.signerPrivateKeyPem,
-      recipientCertPem: opts.recipientCertPem,
+      signer: { kind: 'certificate', certPem: opts.signerCertPem, privateKeyPem: opts.signerPrivateKeyPem },
+      recipients: opts.recipientCertPems.map((certPem) => ({ kind: 'certificate' as const, certPem })),
       now,
     });
   }

@@ -150,29 +150,26 @@ describe('export with consent, at the console', () => {
     await dialog.getByTestId('dialog-cancel').click();
   });
 
-  it('says the site server is unavailable and writes nothing when it cannot be reached', async () => {
+  it('offers 离线导出 when the site server cannot be reached, and writes nothing without the consent', async () => {
     const { page } = c;
     link.sever();
     await eventually(() => page.getByTestId('connection').textContent()).toBe('与考点服务器断开，正在重连…');
     await tile(T2).click();
     await page.getByTestId('act-standalone').click();
     const dialog = page.getByTestId('standalone-export-dialog');
-    await eventually(() => dialog.getByTestId('standalone-machines-error').textContent()).toContain(
-      '考点服务器不可用，无法导出单机考试包',
+    // The console holds the room's kit and the sitting key since the start (decision 0017, amendment).
+    await eventually(() => dialog.getByTestId('standalone-offline').textContent()).toContain(
+      '考点服务器不可达',
     );
+    expect(await dialog.getByTestId('dialog-submit').textContent()).toBe('主考同意并离线导出');
     await dialog.getByTestId('reason').fill('考试机故障');
     await dialog.getByTestId('standalone-fingerprint').fill(testMachineFingerprint(TARGET));
-    await dialog.getByTestId('chief-key').fill(chiefKey);
-    await dialog.getByTestId('chief-pin').fill(TEST_PIN);
     const elsewhere = mkdtempSync(join(tmpdir(), 'h4-e2e-usb2-'));
     await dialog.getByTestId('standalone-folder').fill(elsewhere);
-    await dialog.getByTestId('dialog-submit').click();
-    await eventually(() => dialog.getByTestId('dialog-error').textContent()).toBe(
-      '考点服务器不可用，无法导出单机考试包',
-    );
-    expect(readdirSync(elsewhere)).toEqual([]);
-    expect(await dialog.getByTestId('chief-pin').inputValue()).toBe('');
+    // No chief examiner key presented: nothing can be submitted, nothing is written.
+    expect(await dialog.getByTestId('dialog-submit').isDisabled()).toBe(true);
     await dialog.getByTestId('dialog-cancel').click();
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
 

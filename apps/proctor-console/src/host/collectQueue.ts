@@ -23,9 +23,19 @@ export class CollectQueue {
   /** Names carry the time queued, strictly increasing here, so the order never depends on the file system. */
   private lastAt = 0;
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'standalone-queue');
-    this.refusedDir = join(dataDir, 'standalone-refused');
+  /**
+   * `folders`: where the files wait and where refused ones are put aside. The registrations of
+   * packages built offline (decision 0017, amendment) wait in their own pair, by the same rules.
+   */
+  constructor(
+    dataDir: string,
+    folders: { waiting: string; refused: string } = {
+      waiting: 'standalone-queue',
+      refused: 'standalone-refused',
+    },
+  ) {
+    this.dir = join(dataDir, folders.waiting);
+    this.refusedDir = join(dataDir, folders.refused);
   }
 
   /** Keeps the file; returns its entry (the existing one when the same bytes are queued already). */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { readPackage, toPkcs12 } from '@exam/crypto';
+import { decryptPackageV2, toPkcs12, verifyPackageV2 } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
 import type { Notice } from '@exam/protocol';
 import { SimulatedCandidate, startTestSite, type TestSite } from '@exam/testkit';
@@ -190,13 +190,15 @@ describe('the console host', () => {
         backup = await exportBackup(h);
       }
       expect(backup.changes).toBe(1);
-      const opened = readPackage(readFileSync(backup.savedTo), {
-        trustedRootPem: site.pki.centre.certPem,
-        recipientCertPem: site.pki.centre.certPem,
-        recipientPrivateKeyPem: site.pki.centre.privateKeyPem,
+      const verified = verifyPackageV2(readFileSync(backup.savedTo), {
         expectedKind: 'backup',
+        signer: 'certificate',
+        trustedRootPem: site.pki.centre.certPem,
         allowedSignerRoles: ['proctor'],
       });
+      // Sealed for the province the exam names (issue 18), and deposited with the site.
+      expect(backup.backup).toMatchObject({ state: 'verified', savedTo: backup.savedTo });
+      const opened = { payload: decryptPackageV2(verified, { kind: 'certificate', ...site.pki.province }) };
       const payload = JSON.parse(opened.payload.toString('utf8')) as {
         changes: { itemId: string; value: unknown }[];
       };

@@ -19,6 +19,7 @@ import type {
 import { isRoomCommand, openSavedSchema, ROOM_COMMANDS, readSavedSchema, signInSchema } from './commands.js';
 import { HistoryLog, type NewEntry } from './history.js';
 import { KeyFileError, openProctorKey, type ProctorKey, roomForKey } from './proctorKey.js';
+import { RoomBackup } from './roomBackup.js';
 import { RoomFeed } from './roomFeed.js';
 import { StandaloneDesk } from './standaloneDesk.js';
 
@@ -60,6 +61,8 @@ export class ProctorHost {
   private readonly saved = new Set<string>();
   /** Standalone mode (issue 17): consent, export, collection and its offline queue. */
   private readonly standalone: StandaloneDesk;
+  /** The room's backup (issue 18): by the button, and by itself after the day's last sitting. */
+  private readonly backup: RoomBackup;
 
   constructor(private readonly opts: ProctorHostOptions) {
     this.session = { phase: 'signed-out', serverUrl: opts.serverUrl };
@@ -70,6 +73,18 @@ export class ProctorHost {
       broadcast: (push) => this.broadcast(push),
     });
     void this.standalone.loadQueue().catch(() => {});
+    this.backup = new RoomBackup({
+      core: () => this.core,
+      key: () => this.key,
+      save: (name, bytes) =>
+        this.saveFile('backups', `${name}.exampkg`, bytes, (n) => `${name}-${n}.exampkg`),
+      // Named by the site's wall clock (the server's time as this console follows it), as the
+      // room's papers and reports are; a second backup in the same minute gets its own name.
+      name: (core) =>
+        `room-backup-${this.signedInAs?.roomId ?? 'room'}-${siteTimeStamp(core.state.ready ? core.state.serverNow() : Date.now())}`,
+      publish: (backup) => this.broadcast({ type: 'backup', backup }),
+      toError: toHostError,
+    });
   }
 
   subscribe(listener: Listener): () => void {
@@ -80,6 +95,8 @@ export class ProctorHost {
     const full = this.feed?.full();
     if (full) listener(full);
     listener(this.standalone.push());
+    const backup = this.backup.latest;
+    if (backup) listener({ type: 'backup', backup });
     return () => this.listeners.delete(listener);
   }
 
@@ -102,7 +119,7 @@ export class ProctorHost {
         if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
         return {
           ok: true,
-          value: name === 'roomReport' ? await this.roomReport(core, args) : await this.exportBackup(core),
+          value: name === 'roomReport' ? await this.roomReport(core, args) : await this.backup.make(false),
         };
       }
       if (!isRoomCommand(name)) return fail('UNKNOWN_COMMAND', `No command ${name.slice(0, 40)}.`);
@@ -153,15 +170,24 @@ export class ProctorHost {
     this.key = key;
     this.history = new HistoryLog();
     this.feed = new RoomFeed(core.state, this.history);
-    core.on('change', () => this.queuePublish());
+    core.on('change', () => {
+      this.queuePublish();
+      this.backup.onRoomChange();
+    });
     core.on('noticeAck', (ack) => this.logNoticeAck(ack));
     core.on('connection', (connected) => {
       this.setSession({ phase: 'signed-in', as, connected });
       // Answer files kept while the server was down go out as soon as it is back.
       if (connected) void this.standalone.onConnected();
+      if (connected) this.backup.onReconnect();
     });
     this.setSession({ phase: 'signed-in', as, connected: core.connected });
     void this.standalone.onConnected();
+    // Whom backups are sealed for, asked now: a backup made while the site is down still has it.
+    void this.backup
+      .learnRecipients()
+      .catch(() => {})
+      .then(() => this.backup.onRoomChange());
     const full = this.feed.full();
     this.feed.delta();
     if (full) this.broadcast(full);
@@ -171,6 +197,8 @@ export class ProctorHost {
   /** Asks the server for a fresh snapshot (and its time); the renderer follows. */
   async resync(): Promise<void> {
     await this.core?.refresh();
+    // The offline kit too (machines approved since, a start): what an offline export builds from.
+    await this.standalone.fetchKit().catch(() => {});
     this.publish();
   }
 
@@ -185,6 +213,7 @@ export class ProctorHost {
     this.core = null;
     this.key = null;
     this.feed = null;
+    this.backup.reset();
   }
 
   private setSession(session: SessionState): void {
@@ -240,25 +269,6 @@ export class ProctorHost {
       Buffer.from(report.pdfBase64, 'base64'),
     );
     return { ...report, savedTo };
-  }
-
-  private async exportBackup(core: ProctorCore) {
-    const key = this.key;
-    if (!core.replica || !key || !this.opts.dataDir) {
-      throw new ProctorCommandError('NO_REPLICA', 'This console keeps no replica (no data folder).');
-    }
-    const bytes = core.replica.exportBackup({
-      signerCertPem: key.key.certPem,
-      signerPrivateKeyPem: key.key.privateKeyPem,
-      recipientCertPem: key.rootPem,
-    });
-    // Named by the site's wall clock (the server's time as this console follows it), as the
-    // room's papers and reports are; a second backup in the same minute gets its own name.
-    const at = core.state.ready ? core.state.serverNow() : Date.now();
-    const roomId = this.signedInAs?.roomId ?? 'room';
-    const name = `room-backup-${roomId}-${siteTimeStamp(at)}`;
-    const savedTo = await this.saveFile('backups', `${name}.exampkg`, bytes, (n) => `${name}-${n}.exampkg`);
-    return { savedTo: savedTo as string, changes: core.replica.countChanges() };
   }
 
   /**

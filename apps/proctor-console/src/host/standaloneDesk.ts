@@ -1,7 +1,13 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { sign } from '@exam/crypto';
-import { displayFingerprint, standaloneConsentStatement } from '@exam/protocol';
+import {
+  displayFingerprint,
+  type StandaloneOfflineKit,
+  type StandaloneRegisterRequest,
+  standaloneConsentStatement,
+  standaloneRegisterSchema,
+} from '@exam/protocol';
 import { z } from 'zod';
 import { ProctorCommandError, type ProctorCore } from '../core/index.js';
 import type {
@@ -12,10 +18,12 @@ import type {
   StandaloneCollectOutcome,
   StandaloneExportResult,
   StandaloneMachineView,
+  StandaloneOfflineView,
   StandalonePackageView,
 } from '../shared/api.js';
 import { CollectQueue, type SendVerdict } from './collectQueue.js';
 import { openProctorKey } from './proctorKey.js';
+import { buildOfflinePackage } from './standaloneOffline.js';
 import { writeNewFile } from './writeNewFile.js';
 
 /** Arguments from the renderer, parsed before anything reads a key or a file. */
@@ -30,6 +38,7 @@ export const standaloneExportArgs = z.strictObject({
   targetMachineFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   reason,
   folder: path,
+  offline: z.boolean().optional(),
   ...consent,
 });
 export const standaloneCancelArgs = z.strictObject({
@@ -45,6 +54,8 @@ export const standaloneCollectArgs = z.strictObject({ path });
 const MAX_ANSWER_FILE_BYTES = 5_900_000;
 /** Another console (the chief examiner's) may export or collect too: the list is re-read this often. */
 const LIST_REFRESH_MS = 30_000;
+/** The offline kit (papers, photos: megabytes) is re-read this often, for machines approved since. */
+const KIT_REFRESH_MS = 5 * 60_000;
 
 /** The server could not be asked, or may not have answered: the file waits, the export is not retried. */
 export function unreachable(e: unknown): boolean {
@@ -62,6 +73,18 @@ export class StandaloneDesk {
   private queued: QueuedAnswerFile[] = [];
   private lastOutcome: QueuedOutcome | null = null;
   private readonly queue: CollectQueue | null;
+  /** Offline packages' registrations, sent before anything else once the site is back. */
+  private readonly registrations: CollectQueue | null;
+  private pendingRegistrations: StandaloneOfflineView['pendingRegistrations'] = [];
+  private lastRegistration: StandaloneOfflineView['lastRegistration'] = null;
+  /**
+   * The sitting keys the site sent after the start (decision 0017, amendment): in this
+   * process's memory only, never in the replica or a log, so a restart forgets them.
+   */
+  private readonly sittingKeys = new Map<string, string>();
+  private kitFetch: Promise<void> | null = null;
+  private kitFetchedAt = Number.NEGATIVE_INFINITY;
+  private readonly watched = new WeakSet<ProctorCore>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -73,6 +96,12 @@ export class StandaloneDesk {
     },
   ) {
     this.queue = opts.dataDir ? new CollectQueue(opts.dataDir) : null;
+    this.registrations = opts.dataDir
+      ? new CollectQueue(opts.dataDir, {
+          waiting: 'standalone-registrations',
+          refused: 'standalone-registrations-refused',
+        })
+      : null;
   }
 
   /** The picture a new renderer starts from. */
@@ -82,20 +111,46 @@ export class StandaloneDesk {
       packages: this.packages,
       queued: this.queued,
       lastQueuedOutcome: this.lastOutcome,
+      offline: this.offlineView(),
     };
+  }
+
+  private offlineView(): StandaloneOfflineView {
+    const kit = this.kit();
+    return {
+      kitHeld: kit !== null,
+      sittingsWithKey: [...this.sittingKeys.keys()],
+      machines: (kit?.machines ?? []).map((m) => ({
+        ...m,
+        fingerprintText: displayFingerprint(m.fingerprint),
+      })),
+      pendingRegistrations: this.pendingRegistrations,
+      lastRegistration: this.lastRegistration,
+    };
+  }
+
+  private kit(): StandaloneOfflineKit | null {
+    try {
+      return this.opts.core()?.replica?.standaloneKit() ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** A console signed in (again): the list is read, and files kept while offline are sent. */
   async onConnected(): Promise<void> {
     this.startRefresh();
+    this.watchStart();
+    // Offline packages' registrations first (drain sends them before any answer file).
     await this.drain().catch(() => {});
+    await this.fetchKit().catch(() => {});
     await this.refresh().catch(() => {});
   }
 
   /** Reads the waiting files (at start, before any connection) so the count shows at once. */
   async loadQueue(): Promise<void> {
-    if (!this.queue) return;
-    this.queued = await this.queue.list();
+    if (this.queue) this.queued = await this.queue.list();
+    await this.listRegistrations();
     this.publish();
   }
 
@@ -103,6 +158,40 @@ export class StandaloneDesk {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.packages = [];
+    this.sittingKeys.clear();
+  }
+
+  /**
+   * Fetches the site's offline kit for the room: the keyless part goes to the replica, the
+   * started sittings' keys stay in memory. One fetch at a time.
+   */
+  fetchKit(): Promise<void> {
+    if (this.kitFetch) return this.kitFetch;
+    const core = this.opts.core();
+    if (!core?.connected) return Promise.resolve();
+    this.kitFetch = (async () => {
+      const kit = await core.standaloneOfflineKit();
+      for (const s of kit.sittings) if (s.sittingKey) this.sittingKeys.set(s.sittingId, s.sittingKey);
+      core.replica?.saveStandaloneKit(kit);
+      this.kitFetchedAt = performance.now();
+      this.publish();
+    })().finally(() => {
+      this.kitFetch = null;
+    });
+    return this.kitFetch;
+  }
+
+  /** A sitting of the room that started without its key here yet: the kit is fetched again. */
+  private watchStart(): void {
+    const core = this.opts.core();
+    if (!core || this.watched.has(core)) return;
+    this.watched.add(core);
+    core.on('change', () => {
+      const missing = core.state.room?.sittings.some(
+        (s) => s.startedAt !== null && s.endedAt === null && !this.sittingKeys.has(s.sittingId),
+      );
+      if (missing && core.connected) void this.fetchKit().catch(() => {});
+    });
   }
 
   async machines(): Promise<{ machines: StandaloneMachineView[] }> {
@@ -121,8 +210,9 @@ export class StandaloneDesk {
     const a = standaloneExportArgs.parse(args);
     const core = this.requireCore();
     const as = this.requireSignedIn();
-    // Nothing is exported from this console's replica in this round (SA-spec.md): with the
-    // site server unreachable the proctor is told so before a key is read.
+    if (a.offline) return this.exportOffline(core, as, a);
+    // Through the site: with it unreachable the proctor is told so before a key is read, and
+    // the dialog offers 离线导出 (above) instead.
     if (!core.connected) throw new ProctorCommandError('OFFLINE', 'Not connected to the site server.');
     // The folder is checked before anything is signed: a package exported with nowhere to
     // go would lock the candidate out for nothing. It is never created: a mistyped stick
@@ -154,6 +244,124 @@ export class StandaloneDesk {
     return { packageId: exported.packageId, code: exported.code, savedTo, folderError };
   }
 
+  /**
+   * 离线导出 (decision 0017, amendment): the site server cannot be reached, so the package is
+   * built here from the replica, the kit and the sitting key in memory, signed by the chief
+   * examiner's key presented now. The file is written first, then its registration record is
+   * queued durably, and only then is the code shown: a package whose record could not be kept
+   * is never opened by anyone.
+   */
+  private async exportOffline(
+    core: ProctorCore,
+    as: SignedInAs,
+    a: z.infer<typeof standaloneExportArgs>,
+  ): Promise<StandaloneExportResult> {
+    if (core.connected) {
+      throw new ProctorCommandError(
+        'SITE_REACHABLE',
+        'The site server is reachable: export through it, not from this console.',
+      );
+    }
+    if (!this.registrations) {
+      throw new ProctorCommandError(
+        'OFFLINE',
+        'This console has no data folder to keep the registration in.',
+      );
+    }
+    await requireFolder(a.folder);
+    const key = await this.chiefKey(a, as);
+    const built = buildOfflinePackage({
+      kit: this.kit(),
+      sittingKey: this.sittingKeys.get(a.sittingId),
+      tile: core.state.candidates(a.sittingId).find((t) => t.ticketNo === a.ticketNo),
+      changes: core.replica?.changes() ?? [],
+      serverNow: core.state.serverNow(),
+      roomId: as.roomId,
+      ticketNo: a.ticketNo,
+      sittingId: a.sittingId,
+      targetMachineFingerprint: a.targetMachineFingerprint,
+      reason: a.reason,
+      chief: { certPem: key.key.certPem, privateKeyPem: key.key.privateKeyPem, commonName: key.holder },
+    });
+    const { savedTo, folderError } = await this.writePackageFile(a.folder, built.fileName, built.bytes);
+    await this.registrations.add(
+      Buffer.from(JSON.stringify(built.record), 'utf8'),
+      `register-${built.packageId}.json`,
+    );
+    await this.listRegistrations();
+    this.publish();
+    return { packageId: built.packageId, code: built.code, savedTo, folderError, offline: true };
+  }
+
+  /** To the chosen folder or, failing that, the console's own: the code is shown only once. */
+  private async writePackageFile(
+    folder: string,
+    name: string,
+    bytes: Buffer,
+  ): Promise<{ savedTo: string; folderError: string | null }> {
+    try {
+      return { savedTo: await writeNewFile(folder, name, bytes), folderError: null };
+    } catch (e) {
+      if (!this.opts.dataDir) throw e;
+      const own = join(this.opts.dataDir, 'standalone-packages');
+      await mkdir(own, { recursive: true });
+      return {
+        savedTo: await writeNewFile(own, name, bytes),
+        folderError: e instanceof Error ? e.message : String(e),
+      };
+    }
+  }
+
+  private async listRegistrations(): Promise<void> {
+    if (!this.registrations) return;
+    const files = await this.registrations.list();
+    this.pendingRegistrations = files.map((f) => {
+      const m = /^register-([0-9a-f]{32})\.json$/.exec(f.fileName);
+      return { packageId: m?.[1] ?? '', ticketNo: '', queuedAt: f.queuedAt };
+    });
+  }
+
+  /**
+   * Sends the queued registrations, oldest first; true when none is left waiting. A refused
+   * one is put aside (the proctor sees why) and does not hold the rest back.
+   */
+  private async drainRegistrations(core: ProctorCore): Promise<boolean> {
+    const queue = this.registrations;
+    if (!queue) return true;
+    await queue.drain(async (bytes): Promise<SendVerdict> => {
+      let record: StandaloneRegisterRequest;
+      try {
+        record = standaloneRegisterSchema.parse(JSON.parse(bytes.toString('utf8')));
+      } catch {
+        return { kind: 'refused' };
+      }
+      try {
+        const done = await core.standaloneRegister(record);
+        this.lastRegistration = {
+          packageId: record.packageId,
+          at: Date.now(),
+          onlineChangesAfterExport: done.onlineChangesAfterExport,
+          error: null,
+        };
+        return { kind: 'sent' };
+      } catch (e) {
+        if (unreachable(e)) return { kind: 'unreachable' };
+        this.lastRegistration = {
+          packageId: record.packageId,
+          at: Date.now(),
+          onlineChangesAfterExport: 0,
+          error:
+            e instanceof ProctorCommandError
+              ? { code: e.code, message: e.message }
+              : { code: 'INTERNAL', message: String(e) },
+        };
+        return { kind: 'refused' };
+      }
+    });
+    await this.listRegistrations();
+    return this.pendingRegistrations.length === 0;
+  }
+
   async cancel(args: unknown): Promise<{ packageId: string; state: 'cancelled' }> {
     const a = standaloneCancelArgs.parse(args);
     const core = this.requireCore();
@@ -183,7 +391,8 @@ export class StandaloneDesk {
     }
     const bytes = await readFile(a.path);
     const core = this.opts.core();
-    if (core?.connected) {
+    // An answer file of a package built offline waits until the site has its registration.
+    if (core?.connected && (await this.drainRegistrations(core).catch(() => false))) {
       try {
         const result = await core.standaloneCollect(bytes.toString('base64'));
         await this.refresh().catch(() => {});
@@ -204,6 +413,11 @@ export class StandaloneDesk {
     const queue = this.queue;
     const core = this.opts.core();
     if (!queue || !core) return;
+    // Registrations before answer files: a file of an unregistered package would be unknown there.
+    if (!(await this.drainRegistrations(core))) {
+      this.publish();
+      return;
+    }
     await queue.drain(async (bytes, file): Promise<SendVerdict> => {
       try {
         const result = await core.standaloneCollect(bytes.toString('base64'));
@@ -230,6 +444,7 @@ export class StandaloneDesk {
       this.publish();
       return;
     }
+    if (performance.now() - this.kitFetchedAt > KIT_REFRESH_MS) void this.fetchKit().catch(() => {});
     const { packages } = await core.standaloneList();
     this.packages = packages.map((p) => ({ ...p }));
     if (this.queue) this.queued = await this.queue.list();
@@ -247,16 +462,7 @@ export class StandaloneDesk {
     action: 'export' | 'cancel',
     subject: string,
   ): Promise<{ certPem: string; signature: string; challenge: string }> {
-    const key = openProctorKey(await readFile(a.chiefKeyFile), a.chiefPin);
-    if (key.role !== 'chief') {
-      throw new ProctorCommandError(
-        'NOT_CHIEF_KEY',
-        'Consent needs the chief examiner’s key, not a proctor key.',
-      );
-    }
-    if (key.siteId !== as.siteId) {
-      throw new ProctorCommandError('NOT_CHIEF_KEY', 'This chief examiner key is for another site.');
-    }
+    const key = await this.chiefKey(a, as);
     const { challenge } = await core.standaloneChallenge();
     const statement = standaloneConsentStatement({
       action,
@@ -269,6 +475,21 @@ export class StandaloneDesk {
     });
     const signature = sign(statement, key.key.privateKeyPem).toString('base64');
     return { certPem: key.key.certPem, signature, challenge };
+  }
+
+  /** The chief examiner's key of this site, opened with its PIN for one signature. */
+  private async chiefKey(a: { chiefKeyFile: string; chiefPin: string }, as: SignedInAs) {
+    const key = openProctorKey(await readFile(a.chiefKeyFile), a.chiefPin);
+    if (key.role !== 'chief') {
+      throw new ProctorCommandError(
+        'NOT_CHIEF_KEY',
+        'Consent needs the chief examiner’s key, not a proctor key.',
+      );
+    }
+    if (key.siteId !== as.siteId) {
+      throw new ProctorCommandError('NOT_CHIEF_KEY', 'This chief examiner key is for another site.');
+    }
+    return key;
   }
 
   private startRefresh(): void {

@@ -128,6 +128,32 @@ export interface StandalonePackageView {
   collectedAt: string | null;
   collectedChanges: number;
   lastFileSeq: number;
+  /** 'console': built at a console from its replica while the site was down, registered since. */
+  builtBy?: 'site' | 'console';
+  /** Online changes the site took after the package's last one: its answer files clash (see decision 0017). */
+  onlineChangesAfterExport?: number;
+}
+
+/**
+ * Offline export (decision 0017, amendment): whether this console could build a package from
+ * its replica now, and the packages it built that the site has not registered yet.
+ */
+export interface StandaloneOfflineView {
+  /** The site's kit (papers, ID checks, machines) is in the replica. */
+  kitHeld: boolean;
+  /** Sittings whose key this console holds in memory (since the start, until a restart). */
+  sittingsWithKey: string[];
+  /** Approved machines from the kit, for the offline target picker. */
+  machines: StandaloneMachineView[];
+  /** Offline packages waiting to be registered with the site, oldest first. */
+  pendingRegistrations: { packageId: string; ticketNo: string; queuedAt: number }[];
+  /** What the last registration sent from the queue came to. */
+  lastRegistration: {
+    packageId: string;
+    at: number;
+    onlineChangesAfterExport: number;
+    error: HostError | null;
+  } | null;
 }
 
 /** An answer file the console holds until the site server can take it (待回收). */
@@ -173,6 +199,8 @@ export interface StandaloneExportRequest extends ChiefConsentInput {
   reason: string;
   /** The folder the package is written to (a USB stick). */
   folder: string;
+  /** 离线导出: built at this console from its replica, the site server being unreachable. */
+  offline?: boolean;
 }
 
 export interface StandaloneExportResult {
@@ -183,6 +211,8 @@ export interface StandaloneExportResult {
   savedTo: string;
   /** Set when the chosen folder could not be written and the console's own folder was used. */
   folderError: string | null;
+  /** Built offline: registered with the site as soon as it is back. */
+  offline?: boolean;
 }
 
 export interface StandaloneCancelRequest extends ChiefConsentInput {
@@ -195,8 +225,26 @@ export interface StandaloneCancelRequest extends ChiefConsentInput {
 /** A candidate as the identity check needs them, with their audit trail as history lines. */
 export type CandidateDetailView = Omit<CandidateDetail, 'history'> & { history: HistoryEntry[] };
 
+/**
+ * The room's latest backup (issue 18): made after the day's last sitting (`auto`) or by the
+ * proctor's button, saved in the console's folder, then deposited with the site. `verified`
+ * (已备份并校验): the site stored it and its hash matches the file saved here.
+ */
+export interface BackupView {
+  state: 'making' | 'verified' | 'saved-not-deposited';
+  auto: boolean;
+  savedTo: string | null;
+  changes: number;
+  /** SHA-256 of the file, as the site confirmed it (verified) or as saved here. */
+  sha256: string | null;
+  /** Why it is not deposited (the site's refusal, or no connection). */
+  error: { code: string; message: string } | null;
+  at: number;
+}
+
 /** Pushed by the host: the session, a full room picture once, then deltas. */
 export type HostPush =
+  | { type: 'backup'; backup: BackupView }
   | { type: 'session'; session: SessionState }
   | {
       type: 'full';
@@ -214,6 +262,7 @@ export type HostPush =
       packages: StandalonePackageView[];
       queued: QueuedAnswerFile[];
       lastQueuedOutcome: QueuedOutcome | null;
+      offline: StandaloneOfflineView;
     }
   | {
       type: 'delta';
@@ -260,7 +309,7 @@ export interface Commands {
   /** The room report PDF; kept in the console's data folder too when it has one. */
   roomReport: [{ sittingId: string }, { fileName: string; pdfBase64: string; savedTo: string | null }];
   /** The replica as a signed, encrypted backup package, written to the console's data folder. */
-  exportBackup: [Record<string, never>, { savedTo: string; changes: number }];
+  exportBackup: [Record<string, never>, { savedTo: string; changes: number; backup: BackupView }];
   /** Electron: a saved report opened in the PDF reader, or a backup shown in its folder. */
   openSaved: [{ path: string; how: 'open' | 'reveal' }, { opened: true }];
   /** A saved report or backup read back (web mode downloads it). */

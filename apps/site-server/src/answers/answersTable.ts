@@ -1,4 +1,5 @@
 import type { AnswerChange, AnswerChangeRecord, ReplicaChange, ServerAnswer } from '@exam/protocol';
+import { IN_ROOM_SQL } from '../candidates/candidateSittingsTable.js';
 import type { Db } from '../db/open.js';
 import { stmt } from '../db/statements.js';
 
@@ -191,8 +192,10 @@ export function listRoomChangesSince(
 ): ReplicaChange[] {
   const rows = stmt(
     db,
-    `SELECT a.* FROM answer_changes a JOIN candidates c USING (ticket_no)
-     WHERE c.room_id = ? AND a.sitting_id = ? ORDER BY a.ticket_no, a.seq`,
-  ).all(roomId, sittingId) as AnswerChangeRow[];
+    `SELECT a.* FROM answer_changes a
+       JOIN candidate_sittings cs ON cs.ticket_no = a.ticket_no AND cs.sitting_id = a.sitting_id
+       JOIN candidates c ON c.ticket_no = a.ticket_no
+     WHERE ${IN_ROOM_SQL} AND a.sitting_id = ? ORDER BY a.ticket_no, a.seq`,
+  ).all(roomId, roomId, roomId, sittingId) as AnswerChangeRow[];
   return rows.filter((r) => r.seq > (have[r.ticket_no] ?? 0)).map(toReplicaChange);
 }

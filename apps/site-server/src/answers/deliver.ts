@@ -46,8 +46,10 @@ export function deliveryTarget(
   }
   const candidate = getCandidate(ctx.db, cs.ticket_no);
   if (!candidate) throw new ProtocolError(ERROR_CODES.SESSION_INVALID, 'This session is no longer valid.');
-  if (!hasStarted(candidate.room_id, cs.sitting_id)) {
+  // A candidate taken in by another room (issue 19) answers in that room's sitting.
+  const roomId = cs.taken_in_room ?? candidate.room_id;
+  if (!hasStarted(roomId, cs.sitting_id)) {
     throw new ProtocolError(ERROR_CODES.SITTING_NOT_STARTED, 'The sitting has not started.');
   }
-  return { roomId: candidate.room_id, ticketNo: cs.ticket_no, sittingId: cs.sitting_id };
+  return { roomId, ticketNo: cs.ticket_no, sittingId: cs.sitting_id };
 }

@@ -2,7 +2,7 @@ import type { AuditLine, CandidateDetail } from '@exam/protocol';
 import { type AuditRow, listAuditBySubjects } from '../audit/auditTable.js';
 import { roomCandidate } from '../rooms/roomOperations.js';
 import type { SiteContext } from '../site/context.js';
-import { getCandidate, getCandidatePhoto } from './candidatesTable.js';
+import { getCandidatePhoto } from './candidatesTable.js';
 
 /**
  * Keeps the last four characters only: enough to match the card in the candidate's hand.
@@ -45,11 +45,6 @@ function seatsUsed(rows: AuditRow[]): number[] {
     if (typeof seat === 'number') seats.add(seat);
   }
   return [...seats];
-}
-
-/** The room a candidate is booked into, if the site knows the candidate. */
-export function candidateRoomId(ctx: SiteContext, ticketNo: string): string | undefined {
-  return getCandidate(ctx.db, ticketNo)?.room_id;
 }
 
 /** The photo, masked ID and audit trail of one candidate of this room (the console's own). */

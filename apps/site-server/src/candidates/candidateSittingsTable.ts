@@ -23,7 +23,21 @@ export interface CandidateSittingRow {
   suggested_extension_ms: number;
   /** Items whose latest stored change is an answer (kept by the answer writer). */
   answered: number;
+  /** The room that took the candidate in for this sitting (issue 19); null: their arranged room. */
+  taken_in_room: string | null;
+  /** The seat a proctor drew and confirmed for them at an overbooked site, until they log in there. */
+  reserved_seat: number | null;
 }
+
+/**
+ * A room's candidates of a sitting: those arranged there and not taken in elsewhere, and
+ * those it took in (issue 19). Three `?`, each the room id; the IN list keeps both lookups
+ * on their indexes.
+ */
+export const IN_ROOM_SQL = `cs.ticket_no IN (SELECT ticket_no FROM candidates WHERE room_id = ?
+    UNION SELECT ticket_no FROM candidate_sittings WHERE taken_in_room = ?)
+  AND coalesce(cs.taken_in_room, c.room_id) = ?`;
+const inRoom = (roomId: string) => [roomId, roomId, roomId];
 
 export function ensureCandidateSitting(db: Db, ticketNo: string, sittingId: string): void {
   stmt(db, 'INSERT OR IGNORE INTO candidate_sittings (ticket_no, sitting_id) VALUES (?, ?)').run(
@@ -89,20 +103,22 @@ export interface RoomCandidateRow extends CandidateSittingRow {
 }
 
 export function listRoomCandidates(db: Db, roomId: string, sittingId?: string): RoomCandidateRow[] {
-  const sql = `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
+  const sql = `SELECT cs.*, c.name, coalesce(cs.taken_in_room, c.room_id) AS room_id,
+      c.seat_no AS assigned_seat, c.level,
       (SELECT count(*) FROM violations v
         WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
     FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
-    WHERE c.room_id = ? ${sittingId ? 'AND cs.sitting_id = ?' : ''}
+    WHERE ${IN_ROOM_SQL} ${sittingId ? 'AND cs.sitting_id = ?' : ''}
     ORDER BY cs.sitting_id, coalesce(cs.seat_no, c.seat_no, 9999), cs.ticket_no`;
-  const args = sittingId ? [roomId, sittingId] : [roomId];
+  const args = sittingId ? [...inRoom(roomId), sittingId] : inRoom(roomId);
   return stmt(db, sql).all(...args) as RoomCandidateRow[];
 }
 
 export function getRoomCandidate(db: Db, ticketNo: string, sittingId: string): RoomCandidateRow | undefined {
   return stmt(
     db,
-    `SELECT cs.*, c.name, c.room_id, c.seat_no AS assigned_seat, c.level,
+    `SELECT cs.*, c.name, coalesce(cs.taken_in_room, c.room_id) AS room_id,
+      c.seat_no AS assigned_seat, c.level,
       (SELECT count(*) FROM violations v
         WHERE v.ticket_no = cs.ticket_no AND v.sitting_id = cs.sitting_id) AS violations
      FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
@@ -169,16 +185,16 @@ export function listActiveInRoom(db: Db, roomId: string, sittingId: string): Can
   return stmt(
     db,
     `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
-     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'answering'`,
-  ).all(roomId, sittingId) as CandidateSittingRow[];
+     WHERE ${IN_ROOM_SQL} AND cs.sitting_id = ? AND cs.status = 'answering'`,
+  ).all(...inRoom(roomId), sittingId) as CandidateSittingRow[];
 }
 
 export function listLoggedInNotStarted(db: Db, roomId: string, sittingId: string): CandidateSittingRow[] {
   return stmt(
     db,
     `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
-     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'not-started' AND cs.machine_id IS NOT NULL`,
-  ).all(roomId, sittingId) as CandidateSittingRow[];
+     WHERE ${IN_ROOM_SQL} AND cs.sitting_id = ? AND cs.status = 'not-started' AND cs.machine_id IS NOT NULL`,
+  ).all(...inRoom(roomId), sittingId) as CandidateSittingRow[];
 }
 
 export function markAbsentNeverLoggedIn(db: Db, roomId: string, sittingId: string): number {
@@ -186,8 +202,9 @@ export function markAbsentNeverLoggedIn(db: Db, roomId: string, sittingId: strin
     db,
     `UPDATE candidate_sittings SET status = 'absent'
      WHERE sitting_id = ? AND status = 'not-started' AND machine_id IS NULL
-       AND ticket_no IN (SELECT ticket_no FROM candidates WHERE room_id = ?)`,
-  ).run(sittingId, roomId).changes;
+       AND ticket_no IN (SELECT cs.ticket_no FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+         WHERE cs.sitting_id = ? AND ${IN_ROOM_SQL})`,
+  ).run(sittingId, sittingId, ...inRoom(roomId)).changes;
 }
 
 export function listCandidateSittingsOf(
@@ -196,7 +213,8 @@ export function listCandidateSittingsOf(
 ): (CandidateSittingRow & { room_id: string })[] {
   return stmt(
     db,
-    `SELECT cs.*, c.room_id FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+    `SELECT cs.*, coalesce(cs.taken_in_room, c.room_id) AS room_id
+     FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
      WHERE cs.sitting_id = ? ORDER BY cs.ticket_no`,
   ).all(sittingId) as (CandidateSittingRow & { room_id: string })[];
 }
@@ -206,8 +224,8 @@ export function countHandedIn(db: Db, roomId: string, sittingId: string): number
     stmt(
       db,
       `SELECT count(*) AS n FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
-       WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'handed-in'`,
-    ).get(roomId, sittingId) as { n: number }
+       WHERE ${IN_ROOM_SQL} AND cs.sitting_id = ? AND cs.status = 'handed-in'`,
+    ).get(...inRoom(roomId), sittingId) as { n: number }
   ).n;
 }
 
@@ -260,6 +278,18 @@ export function listUnsyncedHandedIn(db: Db, roomId: string, sittingId: string):
   return stmt(
     db,
     `SELECT cs.* FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
-     WHERE c.room_id = ? AND cs.sitting_id = ? AND cs.status = 'handed-in' AND cs.ack_seq < cs.max_seq`,
-  ).all(roomId, sittingId) as CandidateSittingRow[];
+     WHERE ${IN_ROOM_SQL} AND cs.sitting_id = ? AND cs.status = 'handed-in' AND cs.ack_seq < cs.max_seq`,
+  ).all(...inRoom(roomId), sittingId) as CandidateSittingRow[];
+}
+
+/** The room a candidate sits this sitting in: the one that took them in (issue 19), else their own. */
+export function sittingRoomOf(db: Db, ticketNo: string, sittingId: string): string | undefined {
+  return (
+    stmt(
+      db,
+      `SELECT coalesce(cs.taken_in_room, c.room_id) AS room_id
+       FROM candidate_sittings cs JOIN candidates c USING (ticket_no)
+       WHERE cs.ticket_no = ? AND cs.sitting_id = ?`,
+    ).get(ticketNo, sittingId) as { room_id: string } | undefined
+  )?.room_id;
 }

@@ -38,3 +38,10 @@ export function getCandidate(db: Db, ticketNo: string): CandidateRow | undefined
 export function countCandidates(db: Db): number {
   return (stmt(db, 'SELECT count(*) AS n FROM candidates').get() as { n: number }).n;
 }
+
+/** A room's tickets and assigned seats (the arrangement code covers exactly these). */
+export function listRoomSeats(db: Db, roomId: string): { ticket_no: string; seat_no: number | null }[] {
+  return stmt(db, 'SELECT ticket_no, seat_no FROM candidates WHERE room_id = ? ORDER BY ticket_no').all(
+    roomId,
+  ) as { ticket_no: string; seat_no: number | null }[];
+}

@@ -44,7 +44,9 @@ export function handIn(ctx: SiteContext, ticketNo: string, sittingId: string): H
   if (cs.status === 'handed-in') {
     return { sittingId, handedInAt: cs.handed_in_at!, kind: cs.hand_in_kind ?? 'manual' };
   }
-  const { s, rs } = roomSitting(ctx, candidate.room_id, sittingId);
+  // A candidate taken in by another room (issue 19) hands in on that room's sitting.
+  const roomId = cs.taken_in_room ?? candidate.room_id;
+  const { s, rs } = roomSitting(ctx, roomId, sittingId);
   const now = ctx.clock.now();
   const decision = decideHandIn(candidateTiming(s, rs, cs), now);
   if (!decision.ok) {
@@ -57,7 +59,7 @@ export function handIn(ctx: SiteContext, ticketNo: string, sittingId: string): H
   }
   writeTransaction(ctx.db, () => recordHandIn(ctx, ticketNo, sittingId, 'manual', now));
   ctx.events.emit('handed-in', { ticketNo, sittingId, handedInAt: now, kind: 'manual' });
-  ctx.events.emit('candidate-changed', { roomId: candidate.room_id, ticketNo, sittingId });
+  ctx.events.emit('candidate-changed', { roomId, ticketNo, sittingId });
   return { sittingId, handedInAt: now, kind: 'manual' };
 }
 

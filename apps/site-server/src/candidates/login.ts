@@ -14,20 +14,23 @@ import { unacknowledgedNotices } from '../notices/notices.js';
 import { getRoom } from '../rooms/roomsTable.js';
 import type { SiteContext } from '../site/context.js';
 import { machineKey } from '../site/machineKey.js';
+import { getMeta } from '../site/metaTable.js';
 import { getPaperProof } from '../sittings/paperProofsTable.js';
 import { getRoomSitting } from '../sittings/roomSittingsTable.js';
 import { getSitting, getSittingMeta } from '../sittings/sittingsTable.js';
 import { candidateTiming, sittingView } from '../sittings/views.js';
 import { refuseIfSessionWentStandalone, refuseIfStandaloneActive } from '../standalone/standaloneGuard.js';
+import { otherHolderOfMachine, seatsInUse } from '../transfers/seatsTable.js';
+import { openTransferOf } from '../transfers/transfersTable.js';
 import {
   type CandidateSittingRow,
   findBySessionHash,
   getCandidateSitting,
-  listSittingsOfCandidate,
   markBack,
   recordLogin,
 } from './candidateSittingsTable.js';
 import { getCandidate, getCandidatePhoto } from './candidatesTable.js';
+import { currentSittingOf } from './currentSitting.js';
 import { type LoginFailureReason, recordLoginFailure } from './loginFailures.js';
 import type { LoginLockouts } from './loginLockouts.js';
 
@@ -54,16 +57,6 @@ function sameSecret(a: string, b: string): boolean {
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
 
-/** The sitting a candidate is here for now: the first of theirs not yet over in their room. */
-function currentSitting(ctx: SiteContext, ticketNo: string, roomId: string): CandidateSittingRow | undefined {
-  return listSittingsOfCandidate(ctx.db, ticketNo).find((cs) => {
-    // An absent mark is undone by the candidate arriving; a hand-in is final.
-    if (cs.status === 'handed-in') return false;
-    const rs = getRoomSitting(ctx.db, roomId, cs.sitting_id);
-    return rs !== undefined && rs.ended_at === null;
-  });
-}
-
 export function login(
   ctx: SiteContext,
   machine: MachineInfo,
@@ -87,12 +80,26 @@ export function login(
     return refuse('WRONG_ID_NUMBER', candidate.ticket_no, candidate.ticket_no);
   }
   refuseIfStandaloneActive(ctx.db, candidate.ticket_no);
-  if (candidate.room_id !== machine.roomId) {
-    const room = getRoom(ctx.db, candidate.room_id);
-    return refuse('WRONG_ROOM', candidate.ticket_no, room?.name ?? candidate.room_id);
+  const current = currentSittingOf(ctx.db, candidate);
+  // Transferred out and taken in by no room yet (issue 19): in no room, the sending one
+  // included. The candidate is identified by now, so the reason tells a guesser nothing.
+  const transfer = current && openTransferOf(ctx.db, candidate.ticket_no, current.cs.sitting_id);
+  if (transfer) {
+    const from = getRoom(ctx.db, transfer.from_room_id);
+    throw new ProtocolError(
+      ERROR_CODES.TRANSFERRED_OUT,
+      `This candidate was transferred out of ${from?.name ?? transfer.from_room_id}; they log in at the room ` +
+        'that takes them in, once its proctor has done so.',
+      { fromRoomId: transfer.from_room_id, transferId: transfer.transfer_id },
+    );
   }
-  const cs = currentSitting(ctx, candidate.ticket_no, machine.roomId);
-  if (!cs) return refuse('NO_SITTING', candidate.ticket_no, candidate.ticket_no);
+  const candidateRoom = current?.roomId ?? candidate.room_id;
+  if (candidateRoom !== machine.roomId) {
+    const room = getRoom(ctx.db, candidateRoom);
+    return refuse('WRONG_ROOM', candidate.ticket_no, room?.name ?? candidateRoom);
+  }
+  if (!current) return refuse('NO_SITTING', candidate.ticket_no, candidate.ticket_no);
+  const { cs } = current;
   const sitting = getSittingMeta(ctx.db, cs.sitting_id)!;
   const rs = getRoomSitting(ctx.db, machine.roomId, cs.sitting_id)!;
   const decision = decideLogin(
@@ -114,13 +121,7 @@ export function login(
         : 'Late entry is closed for this sitting.';
     throw new ProtocolError(ERROR_CODES[decision.reason], message);
   }
-  // Without overbooking every candidate has a seat, and the machine must be that seat.
-  // (After a reset the proctor has moved the candidate to a spare machine: any seat.)
-  if (candidate.seat_no !== null && candidate.seat_no !== machine.seatNo && cs.reset_pending !== 1) {
-    throw new ProtocolError(ERROR_CODES.WRONG_SEAT, `This candidate's seat is ${candidate.seat_no}.`, {
-      seatNo: candidate.seat_no,
-    });
-  }
+  refuseWrongSeat(ctx, candidate.seat_no, cs, machine);
   if (cs.machine_id !== null && cs.machine_id !== machine.machineId) {
     throw new ProtocolError(
       ERROR_CODES.ALREADY_LOGGED_IN,
@@ -166,6 +167,48 @@ export function login(
     roomId: machine.roomId,
     result: readSnapshot(ctx.db, () => loginResult(ctx, cs.ticket_no, cs.sitting_id, machine.roomId, token)),
   };
+}
+
+/**
+ * Which machine a candidate may log in at. At an overbooked site (annex 4) the whole site
+ * seats at entry: any free approved machine of the candidate's current room, or the seat the
+ * proctor drew and confirmed for them. Otherwise the machine must be the arranged seat.
+ * (After a reset the proctor has moved the candidate to a spare machine: any seat.) Anywhere,
+ * a machine holding another candidate of this sitting takes no second one.
+ */
+function refuseWrongSeat(
+  ctx: SiteContext,
+  arrangedSeat: number | null,
+  cs: CandidateSittingRow,
+  machine: MachineInfo,
+): void {
+  const overbooked = getMeta(ctx.db, 'overbooked') === '1';
+  const assigned = overbooked ? cs.reserved_seat : arrangedSeat;
+  if (assigned !== null && assigned !== machine.seatNo && cs.reset_pending !== 1) {
+    throw new ProtocolError(ERROR_CODES.WRONG_SEAT, `This candidate's seat is ${assigned}.`, {
+      seatNo: assigned,
+    });
+  }
+  const holder = otherHolderOfMachine(ctx.db, cs.sitting_id, machine.machineId, cs.ticket_no);
+  if (holder) {
+    throw new ProtocolError(
+      ERROR_CODES.SEAT_TAKEN,
+      `Seat ${machine.seatNo} is taken by another candidate of this sitting; log in at a free machine.`,
+      { seatNo: machine.seatNo },
+    );
+  }
+  if (overbooked && cs.machine_id !== machine.machineId) {
+    const reservedFor = seatsInUse(ctx.db, machine.roomId, cs.sitting_id).find(
+      (s) => s.seatNo === machine.seatNo && s.ticketNo !== cs.ticket_no,
+    );
+    if (reservedFor) {
+      throw new ProtocolError(
+        ERROR_CODES.SEAT_TAKEN,
+        `Seat ${machine.seatNo} is assigned to another candidate; log in at a free machine.`,
+        { seatNo: machine.seatNo },
+      );
+    }
+  }
 }
 
 /**
@@ -219,11 +262,13 @@ export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: str
   refuseIfSessionWentStandalone(ctx.db, hashToken(sessionToken));
   const cs = sessionOnMachine(ctx, machine, sessionToken);
   const candidate = getCandidate(ctx.db, cs.ticket_no)!;
-  refuseIfOver(ctx, candidate.room_id, cs);
+  // A candidate taken in by another room (issue 19) sits this sitting there.
+  const roomId = cs.taken_in_room ?? candidate.room_id;
+  refuseIfOver(ctx, roomId, cs);
   if (cs.down_since !== null) {
     markBack(ctx.db, cs.ticket_no, cs.sitting_id, ctx.clock.now());
     ctx.events.emit('candidate-changed', {
-      roomId: candidate.room_id,
+      roomId,
       ticketNo: cs.ticket_no,
       sittingId: cs.sitting_id,
     });
@@ -231,10 +276,8 @@ export function resume(ctx: SiteContext, machine: MachineInfo, sessionToken: str
   return {
     ticketNo: cs.ticket_no,
     sittingId: cs.sitting_id,
-    roomId: candidate.room_id,
-    result: readSnapshot(ctx.db, () =>
-      loginResult(ctx, cs.ticket_no, cs.sitting_id, candidate.room_id, sessionToken),
-    ),
+    roomId,
+    result: readSnapshot(ctx.db, () => loginResult(ctx, cs.ticket_no, cs.sitting_id, roomId, sessionToken)),
   };
 }
 

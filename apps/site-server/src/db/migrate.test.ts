@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { m0012ProctorChallenges } from './migrations/0012_proctor_challenges.js';
 import { m0015StandalonePackages } from './migrations/0015_standalone_packages.js';
 import { m0016Uploads } from './migrations/0016_uploads.js';
+import { m0017Backups } from './migrations/0017_backups.js';
+import { m0018AdminSessionsAndCleanup } from './migrations/0018_admin_sessions_and_cleanup.js';
+import { m0019OverbookingTransfers } from './migrations/0019_overbooking_transfers.js';
 import { migrations } from './migrations/index.js';
 import { DatabaseFromTheFutureError, openDatabase } from './open.js';
 
@@ -413,6 +416,24 @@ describe('site database migrations', () => {
     db.close();
   });
 
+  it('runs 0017 on the version before it: site backups per sitting, console backups per room, verified only with a hash', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0017Backups));
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    const put = db.prepare(
+      `INSERT INTO backups (kind, sitting_id, room_id, day, path, state, made_at) VALUES (?, ?, ?, '2021-10-23', '/b', ?, 1)`,
+    );
+    put.run('site', 'S1', null, 'making');
+    put.run('site', null, null, 'failed');
+    // A console backup names its room; kinds and states are the known ones.
+    expect(() => put.run('console', null, null, 'making')).toThrow(/CHECK/);
+    expect(() => put.run('tape', 'S1', null, 'making')).toThrow(/CHECK/);
+    expect(() => put.run('site', 'S1', null, 'done')).toThrow(/CHECK/);
+    // Verified only with what was checked: the hash, the size and when.
+    expect(() => put.run('console', null, 'R1', 'verified')).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE backups SET size = 0 WHERE sitting_id = 'S1'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('runs 0016 on the version before it: one upload per sitting and package, in known states only', () => {
     const db = databaseAtVersion(migrations.indexOf(m0016Uploads));
     expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
@@ -433,6 +454,51 @@ describe('site database migrations', () => {
       sent_offset: 0,
       attempts: 0,
     });
+    db.close();
+  });
+
+  it('runs 0018 on the version before it: one admin password, sessions by their cookie hash', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0018AdminSessionsAndCleanup));
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    const setPassword = db.prepare(
+      'INSERT INTO admin_password (id, scrypt, initial, set_at) VALUES (?, ?, ?, 1)',
+    );
+    setPassword.run(1, 'scrypt$…', 1);
+    // One account: a second row, or a flag that is not 0/1, is refused.
+    expect(() => setPassword.run(2, 'scrypt$…', 0)).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE admin_password SET initial = 2').run()).toThrow(/CHECK/);
+    const session = db.prepare(
+      "INSERT INTO admin_sessions (token_sha256, csrf, address, created_at, last_seen_at) VALUES (?, 'c', '127.0.0.1', 1, 1)",
+    );
+    session.run('a'.repeat(64));
+    expect(() => session.run('a'.repeat(64))).toThrow(/UNIQUE|PRIMARY/);
+    db.close();
+  });
+
+  it('runs 0019 on the version before it: one open transfer per candidate and sitting, states and outcomes checked', () => {
+    const db = databaseAtVersion(migrations.indexOf(m0019OverbookingTransfers));
+    expect(runMigrations(db, migrations, () => new Error('newer'))).toBe(migrations.length);
+    // A candidate's sitting gains the room that took them in and a reserved seat, both empty.
+    const columns = db.prepare('PRAGMA table_info(candidate_sittings)').all() as {
+      name: string;
+      dflt_value: null;
+    }[];
+    expect(columns.filter((c) => ['taken_in_room', 'reserved_seat'].includes(c.name))).toHaveLength(2);
+    const out = db.prepare(
+      `INSERT INTO transfers (sitting_id, ticket_no, from_room_id, state, reason, out_at, out_by_id, out_by_name)
+       VALUES ('S1', '1', 'R1', 'out', 'full', 1000, 'p@x', 'p')`,
+    );
+    out.run();
+    expect(() => out.run()).toThrow(/UNIQUE/);
+    // Taken in names its room; resolved names its outcome.
+    expect(() => db.prepare("UPDATE transfers SET state = 'in'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE transfers SET state = 'resolved'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE transfers SET state = 'resolved', outcome = 'lost'").run()).toThrow(
+      /CHECK/,
+    );
+    db.prepare("UPDATE transfers SET state = 'resolved', outcome = 'absent'").run();
+    // Once resolved, a new transfer of the same candidate may be opened.
+    out.run();
     db.close();
   });
 

@@ -2,7 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Hex, writePackage } from '@exam/crypto';
 import { siteTimeStamp } from '@exam/domain';
-import { type AnswerPackage, type AnswerPackageFinality, ERROR_CODES, ProtocolError } from '@exam/protocol';
+import {
+  type AnswerPackage,
+  type AnswerPackageFinality,
+  ERROR_CODES,
+  type PackagedTransfer,
+  ProtocolError,
+} from '@exam/protocol';
 import { listChanges } from '../answers/answersTable.js';
 import { appendAudit } from '../audit/auditLog.js';
 import { listAudit } from '../audit/auditTable.js';
@@ -14,6 +20,7 @@ import { writeFileDurably } from '../site/durableFile.js';
 import { getMeta } from '../site/metaTable.js';
 import { listRoomSittingsOf } from '../sittings/roomSittingsTable.js';
 import { getSittingMeta } from '../sittings/sittingsTable.js';
+import { listCandidateTransfers } from '../transfers/transfersTable.js';
 import { recordAnswerPackage } from './answerPackagesTable.js';
 
 /** The rooms of the sitting that have not ended, in room order: none, and a package is final. */
@@ -50,6 +57,27 @@ function packagePath(
   }
 }
 
+function packagedTransfers(ctx: SiteContext, ticketNo: string, sittingId: string) {
+  const transfers = listCandidateTransfers(ctx.db, ticketNo, sittingId);
+  if (transfers.length === 0) return {};
+  return {
+    transfers: transfers.map(
+      (t): PackagedTransfer => ({
+        transferId: t.transfer_id,
+        fromRoomId: t.from_room_id,
+        toRoomId: t.to_room_id,
+        state: t.state,
+        reason: t.reason,
+        outAt: t.out_at,
+        inAt: t.in_at,
+        resolvedAt: t.resolved_at,
+        outcome: t.outcome,
+        note: t.note,
+      }),
+    ),
+  };
+}
+
 export function buildAnswerPackage(
   ctx: SiteContext,
   sittingId: string,
@@ -73,6 +101,8 @@ export function buildAnswerPackage(
       handInKind: cs.hand_in_kind,
       extensionMs: cs.extension_ms,
       changes: listChanges(ctx.db, cs.ticket_no, sittingId),
+      // Issue 19: only for a candidate who was transferred, so other packages read as before.
+      ...packagedTransfers(ctx, cs.ticket_no, sittingId),
     })),
     rooms: listRoomSittingsOf(ctx.db, sittingId)
       .map((rs) => ({

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { ERROR_CODES, PROTOCOL_VERSION } from '@exam/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { writeAnswerPackage } from '../exports/answerExport.js';
 import { siteStatus } from '../exports/siteStatus.js';
 import type { SiteContext } from '../site/context.js';
@@ -9,13 +8,16 @@ import { importAuthorization, importExamData } from '../sittings/examImport.js';
 import { toFailure } from '../sockets/handler.js';
 import { exportUploadMedia, importReceiptFile } from '../uploads/media.js';
 import type { UploadsStatus } from '../uploads/uploadStatus.js';
+import { adminGuard } from './adminAuth.js';
+import { registerBackupRoutes } from './backupRoutes.js';
 import { registerErrorReplies } from './errorReplies.js';
+import { registerTransferRoutes } from './transferRoutes.js';
 
 const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
 
 /**
- * The site admin's REST surface. A bearer token (generated into the data directory on
- * first start, readable only by the server's user) guards every route but the health check.
+ * The site admin's REST surface. `adminGuard` (the signed-in session, or the bearer token
+ * the data directory holds for the local CLI) guards every route but the health check.
  */
 export function registerAdminRoutes(
   app: FastifyInstance,
@@ -30,16 +32,10 @@ export function registerAdminRoutes(
     (_req, body, done) => done(null, body),
   );
 
-  const expected = Buffer.from(`Bearer ${adminToken}`);
-  const requireAdmin = async (req: FastifyRequest, reply: FastifyReply) => {
-    const got = Buffer.from(req.headers.authorization ?? '');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-      await reply.code(401).send({
-        ok: false,
-        error: { code: ERROR_CODES.UNAUTHORIZED, message: 'Site admin token required.' },
-      });
-    }
-  };
+  // One guard for every admin route: the signed-in session (+ CSRF) or the CLI's bearer token.
+  const requireAdmin = adminGuard(ctx, adminToken);
+  registerBackupRoutes(app, ctx, requireAdmin);
+  registerTransferRoutes(app, ctx, requireAdmin);
 
   const run = async <T>(reply: FastifyReply, fn: () => T) => {
     try {

@@ -52,3 +52,12 @@ export function retireBinding(db: Db, fingerprint: string, at: number): void {
 export function setBindingAddress(db: Db, fingerprint: string, address: string): void {
   stmt(db, 'UPDATE machine_bindings SET last_address = ? WHERE fingerprint = ?').run(address, fingerprint);
 }
+
+/** How many machines a proctor approved for this room's seats and no later approval retired. */
+export function countLiveBindingsOfRoom(db: Db, roomId: string): number {
+  return (
+    stmt(db, 'SELECT count(*) AS n FROM machine_bindings WHERE room_id = ? AND retired_at IS NULL').get(
+      roomId,
+    ) as { n: number }
+  ).n;
+}

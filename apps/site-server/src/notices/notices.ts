@@ -1,6 +1,7 @@
 import { ERROR_CODES, type Notice, ProtocolError } from '@exam/protocol';
 import { type Actor, actorName } from '../audit/actor.js';
 import { appendAudit } from '../audit/auditLog.js';
+import { sittingRoomOf } from '../candidates/candidateSittingsTable.js';
 import { getCandidate } from '../candidates/candidatesTable.js';
 import { writeTransaction } from '../db/transactions.js';
 import { roomCandidate, runningSitting } from '../rooms/roomOperations.js';
@@ -60,7 +61,7 @@ export function acknowledgeNotice(
     !notice ||
     !candidate ||
     notice.sitting_id !== sittingId ||
-    notice.room_id !== candidate.room_id ||
+    notice.room_id !== (sittingRoomOf(ctx.db, ticketNo, sittingId) ?? candidate.room_id) ||
     (notice.ticket_no !== null && notice.ticket_no !== ticketNo)
   ) {
     throw new ProtocolError(ERROR_CODES.FORBIDDEN, 'This notice was not sent to you.');

@@ -22,3 +22,11 @@ export function getRegisteredKey(db: Db, fingerprint: string): RegisteredKeyRow 
     | RegisteredKeyRow
     | undefined;
 }
+
+/** Every registered key, chief examiners first, then by room (the admin's list). */
+export function listRegisteredKeys(db: Db): RegisteredKeyRow[] {
+  return stmt(
+    db,
+    "SELECT * FROM registered_keys ORDER BY role = 'proctor', coalesce(room_id, ''), holder, fingerprint",
+  ).all() as RegisteredKeyRow[];
+}

@@ -38,6 +38,7 @@ import { getSitting, type SittingRow } from '../sittings/sittingsTable.js';
 import { candidateTiming } from '../sittings/views.js';
 import { refuseWhileStandalone } from '../standalone/standaloneGuard.js';
 import { listExportedTickets } from '../standalone/standalonePackagesTable.js';
+import { listOpenTransfersOutOf } from '../transfers/transfersTable.js';
 import { insertExtension } from './extensionsTable.js';
 import { insertReset } from './resetsTable.js';
 import { insertViolation } from './violationsTable.js';
@@ -46,7 +47,8 @@ export function roomCandidate(ctx: SiteContext, roomId: string, sittingId: strin
   const candidate = getCandidate(ctx.db, ticketNo);
   const cs = getCandidateSitting(ctx.db, ticketNo, sittingId);
   // A console acts on its own room only: another room's candidate is simply not found here.
-  if (!candidate || !cs || candidate.room_id !== roomId) {
+  // A candidate taken in by another room (issue 19) is that room's for this sitting.
+  if (!candidate || !cs || (cs.taken_in_room ?? candidate.room_id) !== roomId) {
     throw new ProtocolError(
       ERROR_CODES.UNKNOWN_TICKET,
       `Candidate ${ticketNo} does not sit ${sittingId} in this room.`,
@@ -311,6 +313,7 @@ export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string
   });
   const unsyncedHandedIn = listUnsyncedHandedIn(ctx.db, roomId, sittingId).map((cs) => cs.ticket_no);
   const standaloneExported = listExportedTickets(ctx.db, roomId, sittingId);
+  const openTransfersOut = listOpenTransfersOutOf(ctx.db, roomId, sittingId);
   return {
     sittingId,
     ...endChecklistItems({
@@ -318,6 +321,7 @@ export function endChecklist(ctx: SiteContext, roomId: string, sittingId: string
       candidates,
       unsyncedHandedIn,
       standaloneExported,
+      openTransfersOut,
     }),
   };
 }

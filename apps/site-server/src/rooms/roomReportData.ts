@@ -1,5 +1,5 @@
 import { CONSEQUENCE_ZH, VIOLATION_CATEGORIES, type ViolationCategory } from '@exam/domain';
-import { ERROR_CODES, ProtocolError } from '@exam/protocol';
+import { ERROR_CODES, ProtocolError, type TransferView } from '@exam/protocol';
 import { listRoomCandidates } from '../candidates/candidateSittingsTable.js';
 import { recentRoomAlerts } from '../machines/clientAlertsTable.js';
 import type { SiteContext } from '../site/context.js';
@@ -10,6 +10,8 @@ import {
   listRoomStandalonePackages,
   type StandalonePackageRow,
 } from '../standalone/standalonePackagesTable.js';
+import { transferView } from '../transfers/transfers.js';
+import { listSittingTransfers } from '../transfers/transfersTable.js';
 import { type ExtensionRow, listRoomExtensions } from './extensionsTable.js';
 import { listRoomResets, type ResetRow } from './resetsTable.js';
 import { getRoom } from './roomsTable.js';
@@ -39,6 +41,8 @@ export interface RoomReportData {
   alerts: { kind: string; count: number }[];
   /** Standalone cases (issue 17): who consented, when, which machine, what came home. */
   standalone: (StandalonePackageRow & { name: string })[];
+  /** Transfers out of and into this room (overbooking, issue 19). */
+  transfers: TransferView[];
 }
 
 export function roomReportData(ctx: SiteContext, roomId: string, sittingId: string): RoomReportData {
@@ -101,5 +105,6 @@ export function roomReportData(ctx: SiteContext, roomId: string, sittingId: stri
       ...p,
       name: name(p.ticket_no),
     })),
+    transfers: listSittingTransfers(ctx.db, sittingId, roomId).map((t) => transferView(ctx.db, t)),
   };
 }

@@ -1,6 +1,7 @@
 import { MINUTE_MS, siteLocalDateTime } from '@exam/domain';
 import PDFDocument from 'pdfkit';
 import type { CjkFont } from './cjkFont.js';
+import { pdfTable } from './pdfTable.js';
 import type { RoomReportData } from './roomReportData.js';
 
 /** Who allowed the start, as printed beside the actual start time. */
@@ -35,6 +36,13 @@ const STANDALONE_STATE_ZH: Record<string, string> = {
   exported: '未回收',
   collected: '已回收',
   cancelled: '已取消',
+};
+
+/** How the sending room resolved a transfer no room took (issue 19). */
+const TRANSFER_OUTCOME_ZH: Record<string, string> = {
+  'transferred-in-after-all': '已另行调入',
+  absent: '缺考',
+  other: '其他',
 };
 
 /** China Standard Time, as printed on the report. */
@@ -90,25 +98,7 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
       doc.moveDown(0.2).text('无', left + 12);
       return;
     }
-    for (const [i, row] of rows.entries()) {
-      if (doc.y > doc.page.height - doc.page.margins.bottom - 60) doc.addPage();
-      const y = doc.y + 3;
-      let x = left;
-      let rowHeight = 0;
-      for (const [j, cell] of row.entries()) {
-        const w = (widths[j] ?? 1) * width;
-        rowHeight = Math.max(rowHeight, doc.heightOfString(cell, { width: w - 6 }));
-        doc.text(cell, x + 3, y, { width: w - 6 });
-        x += w;
-      }
-      doc.y = y + rowHeight + 3;
-      doc
-        .moveTo(left, doc.y)
-        .lineTo(left + width, doc.y)
-        .lineWidth(i === 0 ? 0.8 : 0.3)
-        .stroke();
-    }
-    doc.x = left;
+    pdfTable(doc, rows, widths, { left, width, reserve: 60 });
   };
 
   section('一、缺考', [['准考证号', '姓名'], ...d.absent.map((a) => [a.ticketNo, a.name])], [0.4, 0.6]);
@@ -173,6 +163,27 @@ export function renderRoomReportPdf(d: RoomReportData, font: CjkFont, printedAt:
       ]),
     ],
     [0.09, 0.17, 0.09, 0.1, 0.13, 0.08, 0.14, 0.2],
+  );
+
+  section(
+    '七、跨考场调动',
+    [
+      ['调出时间', '准考证号', '姓名', '调出考场', '调入考场', '调入时间', '结果'],
+      ...d.transfers.map((t) => [
+        cst(t.outAt).slice(11),
+        t.ticketNo,
+        t.name,
+        t.fromRoomName,
+        t.toRoomName ?? '—',
+        t.inAt === null ? '—' : cst(t.inAt).slice(11),
+        t.state === 'in'
+          ? '已调入'
+          : t.state === 'out'
+            ? '待调入'
+            : `${TRANSFER_OUTCOME_ZH[t.outcome ?? ''] ?? ''}${t.note ? `：${t.note}` : ''}`,
+      ]),
+    ],
+    [0.1, 0.19, 0.1, 0.12, 0.12, 0.1, 0.27],
   );
 
   if (doc.y > doc.page.height - doc.page.margins.bottom - 120) doc.addPage();

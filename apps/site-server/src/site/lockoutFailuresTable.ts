@@ -2,7 +2,7 @@ import type { Db } from '../db/open.js';
 import { stmt } from '../db/statements.js';
 
 /** The lock-outs whose failures are counted (one `scope` each in `lockout_failures`). */
-export type LockoutScope = 'login-machine' | 'login-ticket' | 'approval-room';
+export type LockoutScope = 'login-machine' | 'login-ticket' | 'approval-room' | 'admin-sign-in';
 
 export function countFailuresSince(db: Db, scope: LockoutScope, key: string, since: number): number {
   const row = stmt(

@@ -7,7 +7,12 @@ export type MetaKey =
   | 'siteId'
   | 'siteName'
   | 'arrangementTimestamp'
+  /** '1' when the exam data marks the site overbooked (annex 4, issue 19). */
+  | 'overbooked'
   | 'centreCertPem'
+  /** Whom backups are sealed for (issue 18), from the exam data. */
+  | 'provinceId'
+  | 'provinceCertPem'
   | 'authorizedUntil'
   | 'authorizationIssuedAt'
   | 'approvalKeyProvince'

@@ -1,5 +1,6 @@
 import { openFromString, PackageError, readPackage, sha256Hex, wrapKey } from '@exam/crypto';
 import {
+  arrangementProblems,
   MINUTE_MS,
   minutesText,
   RULES,
@@ -15,6 +16,7 @@ import {
   parseMessage,
 } from '@exam/protocol';
 import { appendAudit } from '../audit/auditLog.js';
+import { checkProvinceCertificate } from '../backups/provinceCertificate.js';
 import { ensureCandidateSitting } from '../candidates/candidateSittingsTable.js';
 import { insertCandidate } from '../candidates/candidatesTable.js';
 import { writeTransaction } from '../db/transactions.js';
@@ -55,6 +57,10 @@ function parseJson(payload: Buffer): unknown {
 export interface ImportSummary {
   examId: string;
   siteId: string;
+  /** Names and the batch count, for the admin page's verification result in words. */
+  examName: string;
+  siteName: string;
+  batches: number;
   rooms: number;
   sittings: number;
   candidates: number;
@@ -75,6 +81,13 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
     );
   }
   const rooms = new Set(data.rooms.map((r) => r.roomId));
+  // Refused before anything is stored (annex 4): a room over its overbooking cap, a room over
+  // its machines at a site not marked overbooked, seats where there must be none or missing.
+  const overbooked = data.site.overbooked ?? false;
+  const problems = arrangementProblems(data.rooms, data.candidates, overbooked);
+  if (problems.length > 0) {
+    throw new ProtocolError(ERROR_CODES.ARRANGEMENT_REFUSED, problems.join('\n'), { problems, overbooked });
+  }
   const sittings = new Map<string, ScheduledSitting>(
     data.sittings.map((s) => [
       s.sittingId,
@@ -112,15 +125,24 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
       );
     }
   }
+  // Backups are sealed for the province (issue 18): its certificate must come from our centre.
+  const province = checkProvinceCertificate(
+    ctx.identity.trustedRootPem,
+    data.province,
+    new Date(ctx.clock.now()),
+  );
   const papers = new Map(data.papers.map((p) => [p.sittingId, p]));
   writeTransaction(ctx.db, () => {
     setMeta(ctx.db, 'examId', data.examId);
     setMeta(ctx.db, 'examName', data.examName);
     setMeta(ctx.db, 'siteId', data.site.siteId);
     setMeta(ctx.db, 'siteName', data.site.name);
+    setMeta(ctx.db, 'overbooked', overbooked ? '1' : '0');
     setMeta(ctx.db, 'arrangementTimestamp', data.arrangementTimestamp);
     // Answers go back, encrypted, to the centre that signed the exam data.
     setMeta(ctx.db, 'centreCertPem', pkg.manifest.signerCertPem);
+    setMeta(ctx.db, 'provinceId', province.provinceId);
+    setMeta(ctx.db, 'provinceCertPem', province.certPem);
     for (const r of data.rooms) insertRoom(ctx.db, { room_id: r.roomId, name: r.name, seats: r.seats });
     for (const k of data.registeredKeys) {
       registerKey(ctx.db, { fingerprint: k.fingerprint, role: k.role, room_id: k.roomId, holder: k.holder });
@@ -179,6 +201,9 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
   return {
     examId: data.examId,
     siteId: data.site.siteId,
+    examName: data.examName,
+    siteName: data.site.name,
+    batches: new Set(data.sittings.map((s) => s.batchId)).size,
     rooms: data.rooms.length,
     sittings: data.sittings.length,
     candidates: data.candidates.length,
@@ -187,7 +212,10 @@ export function importExamData(ctx: SiteContext, bytes: Buffer): ImportSummary {
 }
 
 /** Imports the authorization: the sitting keys, re-wrapped with the site key at rest. */
-export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings: string[] } {
+export function importAuthorization(
+  ctx: SiteContext,
+  bytes: Buffer,
+): { sittings: string[]; validFrom: string; validUntil: string } {
   const pkg = openPackage(ctx, bytes, 'authorization');
   const auth = parseMessage(authorizationSchema, parseJson(pkg.payload));
   const examId = getMeta(ctx.db, 'examId');
@@ -265,7 +293,11 @@ export function importAuthorization(ctx: SiteContext, bytes: Buffer): { sittings
       },
     });
   });
-  return { sittings: auth.sittingKeys.map((k) => k.sittingId) };
+  return {
+    sittings: auth.sittingKeys.map((k) => k.sittingId),
+    validFrom: auth.validFrom,
+    validUntil: auth.validUntil,
+  };
 }
 
 function opensPaper(key: Buffer, sealedPaper: string, sittingId: string): boolean {

@@ -2,7 +2,7 @@ import { CANDIDATE_EVENTS } from '@exam/protocol';
 import type { GroupCommitter } from '../answers/groupCommit.js';
 import { answerHandlers } from '../answers/handlers.js';
 import { StartedSittings } from '../answers/startedSittings.js';
-import { candidateRoomId } from '../candidates/candidateDetail.js';
+import { sittingRoomOf } from '../candidates/candidateSittingsTable.js';
 import { noteDowntime } from '../candidates/handIn.js';
 import { candidateHandlers } from '../candidates/handlers.js';
 import type { LoginLockouts } from '../candidates/loginLockouts.js';
@@ -157,7 +157,7 @@ export function attachCandidateNamespace(
       socket.data.session = undefined;
     }
     // The released machine is no spare: the console's machine tiles say whose it was.
-    const roomId = candidateRoomId(ctx, ticketNo);
+    const roomId = sittingRoomOf(ctx.db, ticketNo, sittingId);
     if (roomId) ctx.events.emit('machines-changed', { roomId });
   });
   // A proctor approved a machine: its proven connections take the seat at once.

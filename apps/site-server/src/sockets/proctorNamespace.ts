@@ -1,6 +1,7 @@
 import { PROCTOR_EVENTS } from '@exam/protocol';
 import { answerProctorHandlers } from '../answers/handlers.js';
 import { ApprovalGate } from '../approvals/approvals.js';
+import { backupProctorHandlers } from '../backups/handlers.js';
 import { candidateProctorHandlers } from '../candidates/handlers.js';
 import { machineProctorHandlers } from '../machines/handlers.js';
 import { roomJoinRequests } from '../machines/machineApprovals.js';
@@ -13,6 +14,7 @@ import type { SiteContext } from '../site/context.js';
 import type { EventLimits } from '../site/eventLimits.js';
 import { sittingProctorHandlers } from '../sittings/handlers.js';
 import { standaloneProctorHandlers } from '../standalone/handlers.js';
+import { transferProctorHandlers } from '../transfers/handlers.js';
 import { EventLimiter } from './eventLimiter.js';
 import { refuseOtherEvents } from './handler.js';
 import { checkHandshake } from './handshake.js';
@@ -66,6 +68,8 @@ export function attachProctorNamespace(
       candidateProctorHandlers(conn);
       machineProctorHandlers(conn);
       standaloneProctorHandlers(conn);
+      transferProctorHandlers(conn);
+      backupProctorHandlers(conn);
       void socket.join(proctorRoom(roomId));
     });
   });

@@ -66,14 +66,33 @@ export function verifyConsent(
   ctx: SiteContext,
   consent: StandaloneConsent,
   connectionId: string,
-  what: {
-    action: StandaloneConsentAction;
-    siteId: string;
-    sittingId: string;
-    ticketNo: string;
-    subject: string;
-    reason: string;
-  },
+  what: ConsentSubject,
+): VerifiedConsent {
+  const verified = verifyConsentSignature(ctx, consent, what);
+  checkChallenge(ctx.db, consent.challenge, connectionId, verified.signedAt);
+  return verified;
+}
+
+/** What a consent statement names besides its challenge. */
+export interface ConsentSubject {
+  action: StandaloneConsentAction;
+  siteId: string;
+  sittingId: string;
+  ticketNo: string;
+  subject: string;
+  reason: string;
+}
+
+/**
+ * The consent's key and signature, without its challenge: the certificate chains to the centre
+ * root at the server's clock, is registered here as the chief examiner's, is for this site,
+ * and signed exactly this statement. A console-built package's consent (see registerPackage.ts)
+ * names a nonce the console made instead of a challenge from here.
+ */
+export function verifyConsentSignature(
+  ctx: SiteContext,
+  consent: StandaloneConsent,
+  what: ConsentSubject,
 ): VerifiedConsent {
   const now = ctx.clock.now();
   let subject: ReturnType<typeof verifyCertificate>['subject'];
@@ -98,7 +117,6 @@ export function verifyConsent(
       'The consent signature does not match this key, this candidate, this machine or package, this reason and its challenge.',
     );
   }
-  checkChallenge(ctx.db, consent.challenge, connectionId, now);
   return {
     holder: registered.holder,
     commonName: subject.commonName,

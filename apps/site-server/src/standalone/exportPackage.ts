@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { endsAt, RULES, SITE_UTC_OFFSET_MS, siteLocalDate } from '@exam/domain';
+import { endsAt } from '@exam/domain';
 import {
   ERROR_CODES,
   ProtocolError,
@@ -7,7 +7,13 @@ import {
   type StandaloneExportResult,
   type StandalonePackageContent,
 } from '@exam/protocol';
-import { hashIdNumber, newStandaloneCode, writeStandalonePackage } from '@exam/standalone';
+import {
+  hashIdNumber,
+  newStandaloneCode,
+  standalonePackageDates,
+  standalonePackageFileName,
+  writeStandalonePackage,
+} from '@exam/standalone';
 import { listChanges, maxSeq } from '../answers/answersTable.js';
 import type { Actor } from '../audit/actor.js';
 import { actorName } from '../audit/actor.js';
@@ -25,12 +31,8 @@ import { useConsentChallenge, verifyConsent } from './consent.js';
 import { exportedPackageOf, insertStandalonePackage, markCancelled } from './standalonePackagesTable.js';
 import { standaloneSittingOf } from './standaloneSitting.js';
 
-const DAY_MS = 24 * 3_600_000;
-
-/** The package file's name on the stick: who, which package; the answer files sit beside it. */
-export function standalonePackageFileName(ticketNo: string, packageId: string): string {
-  return `standalone-${ticketNo}-${packageId.slice(0, 8)}.examsa`;
-}
+/** The package file's name on the stick (one name, whoever builds it): see @exam/standalone. */
+export { standalonePackageFileName };
 
 /** A package recorded out whose file could not be written: cancelled, and the chain says why. */
 function abandonExport(ctx: SiteContext, packageId: string, subject: string, at: number): void {
@@ -110,8 +112,7 @@ export function exportStandalonePackage(
   const packageId = randomBytes(16).toString('hex');
   const code = newStandaloneCode();
   const photo = getCandidatePhoto(ctx.db, req.ticketNo);
-  const examDay = siteLocalDate(now);
-  const dayEnds = Date.parse(`${examDay}T00:00:00Z`) - SITE_UTC_OFFSET_MS + DAY_MS;
+  const dates = standalonePackageDates(now, remainingMs);
   // One short transaction: the changes packed are exactly those held when the session is
   // revoked, and the challenge is spent with the export it allowed. The slow part (signing,
   // the code's scrypt: hundreds of milliseconds on a busy machine) runs after it, so no
@@ -139,11 +140,7 @@ export function exportStandalonePackage(
       siteId,
       sittingId,
       roomId,
-      examDay,
-      issuedAt: new Date(now).toISOString(),
-      expiresAt: new Date(
-        Math.max(dayEnds, now + remainingMs + RULES.standalonePackageSlackMinutes * 60_000),
-      ).toISOString(),
+      ...dates,
       targetMachineFingerprint: req.targetMachineFingerprint,
       candidate: {
         ticketNo: req.ticketNo,
@@ -168,6 +165,7 @@ export function exportStandalonePackage(
         signedAt: new Date(now).toISOString(),
       },
       answerRecipients: { siteCertPem: ctx.identity.certPem, centreCertPem },
+      builtBy: 'site',
     };
     insertStandalonePackage(ctx.db, {
       package_id: packageId,

@@ -3,6 +3,8 @@ import { cancelStandalonePackage } from './cancelPackage.js';
 import { collectAnswerFile } from './collectAnswers.js';
 import { issueConsentChallenge } from './consent.js';
 import { exportStandalonePackage } from './exportPackage.js';
+import { standaloneOfflineKit } from './offlineKit.js';
+import { registerConsolePackage } from './registerPackage.js';
 import { standaloneList, standaloneMachines } from './standaloneViews.js';
 
 /**
@@ -21,6 +23,8 @@ export function standaloneProctorHandlers({
   handleProctor(socket, 'standalone:challenge', log, () => issueConsentChallenge(ctx, socket.id));
   handleProctor(socket, 'standalone:machines', log, () => standaloneMachines(ctx));
   handleProctor(socket, 'standalone:list', log, () => standaloneList(ctx, roomId));
+  handleProctor(socket, 'standalone:offlineKit', log, () => standaloneOfflineKit(ctx, roomId));
+  handleProctor(socket, 'standalone:register', log, (p) => registerConsolePackage(ctx, actor, roomId, p));
   handleProctor(socket, 'standalone:export', log, (p) =>
     exportStandalonePackage(ctx, actor, roomId, socket.id, p),
   );

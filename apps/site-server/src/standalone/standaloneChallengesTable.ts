@@ -49,3 +49,19 @@ export function markStandaloneChallengeUsed(
 export function deleteStandaloneChallengesIssuedBefore(db: Db, before: number): number {
   return stmt(db, 'DELETE FROM standalone_challenges WHERE issued_at < ?').run(before).changes;
 }
+
+/**
+ * Whether a consent nonce was ever seen here: issued as a challenge (used or not, until the
+ * retention deletes it), or named by the consent of any package on record (never deleted; the
+ * challenge is the statement's last line). A console-built package's nonce must be neither.
+ */
+export function consentNonceSeen(db: Db, nonce: string): boolean {
+  if (getStandaloneChallenge(db, nonce)) return true;
+  return (
+    stmt(
+      db,
+      `SELECT 1 FROM standalone_packages
+        WHERE substr(consent_statement, -length(?) - 1) = char(10) || ? LIMIT 1`,
+    ).get(nonce, nonce) !== undefined
+  );
+}

@@ -32,6 +32,8 @@ export interface StandalonePackageRow {
   cancelled_at: number | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
+  /** 'console': built from a console's replica while the site was down, then registered (migration 0020). */
+  built_by: 'site' | 'console';
 }
 
 export type NewStandalonePackage = Omit<
@@ -44,15 +46,17 @@ export type NewStandalonePackage = Omit<
   | 'cancelled_at'
   | 'cancelled_by'
   | 'cancel_reason'
->;
+  | 'built_by'
+> & { built_by?: 'site' | 'console' };
 
 export function insertStandalonePackage(db: Db, p: NewStandalonePackage): void {
   stmt(
     db,
     `INSERT INTO standalone_packages (package_id, sitting_id, ticket_no, room_id, target_machine_fingerprint,
        target_machine_public_key, state, exported_at, exported_by, consent_by, consent_fingerprint,
-       consent_statement, consent_signature, reason, remaining_ms, highest_seq_at_export, revoked_session_hash)
-     VALUES (?, ?, ?, ?, ?, ?, 'exported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       consent_statement, consent_signature, reason, remaining_ms, highest_seq_at_export, revoked_session_hash,
+       built_by)
+     VALUES (?, ?, ?, ?, ?, ?, 'exported', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     p.package_id,
     p.sitting_id,
@@ -70,7 +74,22 @@ export function insertStandalonePackage(db: Db, p: NewStandalonePackage): void {
     p.remaining_ms,
     p.highest_seq_at_export,
     p.revoked_session_hash,
+    p.built_by ?? 'site',
   );
+}
+
+/**
+ * Changes the site took online for the package's candidate above the package's last sequence:
+ * made on the old machine and delivered after the export (possible for a package built at a
+ * console while the site was down). The standalone machine continues from that sequence too.
+ */
+export function onlineChangesAfterExport(db: Db, p: StandalonePackageRow): number {
+  const row = stmt(
+    db,
+    `SELECT count(*) AS n FROM answer_changes
+      WHERE ticket_no = ? AND sitting_id = ? AND seq > ? AND standalone_package_id IS NULL`,
+  ).get(p.ticket_no, p.sitting_id, p.highest_seq_at_export) as { n: number };
+  return row.n;
 }
 
 export function getStandalonePackage(db: Db, packageId: string): StandalonePackageRow | undefined {

@@ -6,7 +6,8 @@ import { getRoomSitting, type RoomSittingRow } from '../sittings/roomSittingsTab
 
 /**
  * The sitting a standalone package is for: the candidate's sitting that has started and not
- * ended in the console's own room. A console acts on its own room only: another room's
+ * ended in the console's own room, the room they sit it in (their arranged one, or the one
+ * that took them in: issue 19). A console acts on its own room only: another room's
  * candidate is simply not found here.
  */
 export function standaloneSittingOf(
@@ -15,11 +16,16 @@ export function standaloneSittingOf(
   ticketNo: string,
 ): { candidate: CandidateRow; cs: CandidateSittingRow; rs: RoomSittingRow } {
   const candidate = getCandidate(ctx.db, ticketNo);
-  if (!candidate || candidate.room_id !== roomId) {
+  const sittings = candidate
+    ? listSittingsOfCandidate(ctx.db, ticketNo).filter(
+        (cs) => (cs.taken_in_room ?? candidate.room_id) === roomId,
+      )
+    : [];
+  if (!candidate || sittings.length === 0) {
     throw new ProtocolError(ERROR_CODES.UNKNOWN_TICKET, `Candidate ${ticketNo} does not sit in this room.`);
   }
   let notStarted = false;
-  for (const cs of listSittingsOfCandidate(ctx.db, ticketNo)) {
+  for (const cs of sittings) {
     const rs = getRoomSitting(ctx.db, roomId, cs.sitting_id);
     if (!rs || rs.ended_at !== null) continue;
     if (rs.started_at === null) {

@@ -2,7 +2,7 @@ import type { StandaloneList, StandaloneMachines } from '@exam/protocol';
 import { getCandidate } from '../candidates/candidatesTable.js';
 import type { SiteContext } from '../site/context.js';
 import { listApprovedMachines } from './standaloneMachinesTable.js';
-import { listRoomStandalonePackages } from './standalonePackagesTable.js';
+import { listRoomStandalonePackages, onlineChangesAfterExport } from './standalonePackagesTable.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -22,6 +22,8 @@ export function standaloneList(ctx: SiteContext, roomId: string): StandaloneList
       collectedAt: p.collected_at === null ? null : iso(p.collected_at),
       collectedChanges: p.collected_changes,
       lastFileSeq: p.last_file_seq,
+      builtBy: p.built_by,
+      onlineChangesAfterExport: p.state === 'exported' ? onlineChangesAfterExport(ctx.db, p) : 0,
     })),
   };
 }

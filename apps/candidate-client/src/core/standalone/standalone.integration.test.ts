@@ -192,6 +192,35 @@ describe('standalone mode on the candidate client', () => {
     expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp') || f.startsWith('.'))).toEqual([]);
   });
 
+  it("imports a package a console built from its replica (the chief examiner's signature, a salted ID check) and logs in with the ID number", async () => {
+    const world = standaloneMachine(dataDir);
+    const chief = testPki().chief;
+    const signer = { certPem: chief.certPem, chainPem: [], privateKeyPem: chief.privateKeyPem };
+    const pkg = writeTestPackage(world, usb, {
+      changes: 2,
+      builtAtConsole: { signer, salt: '00112233445566778899aabbccddeeff' },
+    });
+    const host = startHost();
+    await importPackage(host, pkg.path, pkg.code);
+    expect(code(await host.login(pkg.content.candidate.ticketNo, '110101199001011234'))).toBe(
+      'WRONG_ID_NUMBER',
+    );
+    value(await host.login(pkg.content.candidate.ticketNo, TEST_ID_NUMBER.toLowerCase()));
+    await until('paper open', () => host.getState().paperOpen);
+    const item = world.paper.items.find((i) => i.kind === 'single')!;
+    expect(value(host.saveAnswer(item.id, 'B', false)).seq).toBe(pkg.content.highestSeq + 1);
+  });
+
+  it('refuses a package signed by a proctor key, before the code is asked for', () => {
+    const world = standaloneMachine(dataDir);
+    const proctor = testPki().proctors.get('R1')!;
+    const signer = { certPem: proctor.certPem, chainPem: [], privateKeyPem: proctor.privateKeyPem };
+    const pkg = writeTestPackage(world, usb, { builtAtConsole: { signer, salt: 'ab'.repeat(16) } });
+    const host = startHost();
+    expect(host.standaloneInspect(pkg.path)).toMatchObject({ ok: false });
+    expect(host.getState().standalone).toBeNull();
+  });
+
   it('hands in: the answer file carries the hand-in, a second file has fileSeq 2, and both remain', async () => {
     const world = standaloneMachine(dataDir);
     const pkg = writeTestPackage(world, usb, { changes: 2, earliestHandInRemainingMs: null });

@@ -20,7 +20,7 @@ import {
   type StandaloneHandIn,
   type StandalonePackageContent,
 } from '@exam/protocol';
-import { hashIdNumber, standaloneAnswerFileName } from '@exam/standalone';
+import { idNumberMatches, standaloneAnswerFileName } from '@exam/standalone';
 import { type MonotonicSource, systemMonotonic } from '../clock.js';
 import { CoreError, LOCAL_ERROR_CODES } from '../errors.js';
 import type { StoredStandalonePackage, WrittenAnswerFile } from '../journal/standaloneTable.js';
@@ -252,7 +252,7 @@ export class StandaloneSessionSource implements SessionSource {
         if (ticketNo !== c.candidate.ticketNo) {
           throw new CoreError(ERROR_CODES.UNKNOWN_TICKET, 'This package is for another candidate.');
         }
-        if (hashIdNumber(c.packageId, idNumber) !== c.candidate.idNumberHash) {
+        if (!idNumberMatches(c.packageId, c.candidate, idNumber)) {
           throw new CoreError(ERROR_CODES.WRONG_ID_NUMBER, 'The ID number does not match the ticket.');
         }
         return this.loginResult();

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StandalonePackageContent } from '@exam/protocol';
-import { newStandaloneCode, writeStandalonePackage } from '@exam/standalone';
+import { idCheckHash, newStandaloneCode, writeStandalonePackage } from '@exam/standalone';
 import {
   type StandaloneTestWorld,
   sampleStandaloneContent,
@@ -41,6 +41,8 @@ export function writeTestPackage(
     remainingMs?: number;
     earliestHandInRemainingMs?: number | null;
     targetMachineFingerprint?: string;
+    /** A console-built package (decision 0017, amendment): this signer and a salted ID check. */
+    builtAtConsole?: { signer: { certPem: string; chainPem: string[]; privateKeyPem: string }; salt: string };
   } = {},
 ): WrittenPackage {
   const base = sampleStandaloneContent(world, o);
@@ -53,10 +55,19 @@ export function writeTestPackage(
         : o.earliestHandInRemainingMs,
     targetMachineFingerprint: o.targetMachineFingerprint ?? base.targetMachineFingerprint,
   };
+  if (o.builtAtConsole) {
+    const { idNumberHash: _fromSite, ...candidate } = content.candidate;
+    const { salt } = o.builtAtConsole;
+    content.candidate = { ...candidate, idCheck: { salt, hash: idCheckHash(salt, TEST_ID_NUMBER) } };
+    content.builtBy = 'console';
+  }
   const code = newStandaloneCode();
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `standalone-${content.candidate.ticketNo}-${content.packageId.slice(0, 8)}.exampkg`);
-  writeFileSync(path, writeStandalonePackage({ content, code, site: world.site }));
+  writeFileSync(
+    path,
+    writeStandalonePackage({ content, code, signer: o.builtAtConsole?.signer ?? world.site }),
+  );
   return { content, code, path };
 }
 

@@ -212,6 +212,12 @@ export const en: Record<MessageKey, string> = {
   'action.backup': 'Export room backup',
   'report.saved': 'Room report generated: {path}',
   'backup.saved': 'Room backup exported ({n} answer changes): {path}',
+  'backup.verified': 'Backed up and verified ({n} answer changes): {path}',
+  'backup.notDeposited':
+    'Room backup saved on this console ({n} answer changes) but not deposited with the site server: {path}',
+  'backup.making': 'Making the room backup…',
+  'backup.autoVerified':
+    'Backed up and verified (made after the day’s last sitting, deposited with the site server): {path}',
   'file.openReport': 'Open / print',
   'file.openReportHint': 'Opens the report in the PDF reader; print from there',
   'file.showBackup': 'Show in folder',
@@ -268,6 +274,24 @@ export const en: Record<MessageKey, string> = {
   'standalone.consentHint':
     'The chief examiner chooses their key file and types the PIN at this console: signing here is the consent; neither PIN nor key is kept.',
   'standalone.folder': 'Folder to write to (USB stick)',
+  'standalone.offlineTitle': 'Offline export:',
+  'standalone.offlineExplain':
+    'the site server cannot be reached. With the chief examiner’s consent this console builds the standalone package from its room replica (answers, sealed paper and the paper key received at the start), signed with the chief examiner key; when the site server is back the console registers it first, then collects.',
+  'standalone.submitOfflineExport': 'Chief examiner consents — export offline',
+  'standalone.offlineRegisterPending':
+    'Exported offline: this console registers the package with the site server as soon as it is back.',
+  'standalone.registerPending': 'Offline packages to register: {n}',
+  'standalone.registered': 'Offline package {id} is registered with the site server.',
+  'standalone.registeredClash':
+    'Offline package {id} is registered, but the candidate has {n} online change(s) after the export: its answer files will clash; call the chief examiner.',
+  'standalone.registerRefused': 'The site server refused to register offline package {id}: {error}',
+  'standalone.builtOffline': ' (exported offline)',
+  'standalone.clash': '{n} online change(s) after the export: answer files will clash',
+  'error.OFFLINE_NO_KEY':
+    'The site server cannot be reached and this console was restarted: it cannot export offline.',
+  'error.OFFLINE_NO_KIT':
+    'This console holds none of the room data an offline export needs (it must have been signed in while the site server was up).',
+  'error.SITE_REACHABLE': 'The site server is reachable: export through it, not offline.',
   'standalone.submitExport': 'Chief examiner consents: export',
   'standalone.serverDown': 'The site server is unavailable: the standalone package cannot be exported.',
   'standalone.exportUnknown':

@@ -202,6 +202,10 @@ export const zhCN = {
   'action.backup': '导出考场备份',
   'report.saved': '考场情况记录单已生成：{path}',
   'backup.saved': '考场备份已导出（{n} 条作答记录）：{path}',
+  'backup.verified': '已备份并校验（{n} 条作答记录）：{path}',
+  'backup.notDeposited': '考场备份已保存在本机（{n} 条作答记录），但未能交存考点服务器：{path}',
+  'backup.making': '正在制作考场备份…',
+  'backup.autoVerified': '已备份并校验（当日最后一场结束后自动制作，已交存考点服务器）：{path}',
   'file.openReport': '打开 / 打印',
   'file.openReportHint': '在 PDF 阅读器中打开记录单，从阅读器打印',
   'file.showBackup': '在文件夹中显示',
@@ -258,6 +262,22 @@ export const zhCN = {
   'standalone.consentHint':
     '请主考本人在本机选择主考锁并输入 PIN 码：在本机签名表示同意，PIN 码和密钥不会保存。',
   'standalone.folder': '写入的文件夹（U 盘）',
+  'standalone.offlineTitle': '离线导出：',
+  'standalone.offlineExplain':
+    '考点服务器不可达。主考同意后，由本机根据考场副本（作答记录、密封试卷与考试开始时收到的试卷密钥）制作单机考试包，由主考锁签名；考点服务器恢复后，本机会先向其登记此考试包，再回收作答。',
+  'standalone.submitOfflineExport': '主考同意并离线导出',
+  'standalone.offlineRegisterPending':
+    '此考试包为离线导出：考点服务器恢复后本机将自动登记，登记前请勿回收其作答文件以外的操作。',
+  'standalone.registerPending': '待登记的离线考试包 {n}',
+  'standalone.registered': '离线导出的考试包 {id} 已在考点服务器登记。',
+  'standalone.registeredClash':
+    '离线导出的考试包 {id} 已登记，但考生在导出后仍有 {n} 条在线作答：其作答文件将与之冲突，请联系主考处理。',
+  'standalone.registerRefused': '离线导出的考试包 {id} 登记被考点服务器拒绝：{error}',
+  'standalone.builtOffline': '（离线导出）',
+  'standalone.clash': '导出后仍有 {n} 条在线作答，作答文件将冲突',
+  'error.OFFLINE_NO_KEY': '站点服务器不可达且本机已重启，无法离线导出。',
+  'error.OFFLINE_NO_KIT': '本机没有离线导出所需的考场资料（须在考点服务器可用时登录过）。',
+  'error.SITE_REACHABLE': '考点服务器可用：请直接导出，不要离线导出。',
   'standalone.submitExport': '主考同意并导出',
   'standalone.serverDown': '考点服务器不可用，无法导出单机考试包',
   'standalone.exportUnknown':

@@ -1,5 +1,6 @@
 import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
 import type {
+  BackupView,
   HistoryEntry,
   HostPush,
   JoinRequestView,
@@ -7,6 +8,7 @@ import type {
   QueuedOutcome,
   RoomInfo,
   SessionState,
+  StandaloneOfflineView,
   StandalonePackageView,
 } from '../../shared/api.js';
 
@@ -30,7 +32,11 @@ export interface RoomModel {
     packages: readonly StandalonePackageView[];
     queued: readonly QueuedAnswerFile[];
     lastQueuedOutcome: QueuedOutcome | null;
+    /** Offline export (decision 0017, amendment): null until the host said. */
+    offline: StandaloneOfflineView | null;
   };
+  /** The room's latest backup and its deposit with the site (issue 18). */
+  backup: BackupView | null;
   /** Bumped on every push that changed a tile; the benchmark reads it. */
   version: number;
 }
@@ -44,7 +50,8 @@ export const EMPTY_MODEL: RoomModel = Object.freeze({
   alerts: [],
   joinRequests: [],
   history: [],
-  standalone: Object.freeze({ packages: [], queued: [], lastQueuedOutcome: null }),
+  standalone: Object.freeze({ packages: [], queued: [], lastQueuedOutcome: null, offline: null }),
+  backup: null,
   version: 0,
 });
 
@@ -62,9 +69,10 @@ export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): R
         }
       : { ...m, session: push.session };
   }
+  if (push.type === 'backup') return { ...m, backup: push.backup };
   if (push.type === 'standalone') {
-    const { packages, queued, lastQueuedOutcome } = push;
-    return { ...m, standalone: { packages, queued, lastQueuedOutcome } };
+    const { packages, queued, lastQueuedOutcome, offline } = push;
+    return { ...m, standalone: { packages, queued, lastQueuedOutcome, offline: offline ?? null } };
   }
   const offset = push.serverNow - monotonicNow;
   if (push.type === 'full') {

@@ -10,7 +10,7 @@ import { JoinRequestsPanel } from './JoinRequestsPanel.js';
 import { ListView } from './ListView.js';
 import { SeatMap } from './SeatMap.js';
 import { SittingBar } from './SittingBar.js';
-import { QueuedOutcomeFlash } from './StandaloneQueueFlash.js';
+import { QueuedOutcomeFlash, RegistrationFlash } from './StandaloneQueueFlash.js';
 import type { DialogState, Flash } from './uiState.js';
 
 export function Dashboard() {
@@ -195,6 +195,7 @@ export function Dashboard() {
         />
       )}
       <QueuedOutcomeFlash onFlash={setFlash} />
+      <RegistrationFlash onFlash={setFlash} />
     </div>
   );
 }

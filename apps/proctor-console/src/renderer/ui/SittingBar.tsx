@@ -63,15 +63,16 @@ export function SittingBar(props: {
   const backup = async () => {
     const r = await run(api, 'exportBackup', {});
     if (!r.ok) return failed(r.error);
-    const { savedTo, changes } = r.value;
+    const { savedTo, changes, backup: made } = r.value;
     const downloadBackup = async () => {
       const file = await run(api, 'readSaved', { path: savedTo });
       if (!file.ok) return failed(file.error);
       download(file.value.fileName, file.value.base64, 'application/octet-stream');
     };
+    const said = made.state === 'verified' ? 'backup.verified' : 'backup.notDeposited';
     props.onFlash({
-      text: t('backup.saved', { n: changes, path: savedTo }),
-      error: false,
+      text: `${t(said, { n: changes, path: savedTo })}${made.error ? ` (${errorText(t, made.error)})` : ''}`,
+      error: made.state !== 'verified',
       actions: [
         api.mode === 'web'
           ? { label: t('file.downloadBackup'), testId: 'download-backup', run: downloadBackup }
@@ -184,6 +185,24 @@ export function SittingBar(props: {
         <button type="button" data-testid="backup" onClick={backup}>
           {t('action.backup')}
         </button>
+      )}
+      {model.backup && (
+        <span
+          class={`backup-state backup-${model.backup.state}`}
+          data-testid="backup-state"
+          title={model.backup.savedTo ?? ''}
+        >
+          {model.backup.state === 'making'
+            ? t('backup.making')
+            : t(
+                model.backup.state === 'verified'
+                  ? model.backup.auto
+                    ? 'backup.autoVerified'
+                    : 'backup.verified'
+                  : 'backup.notDeposited',
+                { n: model.backup.changes, path: model.backup.savedTo ?? '' },
+              )}
+        </span>
       )}
       {phase === 'ended' && (
         <button type="button" class="primary" data-testid="report" onClick={report}>

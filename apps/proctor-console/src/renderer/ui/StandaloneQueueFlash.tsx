@@ -34,3 +34,36 @@ export function QueuedOutcomeFlash(props: { onFlash(f: Flash): void }) {
   }, [id]);
   return null;
 }
+
+/**
+ * Says what became of a package exported offline when the site server came back (decision
+ * 0017, amendment): registered, registered with online answers after it (a clash to resolve),
+ * or refused with the reason.
+ */
+export function RegistrationFlash(props: { onFlash(f: Flash): void }) {
+  const { t, model } = useConsole();
+  const outcome = model.standalone.offline?.lastRegistration ?? null;
+  const shown = useRef<string | null>(null);
+  const id = outcome ? `${outcome.at}|${outcome.packageId}` : null;
+  useEffect(() => {
+    if (!outcome || id === shown.current) return;
+    const first = shown.current === null && outcome.at < Date.now() - 60_000;
+    shown.current = id;
+    if (first) return;
+    const short = outcome.packageId.slice(0, 8);
+    if (outcome.error) {
+      props.onFlash({
+        text: t('standalone.registerRefused', { id: short, error: errorText(t, outcome.error) }),
+        error: true,
+      });
+    } else if (outcome.onlineChangesAfterExport > 0) {
+      props.onFlash({
+        text: t('standalone.registeredClash', { id: short, n: outcome.onlineChangesAfterExport }),
+        error: true,
+      });
+    } else {
+      props.onFlash({ text: t('standalone.registered', { id: short }), error: false });
+    }
+  }, [id]);
+  return null;
+}

@@ -15,6 +15,10 @@ import { m0013PaperProofs } from './0013_paper_proofs.js';
 import { m0014LateArrivals } from './0014_late_arrivals.js';
 import { m0015StandalonePackages } from './0015_standalone_packages.js';
 import { m0016Uploads } from './0016_uploads.js';
+import { m0017Backups } from './0017_backups.js';
+import { m0018AdminSessionsAndCleanup } from './0018_admin_sessions_and_cleanup.js';
+import { m0019OverbookingTransfers } from './0019_overbooking_transfers.js';
+import { m0020StandaloneOffline } from './0020_standalone_offline.js';
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const migrations: readonly Migration[] = Object.freeze([
@@ -34,4 +38,8 @@ export const migrations: readonly Migration[] = Object.freeze([
   m0014LateArrivals,
   m0015StandalonePackages,
   m0016Uploads,
+  m0017Backups,
+  m0018AdminSessionsAndCleanup,
+  m0019OverbookingTransfers,
+  m0020StandaloneOffline,
 ]);

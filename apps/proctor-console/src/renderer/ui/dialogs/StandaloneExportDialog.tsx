@@ -13,7 +13,8 @@ import { Modal } from './Modal.js';
  * grouped, shown this once.
  */
 export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<'standaloneExport'>) {
-  const { api, t } = useConsole();
+  const { api, t, model } = useConsole();
+  const offlineView = model.standalone.offline;
   const c = state.ticket;
   const who = `${c.ticketTail} ${c.name}`;
   const [reason, setReason] = useState('');
@@ -25,13 +26,21 @@ export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<StandaloneExportResult | null>(null);
+  /**
+   * 离线导出 (decision 0017, amendment): the site server cannot be reached, so the package is
+   * built here from the replica; offered only when the site's list of machines cannot be read.
+   */
+  const [offline, setOffline] = useState(false);
 
   useEffect(() => {
     let live = true;
     void run(api, 'standaloneMachines', {}).then((r) => {
       if (!live) return;
       if (r.ok) setMachines(r.value.machines);
-      else setMachinesError(exportErrorKey(r.error) ? t('standalone.serverDown') : errorText(t, r.error));
+      else if ((r.error.code === 'OFFLINE' || r.error.code === 'TIMEOUT') && offlineView?.kitHeld) {
+        setOffline(true);
+        setMachines(offlineView.machines);
+      } else setMachinesError(exportErrorKey(r.error) ? t('standalone.serverDown') : errorText(t, r.error));
     });
     return () => {
       live = false;
@@ -39,8 +48,13 @@ export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<
   }, []);
 
   const pick = pickMachine(typed, machines ?? []);
+  const offlineNoKey = offline && !(offlineView?.sittingsWithKey ?? []).includes(state.sittingId);
   const canSubmit =
-    reason.trim().length > 0 && pick.ok && consent.keyFile.trim().length > 0 && folder.trim().length > 0;
+    reason.trim().length > 0 &&
+    pick.ok &&
+    consent.keyFile.trim().length > 0 &&
+    folder.trim().length > 0 &&
+    !offlineNoKey;
 
   const go = async () => {
     if (!pick.ok) return;
@@ -52,6 +66,7 @@ export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<
       folder: folder.trim(),
       chiefKeyFile: consent.keyFile.trim(),
       chiefPin: consent.pin,
+      ...(offline ? { offline: true } : {}),
     };
     // The PIN and the key's path leave the page's state with the request: nothing here keeps them.
     setConsent(NO_CONSENT);
@@ -92,6 +107,11 @@ export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<
           ])}
         </div>
         <p class="warn">{t('standalone.codeOnce')}</p>
+        {done.offline && (
+          <p class="warn" data-testid="standalone-offline-pending">
+            {t('standalone.offlineRegisterPending')}
+          </p>
+        )}
         <p data-testid="standalone-saved-to">
           {done.folderError
             ? t('standalone.folderFailed', { error: done.folderError, path: done.savedTo })
@@ -107,13 +127,25 @@ export function StandaloneExportDialog({ state, onClose, onFlash }: DialogProps<
       testId="standalone-export-dialog"
       onClose={onClose}
       onSubmit={go}
-      submitLabel={t('standalone.submitExport')}
+      submitLabel={t(offline ? 'standalone.submitOfflineExport' : 'standalone.submitExport')}
       busy={busy}
       error={error}
       canSubmit={canSubmit}
       wide
     >
       <p class="rule">{t('standalone.exportExplain')}</p>
+      {offline && (
+        <div class="offline-export" data-testid="standalone-offline">
+          <p class="warn">
+            <strong>{t('standalone.offlineTitle')}</strong> {t('standalone.offlineExplain')}
+          </p>
+          {offlineNoKey && (
+            <p class="error" data-testid="standalone-offline-no-key">
+              {t('error.OFFLINE_NO_KEY')}
+            </p>
+          )}
+        </div>
+      )}
       <label>
         {t('standalone.reason')}
         <input
