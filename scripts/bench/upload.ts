@@ -18,6 +18,7 @@ import {
 } from '@exam/centre-server/testing';
 import { parseCommand } from '@exam/cli';
 import { fromPkcs12, sha256Hex } from '@exam/crypto';
+import { UPLOAD_RULES } from '@exam/domain';
 import { UPLOAD_OFFSET_HEADER } from '@exam/protocol';
 import { startTestSite, type TestSite, testPki } from '@exam/testkit';
 
@@ -25,8 +26,9 @@ import { startTestSite, type TestSite, testPki } from '@exam/testkit';
  * Issue 18's upload figures, in one run (docs/BENCHMARKS.md):
  *  1. A 2,000-candidate sitting's answer package (120 answer changes per candidate, the
  *     receiver tests' generator in the site's package format: signed, encrypted to the
- *     centre, an audit chain that reconciles) sent by the site server's own Uploader (256 KiB
- *     chunks, each fsync'd and recorded on both sides, then the receiver's full verification
+ *     centre, an audit chain that reconciles) sent by the site server's own Uploader (chunks
+ *     of each size in --chunks-kib, with each window in --in-flight; each chunk fsync'd and
+ *     recorded on both sides, then the receiver's full verification
  *     and the signed receipt the site checks) to the real `centre-server` in a process of its
  *     own, over loopback HTTPS with mutual TLS; against a bare HTTPS upload of the same bytes
  *     (node https client streaming the file, one request, to upload-bare-server.ts: the same
@@ -39,11 +41,12 @@ import { startTestSite, type TestSite, testPki } from '@exam/testkit';
 const { values } = parseCommand({
   name: 'bench:upload',
   usage: `tsx scripts/bench/upload.ts [--candidates 2000] [--changes 120] [--rounds 3] [--chunks-kib 256,4096]
-                             [--sites 50] [--site-candidates 300] [--out bench-results]
+                             [--in-flight 1,2] [--sites 50] [--site-candidates 300] [--out bench-results]
   --candidates N       candidates in the single sitting's package
   --changes N          answer changes per candidate
   --rounds N           alternating rounds of the Uploader and the bare upload (medians reported)
-  --chunks-kib LIST    the Uploader's chunk sizes to measure (256 KiB is the site's default)
+  --chunks-kib LIST    the Uploader's chunk sizes to measure (4096 KiB is the site's default)
+  --in-flight LIST     chunks the Uploader keeps in flight (1: stop-and-wait; 2 is the site's default)
   --sites N            sites uploading at once in part 2
   --site-candidates N  candidates in each of those sites' packages`,
   options: {
@@ -51,6 +54,7 @@ const { values } = parseCommand({
     changes: { type: 'string', default: '120' },
     rounds: { type: 'string', default: '3' },
     'chunks-kib': { type: 'string', default: '256,4096' },
+    'in-flight': { type: 'string', default: '1,2' },
     sites: { type: 'string', default: '50' },
     'site-candidates': { type: 'string', default: '300' },
     out: { type: 'string', default: 'bench-results' },
@@ -60,6 +64,10 @@ const CANDIDATES = Number(values.candidates);
 const CHANGES = Number(values.changes);
 const ROUNDS = Number(values.rounds);
 const CHUNKS_KIB = values['chunks-kib'].split(',').map(Number);
+const IN_FLIGHT = values['in-flight'].split(',').map(Number);
+/** Each chunk size with each window: the Uploader's settings measured, one site server each. */
+const VARIANTS = CHUNKS_KIB.flatMap((kib) => IN_FLIGHT.map((inFlight) => ({ kib, inFlight })));
+const variantName = (v: { kib: number; inFlight: number }) => `${v.kib}K-${v.inFlight}W`;
 const SITES = Number(values.sites);
 const SITE_CANDIDATES = Number(values['site-candidates']);
 const MB = 1e6;
@@ -71,8 +79,8 @@ const loadAtStart = loadavg();
 const pki = testPki();
 const root = mkdtempSync(join(tmpdir(), 'bench-upload-'));
 const centreDir = join(root, 'centre');
-const SITTINGS = CHUNKS_KIB.flatMap((kib) =>
-  Array.from({ length: ROUNDS }, (_, i) => `S-BENCH-${kib}K-${i + 1}`),
+const SITTINGS = VARIANTS.flatMap((v) =>
+  Array.from({ length: ROUNDS }, (_, i) => `S-BENCH-${variantName(v)}-${i + 1}`),
 );
 const examOne = writeCentreDir(centreDir, pki.centre, {
   examId: 'EXAM-TEST',
@@ -222,15 +230,15 @@ try {
   // A warm-up (JIT, page cache), not counted.
   await bareUpload(bareUrl, packages[0]!.path, size, pki.site);
   const uploader: Record<string, number | number[]>[] = [];
-  for (const kib of CHUNKS_KIB) {
+  for (const v of VARIANTS) {
     const site = await startTestSite({
       rooms: 1,
       perRoom: 2,
-      upload: { receiverUrl: receiver.url, chunkBytes: kib * 1024 },
+      upload: { receiverUrl: receiver.url, chunkBytes: v.kib * 1024, chunksInFlight: v.inFlight },
     });
     const runs: { totalMs: number; transferMs: number; completeMs: number }[] = [];
     try {
-      for (const p of packages.filter((x) => x.sittingId.startsWith(`S-BENCH-${kib}K-`))) {
+      for (const p of packages.filter((x) => x.sittingId.startsWith(`S-BENCH-${variantName(v)}-`))) {
         bareMs.push(await bareUpload(bareUrl, p.path, p.size, pki.site));
         runs.push(await uploadBySite(site, p));
       }
@@ -238,7 +246,8 @@ try {
       await site.stop();
     }
     uploader.push({
-      chunkKiB: kib,
+      chunkKiB: v.kib,
+      inFlight: v.inFlight,
       MBs: round1(size / MB / (median(runs.map((r) => r.totalMs)) / 1000)),
       ms: runs.map((r) => Math.round(r.totalMs)),
       transferMBs: round1(size / MB / (median(runs.map((r) => r.transferMs)) / 1000)),
@@ -250,7 +259,7 @@ try {
     u.ratio = Math.round(((u.MBs as number) / bareRate) * 100) / 100;
     u.transferRatio = Math.round(((u.transferMBs as number) / bareRate) * 100) / 100;
     console.log(
-      `1. ${u.chunkKiB} KiB chunks: site Uploader ${u.MBs} MB/s to the verified receipt ` +
+      `1. ${u.chunkKiB} KiB chunks, ${u.inFlight} in flight: site Uploader ${u.MBs} MB/s to the verified receipt ` +
         `(${Math.round((u.ratio as number) * 100)} % of bare ${round1(bareRate)} MB/s); the chunks alone ` +
         `${u.transferMBs} MB/s (${Math.round((u.transferRatio as number) * 100)} %); ` +
         `verification + receipt ${(u.verifyAndReceiptMs as number[]).join('/')} ms`,
@@ -334,8 +343,8 @@ try {
 }
 
 /**
- * A site's upload as the Uploader does it (announce, 256 KiB chunks each acknowledged with
- * the stored offset, complete) over one kept-alive mutual-TLS connection; the signed receipt.
+ * A site's upload as the Uploader does it (announce, chunks of `UPLOAD_RULES.chunkBytes` each
+ * acknowledged with the stored offset, one at a time: a 3.3 MB package is one chunk; complete) over one kept-alive mutual-TLS connection; the signed receipt.
  */
 async function chunkedUpload(url: string, client: Credential, bytes: Buffer) {
   const agent = new Agent({
@@ -374,7 +383,7 @@ async function chunkedUpload(url: string, client: Credential, bytes: Buffer) {
     );
     const uploadId = started.uploadId as string;
     for (let offset = started.offset as number; offset < bytes.length; ) {
-      const chunk = bytes.subarray(offset, offset + 256 * 1024);
+      const chunk = bytes.subarray(offset, offset + UPLOAD_RULES.chunkBytes);
       const stored = await send('PATCH', `/api/uploads/${uploadId}`, chunk, {
         'content-type': 'application/octet-stream',
         [UPLOAD_OFFSET_HEADER]: String(offset),

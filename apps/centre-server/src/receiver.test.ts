@@ -22,7 +22,13 @@ import {
   type TestPackage,
 } from './testing/answerPackages.js';
 import { type PostgresCluster, startPostgresCluster } from './testing/postgresCluster.js';
-import { type ClientIdentity, call, cutMidChunk, type Reply } from './testing/receiverClient.js';
+import {
+  type ClientIdentity,
+  call,
+  cutMidChunk,
+  pipelinedChunks,
+  type Reply,
+} from './testing/receiverClient.js';
 
 const CHUNK = 16 * 1024;
 /** The handshake refused by the receiver: an alert (certificate required, unknown CA) or a reset. */
@@ -368,5 +374,84 @@ describe.each(['sqlite', 'postgres'] as const)('the centre receiver on %s', (bac
     expect(() => verifyReceipt(firstB1, expectFor('B1', Buffer.from('other bytes')))).toThrow(
       ReceiptVerificationError,
     );
+  });
+});
+
+describe('chunks pipelined on one connection (the site keeps several in flight)', () => {
+  let pki: ExamPki;
+  let receiver: RunningReceiver;
+  let dataDir: string;
+  let site: ClientIdentity;
+  const log: LogLine[] = [];
+
+  beforeAll(async () => {
+    pki = createExamPki('S1');
+    site = { centreRootPem: pki.centre.certPem, client: pki.site };
+    dataDir = mkdtempSync(join(tmpdir(), 'receiver-pipelined-'));
+    receiver = await startReceiver({
+      tls: issueReceiverTlsCredential(pki.centre),
+      centre: pki.centre,
+      exams: [{ examId: 'E1', sites: [{ siteId: 'S1', sittingIds: ['B1'] }] }],
+      dataDir,
+      logger: pino({ level: 'debug' }, { write: (line: string) => log.push(JSON.parse(line)) }),
+    });
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores them strictly in order, refuses one past a gap with its offset, then stores the one due', async () => {
+    const bytes = answerPackageBytes(pki.site, pki.centre, { examId: 'E1', siteId: 'S1', sittingId: 'B1' });
+    expect(bytes.length).toBeGreaterThan(4 * CHUNK);
+    const started = await call(receiver.url, site, 'POST', '/api/uploads', {
+      json: { sha256: sha256Hex(bytes), size: bytes.length, fileName: 'answers.pkg' },
+    });
+    const { uploadId } = started.body as { uploadId: string };
+    const piece = (from: number) => ({ offset: from, bytes: bytes.subarray(from, from + CHUNK) });
+    // Sent back to back before any reply: chunk 3 skips chunk 2, which follows it.
+    const replies = await pipelinedChunks(receiver.url, site, uploadId, [
+      piece(0),
+      piece(CHUNK),
+      piece(3 * CHUNK),
+      piece(2 * CHUNK),
+    ]);
+    expect(replies).toEqual([
+      { status: 200, body: { ok: true, offset: CHUNK } },
+      { status: 200, body: { ok: true, offset: 2 * CHUNK } },
+      {
+        status: 409,
+        body: {
+          ok: false,
+          error: { code: 'OFFSET_MISMATCH', message: expect.any(String), offset: 2 * CHUNK },
+        },
+      },
+      { status: 200, body: { ok: true, offset: 3 * CHUNK } },
+    ]);
+    // Chunks sent again (a reply lost) are refused too: nothing is stored twice.
+    const again = await pipelinedChunks(receiver.url, site, uploadId, [piece(CHUNK), piece(2 * CHUNK)]);
+    expect(again.map((r) => [r.status, (r.body as { error?: { offset?: number } }).error?.offset])).toEqual([
+      [409, 3 * CHUNK],
+      [409, 3 * CHUNK],
+    ]);
+    const stored = log.filter((l) => l.uploadId === uploadId && l.msg === 'chunk stored').map((l) => l.from);
+    expect(stored).toEqual([0, CHUNK, 2 * CHUNK]);
+    // The rest, pipelined; then the package verifies as sent.
+    const rest: { offset: number; bytes: Buffer }[] = [];
+    for (let from = 3 * CHUNK; from < bytes.length; from += CHUNK) rest.push(piece(from));
+    const last = (await pipelinedChunks(receiver.url, site, uploadId, rest)).at(-1);
+    expect(last).toEqual({ status: 200, body: { ok: true, offset: bytes.length } });
+    const done = await call(receiver.url, site, 'POST', `/api/uploads/${uploadId}/complete`, { json: {} });
+    expect(done.status).toBe(200);
+    const receipt = (done.body as { receipt: SignedReceipt }).receipt;
+    expect(
+      verifyReceipt(receipt, {
+        centreRootPem: pki.centre.certPem,
+        expectedSiteId: 'S1',
+        expectedSittingId: 'B1',
+        expectedSha256: sha256Hex(bytes),
+      }).size,
+    ).toBe(bytes.length);
   });
 });

@@ -3,8 +3,8 @@ import {
   type AnswerValue,
   auditLinkPayload,
   isAnswered,
+  parseReceivedAnswerPackage,
   type ReceivedAnswerPackage,
-  receivedAnswerPackageSchema,
 } from '@exam/protocol';
 import type { Credential } from './pki.js';
 import { type ApprovalKeys, type Reconciliation, reconcileSittingsData } from './reconcile.js';
@@ -107,7 +107,9 @@ export function verifyAnswerPackage(
     allowedSignerRoles: ['site'],
     now,
   });
-  const parsed = receivedAnswerPackageSchema.safeParse(JSON.parse(opened.payload.toString('utf8')));
+  // The package schema, with the bulk (every answer change) checked by a direct path of the
+  // same rules: on a 2,000-candidate package the general parser was a quarter of the time.
+  const parsed = parseReceivedAnswerPackage(JSON.parse(opened.payload.toString('utf8')));
   if (!parsed.success)
     throw new AnswerVerificationError('The answer package content does not match its schema.');
   const pkg = parsed.data;

@@ -21,7 +21,9 @@ describe('upload retry delay', () => {
     expect(waits.size).toBe(4);
   });
 
-  it('sends chunks of 256 KiB', () => {
-    expect(UPLOAD_RULES.chunkBytes).toBe(262_144);
+  it('sends chunks of 4 MiB, two in flight, within the receiver’s 16 MiB limit', () => {
+    expect(UPLOAD_RULES.chunkBytes).toBe(4_194_304);
+    expect(UPLOAD_RULES.chunksInFlight).toBe(2);
+    expect(UPLOAD_RULES.chunkBytes).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 });

@@ -12,6 +12,7 @@ export * from './packages.js';
 export * from './paper.js';
 export * from './paperProof.js';
 export * from './parse.js';
+export * from './parseReceivedPackage.js';
 export * from './proctor.js';
 export * from './proctorActions.js';
 export * from './proctorBackup.js';

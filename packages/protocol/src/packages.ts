@@ -205,7 +205,7 @@ export type AnswerPackage = z.infer<typeof answerPackageSchema>;
  * such a change is read with the time the site received it, the latest it can have been
  * made, as the site's own migration gives the changes it had stored.
  */
-const receivedChangeSchema = z.union([
+export const receivedChangeSchema = z.union([
   answerChangeRecordSchema,
   answerChangeRecordSchema.omit({ madeAt: true }).transform((c) => ({ ...c, madeAt: c.receivedAt })),
 ]);

@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import { checkServerIdentity } from 'node:tls';
+import { checkServerIdentity, connect } from 'node:tls';
 import { RECEIVER_HOST_NAME } from '@exam/centre';
 import { UPLOAD_OFFSET_HEADER } from '@exam/protocol';
 
@@ -94,5 +94,55 @@ export function cutMidChunk(
     req.on('error', () => {});
     req.on('close', () => resolve());
     req.write(bytes.subarray(0, sendFirst), () => req.destroy());
+  });
+}
+
+/**
+ * Sends `chunks` of one upload as pipelined HTTP/1.1 requests: all written at once on one
+ * connection, before any reply, as the site's Uploader keeps several in flight. Resolves
+ * with the replies in order (each the receiver's JSON).
+ */
+export function pipelinedChunks(
+  baseUrl: string,
+  id: ClientIdentity,
+  uploadId: string,
+  chunks: { offset: number; bytes: Buffer }[],
+): Promise<Reply[]> {
+  const url = new URL(baseUrl);
+  const { agent: _none, ...tls } = tlsOptions(id);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ ...tls, host: url.hostname, port: Number(url.port) }, () => {
+      for (const c of chunks) {
+        socket.write(
+          `PATCH /api/uploads/${uploadId} HTTP/1.1\r\nhost: ${url.host}\r\n` +
+            `content-type: application/octet-stream\r\ncontent-length: ${c.bytes.length}\r\n` +
+            `${UPLOAD_OFFSET_HEADER}: ${c.offset}\r\n\r\n`,
+        );
+        socket.write(c.bytes);
+      }
+    });
+    let buffered = Buffer.alloc(0);
+    const replies: Reply[] = [];
+    socket.on('data', (d: Buffer) => {
+      buffered = Buffer.concat([buffered, d]);
+      // Each reply: a status line and headers, then content-length bytes of JSON.
+      for (;;) {
+        const headEnd = buffered.indexOf('\r\n\r\n');
+        if (headEnd < 0) break;
+        const head = buffered.subarray(0, headEnd).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? Number.NaN);
+        if (!Number.isFinite(length)) return reject(new Error(`A reply without content-length: ${head}`));
+        if (buffered.length < headEnd + 4 + length) break;
+        const body = buffered.subarray(headEnd + 4, headEnd + 4 + length).toString('utf8');
+        replies.push({ status: Number(head.split(' ')[1]), body: JSON.parse(body) });
+        buffered = buffered.subarray(headEnd + 4 + length);
+      }
+      if (replies.length === chunks.length) {
+        socket.end();
+        resolve(replies);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`The connection closed after ${replies.length} replies.`)));
   });
 }

@@ -7,7 +7,7 @@ import { acceptCompleteUpload } from './acceptUpload.js';
 import { peerSubject, uploadingSite } from './clientSite.js';
 import { refuse } from './replies.js';
 
-/** The largest chunk one PATCH may carry; sites send 256 KiB. */
+/** The largest chunk one PATCH may carry; sites send `UPLOAD_RULES.chunkBytes` (4 MiB). */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

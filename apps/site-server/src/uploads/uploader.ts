@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UPLOAD_RULES, uploadRetryDelayMs } from '@exam/domain';
-import type { UploadError } from '@exam/protocol';
+import type { UploadChunkReply, UploadError } from '@exam/protocol';
 import { listAnswerPackages } from '../exports/answerPackagesTable.js';
 import type { SiteContext } from '../site/context.js';
 import { acceptReceipt, ReceiptRefused } from './acceptReceipt.js';
@@ -22,6 +22,8 @@ import {
 export interface UploadOptions {
   receiverUrl: string;
   chunkBytes?: number;
+  /** Chunks sent ahead of the last acknowledged one (1: stop-and-wait). */
+  chunksInFlight?: number;
   firstRetryMs?: number;
   maxRetryMs?: number;
 }
@@ -57,6 +59,7 @@ const keyText = (k: UploadKey) => `${k.sittingId}\u0000${k.sha256}`;
 export class Uploader {
   private readonly client: ReceiverClient;
   private readonly chunkBytes: number;
+  private readonly chunksInFlight: number;
   private readonly retry: { firstRetryMs: number; maxRetryMs: number };
   /** Real time before which a failed upload is not tried again (not kept: a restart retries at once). */
   private readonly retryAt = new Map<string, number>();
@@ -70,8 +73,9 @@ export class Uploader {
     private readonly ctx: SiteContext,
     opts: UploadOptions,
   ) {
-    this.client = new ReceiverClient(opts.receiverUrl, ctx.identity);
     this.chunkBytes = opts.chunkBytes ?? UPLOAD_RULES.chunkBytes;
+    this.chunksInFlight = Math.max(1, Math.floor(opts.chunksInFlight ?? UPLOAD_RULES.chunksInFlight));
+    this.client = new ReceiverClient(opts.receiverUrl, ctx.identity, this.chunksInFlight);
     this.retry = {
       firstRetryMs: opts.firstRetryMs ?? UPLOAD_RULES.firstRetryMs,
       maxRetryMs: opts.maxRetryMs ?? UPLOAD_RULES.maxRetryMs,
@@ -210,41 +214,99 @@ export class Uploader {
       offset > 0 ? 'upload resumed from the receiver’s offset' : 'upload started',
     );
     this.progress(key, 'uploading', offset, row.size);
-    const file = await open(row.path, 'r');
-    try {
-      let corrections = 0;
-      while (offset < row.size) {
-        const length = Math.min(this.chunkBytes, row.size - offset);
-        const chunk = Buffer.alloc(length);
-        const { bytesRead } = await file.read(chunk, 0, length, offset);
-        if (bytesRead !== length)
-          throw new UploadFailure('PACKAGE_CHANGED', 'The package file shrank while uploading.');
-        const stored = await this.client.chunk(uploadId, offset, chunk, signal);
-        if (!stored.ok) {
-          // A chunk whose reply was lost was stored anyway: continue where the receiver is.
-          if (stored.error.code === 'OFFSET_MISMATCH' && stored.error.offset !== undefined) {
-            if (++corrections > MAX_OFFSET_CORRECTIONS) throw refusal(stored.error);
-            offset = stored.error.offset;
-            continue;
-          }
-          throw refusal(stored.error);
-        }
-        if (stored.offset <= offset || stored.offset > row.size) {
-          throw new UploadFailure(
-            'BAD_REPLY',
-            'The receiver confirmed an offset that does not follow the chunk.',
-          );
-        }
-        offset = stored.offset;
-        markOffset(this.ctx.db, key, offset, this.ctx.clock.now());
-        this.progress(key, 'uploading', offset, row.size);
+    let corrections = 0;
+    while (offset < row.size) {
+      const sent = await this.sendWindowed(row, uploadId, offset, signal);
+      if (sent.done) break;
+      // A chunk refused for its offset (one whose reply was lost was stored anyway, or one
+      // sent behind a chunk that failed): ask the receiver where it is, as on a resume.
+      if (++corrections > MAX_OFFSET_CORRECTIONS) throw refusal(sent.refused);
+      const again = await this.client.start(
+        { sha256: row.sha256, size: row.size, fileName: basename(row.path) },
+        signal,
+      );
+      if (!again.ok) throw refusal(again.error);
+      if ('receipt' in again) {
+        this.verified(row, again.receipt);
+        return;
       }
-    } finally {
-      await file.close();
+      if (again.uploadId !== uploadId || again.offset > row.size)
+        throw new UploadFailure('BAD_REPLY', 'The receiver answered for another upload.');
+      offset = again.offset;
+      this.ctx.log.info(
+        { sittingId: key.sittingId, uploadId, offset },
+        'upload continues at the receiver’s offset',
+      );
     }
     const done = await this.client.complete(uploadId, signal);
     if (!done.ok) throw refusal(done.error);
     this.verified(row, done.receipt);
+  }
+
+  /**
+   * Sends the package from `from` with up to `chunksInFlight` chunks unanswered on the one
+   * connection, and commits each acknowledged offset in order. Every acknowledgement must be
+   * exactly the end of its chunk: an offset above what was sent is never believed. Returns
+   * `done`, or the refusal of a chunk for its offset (the caller asks the receiver where it
+   * is). Any other failure throws; chunks still in flight are then abandoned, and the next
+   * attempt asks the receiver where to continue.
+   */
+  private async sendWindowed(
+    row: UploadRow,
+    uploadId: string,
+    from: number,
+    outer: AbortSignal,
+  ): Promise<{ done: true } | { done: false; refused: UploadError }> {
+    const key = keyOf(row);
+    // Chunks of this window only: abandoned together when one fails.
+    const window = new AbortController();
+    const stop = () => window.abort();
+    outer.addEventListener('abort', stop);
+    if (outer.aborted) window.abort();
+    const inFlight: { end: number; reply: Promise<UploadChunkReply> }[] = [];
+    const file = await open(row.path, 'r');
+    try {
+      let next = from;
+      let acked = from;
+      while (acked < row.size) {
+        while (inFlight.length < this.chunksInFlight && next < row.size) {
+          const length = Math.min(this.chunkBytes, row.size - next);
+          const chunk = Buffer.alloc(length);
+          const { bytesRead } = await file.read(chunk, 0, length, next);
+          if (bytesRead !== length)
+            throw new UploadFailure('PACKAGE_CHANGED', 'The package file shrank while uploading.');
+          const reply = this.client.chunk(uploadId, next, chunk, window.signal);
+          // Settled here too, so a reply never read (the window abandoned) is no unhandled rejection.
+          reply.catch(() => {});
+          next += length;
+          inFlight.push({ end: next, reply });
+        }
+        const head = inFlight.shift();
+        if (!head) break;
+        const stored = await head.reply;
+        if (!stored.ok) {
+          if (stored.error.code === 'OFFSET_MISMATCH') return { done: false, refused: stored.error };
+          throw refusal(stored.error);
+        }
+        if (stored.offset !== head.end) {
+          throw new UploadFailure(
+            'BAD_REPLY',
+            'The receiver confirmed an offset that is not the end of the chunk sent.',
+          );
+        }
+        acked = head.end;
+        markOffset(this.ctx.db, key, acked, this.ctx.clock.now());
+        this.progress(key, 'uploading', acked, row.size);
+      }
+      return { done: true };
+    } finally {
+      outer.removeEventListener('abort', stop);
+      if (inFlight.length > 0) {
+        window.abort();
+        await Promise.allSettled(inFlight.map((c) => c.reply));
+      }
+      await file.close();
+    }
   }
 
   private verified(row: UploadRow, signed: unknown): void {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueReceiverTlsCredential, signReceipt } from '@exam/centre';
 import { sha256Hex } from '@exam/crypto';
-import type { Ack, EndResult, Receipt } from '@exam/protocol';
+import { type Ack, type EndResult, type Receipt, UPLOAD_OFFSET_HEADER } from '@exam/protocol';
 import { call, proctorSocket, siteFetch, startTestSite, type TestSite } from '@exam/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../audit/auditTable.js';
@@ -14,9 +14,10 @@ import type { UploadsStatus } from './uploadStatus.js';
 import { getUpload, queueUpload } from './uploadsTable.js';
 
 /**
- * The site's side of the upload (issue 18) that needs no receiver: the admin's list, the
- * receiver's identity checked before any byte leaves, and the receipt check. The upload to
- * the real receiver is the system test `scripts/e2e/upload.e2e.test.ts`.
+ * The site's side of the upload (issue 18) that needs no real receiver: the admin's list, the
+ * receiver's identity checked before any byte leaves, which acknowledgements the pipelined
+ * Uploader believes (against stand-in receivers that lie or lose a reply), and the receipt
+ * check. The upload to the real receiver is the system test `scripts/e2e/upload.e2e.test.ts`.
  */
 const MIN = 60_000;
 const SITTING = 'S-J-ECON';
@@ -138,6 +139,141 @@ describe('the receiver’s identity', () => {
     if (!b.ok) throw new Error(b.error.message);
     expect(b.value.sittings[0]!.lastError).toMatch(/SERVER_IDENTITY|ERR_TLS_CERT_ALTNAME_INVALID/);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('the receiver’s acknowledgements', () => {
+  it('never believes an acknowledged offset above what was sent: nothing is committed, nothing completed', async () => {
+    // A server with the receiver's credential (from the same centre) that claims every chunk
+    // completed the whole package: a receiver that is wrong, or not ours in the way it counts.
+    const s0 = await site();
+    const tls = issueReceiverTlsCredential(s0.pki.centre);
+    await s0.stop();
+    sites.splice(0);
+    const requests: string[] = [];
+    let announced = 0;
+    const liar = createServer({ cert: tls.certPem, key: tls.privateKeyPem }, (req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => {
+        const starting = req.method === 'POST' && req.url === '/api/uploads';
+        if (starting)
+          announced = (JSON.parse(Buffer.concat(parts).toString('utf8')) as { size: number }).size;
+        const reply = starting ? { ok: true, uploadId: 'u-1', offset: 0 } : { ok: true, offset: announced };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      });
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => liar.close(() => resolve())));
+    const address = liar.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const s = await site({
+      upload: {
+        receiverUrl: `https://127.0.0.1:${address.port}`,
+        chunkBytes: 256,
+        chunksInFlight: 3,
+        firstRetryMs: 20,
+        maxRetryMs: 50,
+      },
+    });
+    await runSittingToEnd(s);
+    await expect
+      .poll(async () => (await uploads(s)).body, { timeout: 20_000 })
+      .toMatchObject({ ok: true, value: { sittings: [{ sittingId: SITTING, state: 'failed', offset: 0 }] } });
+    const b = (await uploads(s)).body;
+    if (!b.ok) throw new Error(b.error.message);
+    expect(b.value.sittings[0]!.lastError).toMatch(/^BAD_REPLY: .*not the end of the chunk sent/);
+    expect(b.value.sittings[0]!.receipt).toBeNull();
+    expect(announced).toBeGreaterThan(3 * 256);
+    // Chunks went (the window), but the package was never declared complete.
+    expect(requests.filter((r) => r.startsWith('PATCH')).length).toBeGreaterThan(0);
+    expect(requests.filter((r) => r.endsWith('/complete'))).toEqual([]);
+  });
+  it('asks the receiver where it is when a chunk is refused for its offset, and goes on from there', async () => {
+    // An in-order receiver (in memory) whose first reply is lost in the way that matters: the
+    // chunk was stored, the site hears only where the receiver now is. Chunks sent behind it
+    // in the window may be stored too; each byte must be stored once, in order.
+    const s0 = await site();
+    const tls = issueReceiverTlsCredential(s0.pki.centre, { validFrom: new Date('2020-01-01T00:00:00Z') });
+    await s0.stop();
+    sites.splice(0);
+    const requests: string[] = [];
+    let stored = Buffer.alloc(0);
+    let announced = { sha256: '', size: 0 };
+    let first = true;
+    const receiver = createServer({ cert: tls.certPem, key: tls.privateKeyPem }, (req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => {
+        const body = Buffer.concat(parts);
+        const send = (status: number, reply: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+        const mismatch = () =>
+          send(409, {
+            ok: false,
+            error: { code: 'OFFSET_MISMATCH', message: 'elsewhere', offset: stored.length },
+          });
+        if (req.method === 'POST' && req.url === '/api/uploads') {
+          requests.push(`start at ${stored.length}`);
+          announced = JSON.parse(body.toString('utf8')) as typeof announced;
+          return send(200, { ok: true, uploadId: 'u-1', offset: stored.length });
+        }
+        if (req.method === 'PATCH') {
+          const offset = Number(req.headers[UPLOAD_OFFSET_HEADER]);
+          if (offset !== stored.length) {
+            requests.push(`refused ${offset}`);
+            return mismatch();
+          }
+          stored = Buffer.concat([stored, body]);
+          requests.push(`stored ${offset}`);
+          if (first) {
+            first = false;
+            return mismatch();
+          }
+          return send(200, { ok: true, offset: stored.length });
+        }
+        requests.push('complete');
+        if (sha256Hex(stored) !== announced.sha256)
+          return send(422, { ok: false, error: { code: 'HASH_MISMATCH', message: 'no' } });
+        const receipt = receiptFor(s, {
+          sittingId: SITTING,
+          packageSha256: announced.sha256,
+          size: announced.size,
+        });
+        return send(200, { ok: true, receipt: signReceipt(receipt, tls) });
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => receiver.close(() => resolve())));
+    const address = receiver.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const s = await site({
+      upload: {
+        receiverUrl: `https://127.0.0.1:${address.port}`,
+        chunkBytes: 256,
+        chunksInFlight: 3,
+        firstRetryMs: 20,
+        maxRetryMs: 50,
+      },
+    });
+    const path = await runSittingToEnd(s);
+    await expect
+      .poll(async () => (await uploads(s)).body, { timeout: 20_000 })
+      .toMatchObject({ ok: true, value: { sittings: [{ sittingId: SITTING, state: 'receipt-verified' }] } });
+    const bytes = readFileSync(path);
+    expect(stored.equals(bytes)).toBe(true);
+    // One attempt: refused at its first chunk, it asked where the receiver was and went on.
+    expect(requests.filter((r) => r.startsWith('start'))).toEqual([
+      'start at 0',
+      expect.stringMatching(/^start at [1-9]/),
+    ]);
+    const storedAt = requests.filter((r) => r.startsWith('stored')).map((r) => Number(r.split(' ')[1]));
+    expect(storedAt).toEqual(Array.from({ length: Math.ceil(bytes.length / 256) }, (_, i) => i * 256));
+    expect(requests.at(-1)).toBe('complete');
+    const b = (await uploads(s)).body;
+    if (!b.ok) throw new Error(b.error.message);
+    expect(b.value.sittings[0]).toMatchObject({ attempts: 0, offset: bytes.length });
   });
 });
 
