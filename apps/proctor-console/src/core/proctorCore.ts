@@ -33,6 +33,7 @@ import {
   type StandaloneExportRequest,
   type StandaloneRegisterRequest,
   type StartResult,
+  type TransferOutcome,
   type ViolationRequest,
 } from '@exam/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -160,6 +161,10 @@ export class ProctorCore extends EventEmitter<Events> {
       this.state.applyJoinRequests(requests);
       this.emit('change');
     });
+    this.onPush('room:transfers', ({ transfers }) => {
+      this.state.applyTransfers(transfers);
+      this.emit('change');
+    });
     this.onPush('room:noticeAck', (ack) => this.emit('noticeAck', ack));
     // Pushed straight after the server's commit; stored before anything else sees them.
     // A malformed entry arrives as null: the replica skips and reports it, keeps the rest.
@@ -284,7 +289,44 @@ export class ProctorCore extends EventEmitter<Events> {
     const snapshot = await this.command('room:subscribe', {});
     this.state.applySnapshot(snapshot);
     this.emit('change');
+    // Pushes are at-most-once (§11): the transfers are re-read with every snapshot.
+    await this.openTransfers().catch(() => {});
     await this.pullReplica().catch(() => {});
+  }
+
+  /** The site's open transfers and this room's own (issue 19), kept in the room state. */
+  async openTransfers() {
+    const { transfers } = await this.command('proctor:open-transfers', {});
+    this.state.applyTransfers(transfers);
+    this.emit('change');
+    return { transfers };
+  }
+
+  /** A random free approved seat for an arriving candidate; `exclude`: seats just declined. */
+  drawSeat(ticketNo: string, exclude?: number[]) {
+    return this.command('proctor:draw-seat', exclude?.length ? { ticketNo, exclude } : { ticketNo });
+  }
+
+  /** Reserves the drawn seat: the candidate may log in there only, and no one else may. */
+  assignSeat(ticketNo: string, seatNo: number) {
+    return this.command('proctor:assign-seat', { ticketNo, seatNo });
+  }
+
+  transferOut(ticketNo: string, reason: string) {
+    return this.command('proctor:transfer-out', { ticketNo, reason });
+  }
+
+  transferIn(transferId: number) {
+    return this.command('proctor:transfer-in', { transferId });
+  }
+
+  resolveTransfer(transferId: number, outcome: TransferOutcome, note: string) {
+    return this.command('proctor:resolve-transfer', { transferId, outcome, note });
+  }
+
+  /** The room's part of the transfer report (应试人员跨考场调动单) as the site prints it. */
+  transferReport(sittingId: string): Promise<{ fileName: string; pdfBase64: string }> {
+    return this.command('report:transfers', { sittingId });
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   type RoomSnapshot,
   replicaChangeSchema,
   type StandaloneOfflineKit,
+  type TransferView,
 } from '@exam/protocol';
 import {
   allChanges,
@@ -36,11 +37,18 @@ export class ReplicaRoomMismatchError extends Error {
 
 export type { ReplicaAnswer } from './replica/changesTable.js';
 
+/**
+ * The room picture the replica keeps: the site's snapshot merged with the pushes since, and
+ * the transfers of an overbooked site (issue 19) as this console last saw them. Stored as JSON
+ * in the snapshot row, so older files (without transfers) read back unchanged.
+ */
+export type ReplicaSnapshot = RoomSnapshot & { transfers?: TransferView[] };
+
 /** The decrypted content of a `backup` package. */
 export interface ReplicaBackup {
   roomId: string;
   exportedAt: string;
-  snapshot: RoomSnapshot | null;
+  snapshot: ReplicaSnapshot | null;
   changes: ReplicaChange[];
 }
 
@@ -109,7 +117,7 @@ export class RoomReplica {
     return this.db.transaction(() => valid.filter((c) => insertChange(this.db, c)).length)();
   }
 
-  saveSnapshot(snapshot: RoomSnapshot): void {
+  saveSnapshot(snapshot: ReplicaSnapshot): void {
     if (this.closed) return;
     saveSnapshot(this.db, snapshot, Date.now());
   }
@@ -130,7 +138,7 @@ export class RoomReplica {
     }
   }
 
-  snapshot(): RoomSnapshot | null {
+  snapshot(): ReplicaSnapshot | null {
     return loadSnapshot(this.db);
   }
 
@@ -240,7 +248,7 @@ export class RoomReplica {
 }
 
 /** The console's merged picture (snapshot plus the tile, machine and alert pushes since). */
-export function snapshotOf(state: RoomState): RoomSnapshot | null {
+export function snapshotOf(state: RoomState): ReplicaSnapshot | null {
   const room = state.room;
   if (!room) return null;
   return {
@@ -250,6 +258,7 @@ export function snapshotOf(state: RoomState): RoomSnapshot | null {
     machines: [...state.machines],
     alerts: [...state.alerts],
     joinRequests: [...state.joinRequests],
+    transfers: [...state.transfers],
   };
 }
 

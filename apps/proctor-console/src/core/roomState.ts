@@ -1,4 +1,11 @@
-import type { CandidateTile, JoinRequest, MachineTile, RoomAlert, RoomSnapshot } from '@exam/protocol';
+import type {
+  CandidateTile,
+  JoinRequest,
+  MachineTile,
+  RoomAlert,
+  RoomSnapshot,
+  TransferView,
+} from '@exam/protocol';
 
 /**
  * The console's live picture of its room: a snapshot, then tile updates merged in by
@@ -11,6 +18,11 @@ export class RoomState {
   private alertList: RoomAlert[] = [];
   /** Machines asking to join a seat of this room (issue 16), replaced whole at each push. */
   private joinRequestList: JoinRequest[] = [];
+  /**
+   * Overbooking (issue 19): the site's open transfers (any room may take one in) and every one
+   * out of or into this room, replaced whole at each `room:transfers` push or re-read.
+   */
+  private transferList: TransferView[] = [];
   /** Server time minus local monotonic time at the last message. */
   private offset = 0;
 
@@ -32,6 +44,22 @@ export class RoomState {
 
   applyJoinRequests(requests: JoinRequest[]): void {
     this.joinRequestList = requests;
+  }
+
+  applyTransfers(transfers: TransferView[]): void {
+    this.transferList = transfers;
+    // A candidate another room took in sits the sitting there: the site's snapshot of this
+    // room leaves them out, and so does this picture (the tile would otherwise stay as it was).
+    const roomId = this.snapshot?.roomId;
+    for (const x of transfers) {
+      if (x.state === 'in' && x.fromRoomId === roomId && x.toRoomId !== roomId) {
+        this.tiles.delete(key(x));
+      }
+    }
+  }
+
+  get transfers(): readonly TransferView[] {
+    return this.transferList;
   }
 
   get joinRequests(): readonly JoinRequest[] {
@@ -93,6 +121,6 @@ export class RoomState {
   }
 }
 
-function key(t: CandidateTile): string {
+function key(t: Pick<CandidateTile, 'ticketNo' | 'sittingId'>): string {
   return `${t.ticketNo}:${t.sittingId}`;
 }

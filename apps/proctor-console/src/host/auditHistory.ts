@@ -62,6 +62,14 @@ function lineOf(a: AuditLine): { kind: HistoryEntry['kind']; params: Params } | 
         kind: 'standaloneCancelled',
         params: { by: str(consentOf(d).by), reason: str(d.reason) },
       };
+    case 'seat.assigned':
+      return { kind: 'seatAssigned', params: { seatNo: num(d.seatNo) } };
+    case 'transfer.out':
+      return { kind: 'transferOut', params: { from: str(d.fromRoomId), reason: str(d.reason) } };
+    case 'transfer.in':
+      return { kind: 'transferIn', params: { from: str(d.fromRoomId), to: str(d.toRoomId) } };
+    case 'transfer.resolved':
+      return { kind: 'transferResolved', params: { outcome: str(d.outcome), note: str(d.note) } };
     default:
       return { kind: 'audit', params: { action: a.action } };
   }

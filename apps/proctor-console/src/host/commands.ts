@@ -1,13 +1,19 @@
 import {
+  assignSeatSchema,
   candidateRefSchema,
+  drawSeatSchema,
+  emptySchema,
   extendSchema,
   machineApproveSchema,
   machineRefuseSchema,
   markAbsentSchema,
   noticeSchema,
   resetSchema,
+  resolveTransferSchema,
   sittingCommandSchema,
   startSchema,
+  transferInSchema,
+  transferOutSchema,
   violationSchema,
 } from '@exam/protocol';
 import { z } from 'zod';
@@ -46,6 +52,7 @@ export const HOST_COMMANDS = Object.freeze([
   'standaloneCancel',
   'standaloneCollect',
   'standaloneList',
+  'transferReport',
 ] as const);
 type RoomCommand = Exclude<CommandName, (typeof HOST_COMMANDS)[number]>;
 
@@ -97,6 +104,28 @@ export const ROOM_COMMANDS: {
     schema: machineRefuseSchema,
     run: (core, a: z.infer<typeof machineRefuseSchema>) => core.refuseMachine(a.fingerprint),
   },
+  drawSeat: {
+    schema: drawSeatSchema,
+    run: (core, a: z.infer<typeof drawSeatSchema>) => core.drawSeat(a.ticketNo, a.exclude),
+  },
+  assignSeat: {
+    schema: assignSeatSchema,
+    run: (core, a: z.infer<typeof assignSeatSchema>) => core.assignSeat(a.ticketNo, a.seatNo),
+  },
+  transferOut: {
+    schema: transferOutSchema,
+    run: (core, a: z.infer<typeof transferOutSchema>) => reread(core, core.transferOut(a.ticketNo, a.reason)),
+  },
+  transferIn: {
+    schema: transferInSchema,
+    run: (core, a: z.infer<typeof transferInSchema>) => reread(core, core.transferIn(a.transferId)),
+  },
+  resolveTransfer: {
+    schema: resolveTransferSchema,
+    run: (core, a: z.infer<typeof resolveTransferSchema>) =>
+      reread(core, core.resolveTransfer(a.transferId, a.outcome, a.note)),
+  },
+  openTransfers: { schema: emptySchema, run: (core) => core.openTransfers() },
   candidateDetail: {
     schema: candidateRefSchema,
     run: async (core, a: z.infer<typeof candidateRefSchema>) => {
@@ -105,6 +134,16 @@ export const ROOM_COMMANDS: {
     },
   },
 };
+
+/**
+ * A transfer's reply, once the site's transfers are read again: the site pushes them to every
+ * room, but a push may be lost (§11) and the renderer should not wait for the next one.
+ */
+async function reread<T>(core: ProctorCore, done: Promise<T>): Promise<T> {
+  const value = await done;
+  await core.openTransfers().catch(() => {});
+  return value;
+}
 
 export function isRoomCommand(name: string): name is RoomCommand {
   return Object.hasOwn(ROOM_COMMANDS, name);

@@ -92,6 +92,8 @@ export class ProctorHost {
     this.publish();
     this.listeners.add(listener);
     listener({ type: 'session', session: this.session });
+    const transfers = this.feed?.transfers(true);
+    if (transfers) listener(transfers);
     const full = this.feed?.full();
     if (full) listener(full);
     listener(this.standalone.push());
@@ -115,12 +117,10 @@ export class ProctorHost {
       const standalone = await this.invokeStandalone(name, args);
       if (standalone) return standalone;
       const core = this.core;
-      if (name === 'roomReport' || name === 'exportBackup') {
+      if (name === 'roomReport' || name === 'transferReport' || name === 'exportBackup') {
         if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
-        return {
-          ok: true,
-          value: name === 'roomReport' ? await this.roomReport(core, args) : await this.backup.make(false),
-        };
+        if (name === 'exportBackup') return { ok: true, value: await this.backup.make(false) };
+        return { ok: true, value: await this.report(core, name, args) };
       }
       if (!isRoomCommand(name)) return fail('UNKNOWN_COMMAND', `No command ${name.slice(0, 40)}.`);
       if (!core) return fail('NOT_SIGNED_IN', 'Sign in with a proctor key first.');
@@ -190,6 +190,7 @@ export class ProctorHost {
       .then(() => this.backup.onRoomChange());
     const full = this.feed.full();
     this.feed.delta();
+    this.broadcast(this.feed.transfers(true) ?? { type: 'transfers', transfers: [] });
     if (full) this.broadcast(full);
     return as;
   }
@@ -234,6 +235,8 @@ export class ProctorHost {
   private publish(): void {
     const delta = this.feed?.delta();
     if (delta) this.broadcast(delta);
+    const transfers = this.feed?.transfers();
+    if (transfers) this.broadcast(transfers);
   }
 
   private broadcast(push: HostPush): void {
@@ -259,9 +262,11 @@ export class ProctorHost {
     }
   }
 
-  private async roomReport(core: ProctorCore, args: unknown) {
+  /** The room report, or the room's part of the transfer report (issue 19): both kept here. */
+  private async report(core: ProctorCore, which: 'roomReport' | 'transferReport', args: unknown) {
     const { sittingId } = sittingCommandSchema.parse(args);
-    const report = await core.roomReport(sittingId);
+    const report =
+      which === 'roomReport' ? await core.roomReport(sittingId) : await core.transferReport(sittingId);
     // The site names the file; only its last part is used, so it cannot point elsewhere.
     const savedTo = await this.saveFile(
       'reports',

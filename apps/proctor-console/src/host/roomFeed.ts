@@ -14,6 +14,7 @@ export class RoomFeed {
   private sentMachines: readonly MachineTile[] | null = null;
   private sentAlerts: readonly RoomAlert[] | null = null;
   private sentJoinRequests: readonly unknown[] | null = null;
+  private sentTransfers: readonly unknown[] | null = null;
   private sentRoom = '';
   private readonly seenAlerts = new Set<number>();
 
@@ -35,6 +36,14 @@ export class RoomFeed {
       joinRequests: joinRequestViews(this.state.joinRequests, this.state.machines),
       history: this.history.all(),
     };
+  }
+
+  /** The room's transfers (issue 19), when they changed since the last call (or `force`). */
+  transfers(force = false): Extract<HostPush, { type: 'transfers' }> | null {
+    const list = this.state.transfers;
+    if (!force && list === this.sentTransfers) return null;
+    this.sentTransfers = list;
+    return { type: 'transfers', transfers: [...list] };
   }
 
   /**
@@ -66,6 +75,10 @@ export class RoomFeed {
         history.push(this.history.add(e));
     }
     if (tiles.length > 0) push.tiles = tiles;
+    const current = new Set(this.state.candidates().map((t) => `${t.ticketNo}:${t.sittingId}`));
+    const removed = [...this.sentTiles.keys()].filter((k) => !current.has(k));
+    for (const k of removed) this.sentTiles.delete(k);
+    if (removed.length > 0) push.removed = removed;
     // A request's view names the seat's current machine: redone when either list changes.
     if (this.state.joinRequests !== this.sentJoinRequests || this.state.machines !== this.sentMachines) {
       this.sentJoinRequests = this.state.joinRequests;

@@ -9,6 +9,8 @@ import type {
   RoomAlert,
   RoomSittingView,
   StartResult,
+  TransferOutcome,
+  TransferView,
   ViolationRequest,
 } from '@exam/protocol';
 
@@ -67,6 +69,11 @@ export const HISTORY_KINDS = Object.freeze([
   'standaloneExported',
   'standaloneCollected',
   'standaloneCancelled',
+  // Overbooking (issue 19), from the audit trail.
+  'seatAssigned',
+  'transferOut',
+  'transferIn',
+  'transferResolved',
   'audit',
 ] as const);
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
@@ -245,6 +252,8 @@ export interface BackupView {
 /** Pushed by the host: the session, a full room picture once, then deltas. */
 export type HostPush =
   | { type: 'backup'; backup: BackupView }
+  /** Overbooking (issue 19): the site's open transfers and every one out of or into this room. */
+  | { type: 'transfers'; transfers: TransferView[] }
   | { type: 'session'; session: SessionState }
   | {
       type: 'full';
@@ -269,6 +278,8 @@ export type HostPush =
       serverNow: number;
       room?: RoomInfo;
       tiles?: CandidateTile[];
+      /** Tiles that left the room (`ticketNo:sittingId`): a candidate another room took in. */
+      removed?: string[];
       machines?: MachineTile[];
       alerts?: RoomAlert[];
       joinRequests?: JoinRequestView[];
@@ -323,6 +334,22 @@ export interface Commands {
   standaloneCollect: [{ path: string }, StandaloneCollectOutcome];
   /** Re-reads the room's packages (pushed as `standalone` too). */
   standaloneList: [Record<string, never>, { packages: StandalonePackageView[]; queued: QueuedAnswerFile[] }];
+  /** Overbooking (issue 19): a random free seat for an arriving candidate; `exclude` on a redraw. */
+  drawSeat: [
+    { ticketNo: string; exclude?: number[] },
+    { ticketNo: string; sittingId: string; seatNo: number; free: number },
+  ];
+  assignSeat: [{ ticketNo: string; seatNo: number }, { ticketNo: string; sittingId: string; seatNo: number }];
+  transferOut: [{ ticketNo: string; reason: string }, { transfer: TransferView }];
+  transferIn: [{ transferId: number }, { transfer: TransferView }];
+  resolveTransfer: [
+    { transferId: number; outcome: TransferOutcome; note: string },
+    { transfer: TransferView },
+  ];
+  /** Re-reads the site's transfers (pushed as `transfers` too). */
+  openTransfers: [Record<string, never>, { transfers: TransferView[] }];
+  /** The room's part of the transfer report (应试人员跨考场调动单), kept in the console's folder. */
+  transferReport: [{ sittingId: string }, { fileName: string; pdfBase64: string; savedTo: string | null }];
 }
 export type CommandName = keyof Commands;
 export type CommandArgs<K extends CommandName> = Commands[K][0];
@@ -352,6 +379,13 @@ export const COMMAND_NAMES = Object.freeze([
   'standaloneCancel',
   'standaloneCollect',
   'standaloneList',
+  'drawSeat',
+  'assignSeat',
+  'transferOut',
+  'transferIn',
+  'resolveTransfer',
+  'openTransfers',
+  'transferReport',
 ] as const satisfies readonly CommandName[]);
 
 /**

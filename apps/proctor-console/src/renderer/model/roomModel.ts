@@ -1,4 +1,4 @@
-import type { CandidateTile, MachineTile, RoomAlert } from '@exam/protocol';
+import type { CandidateTile, MachineTile, RoomAlert, TransferView } from '@exam/protocol';
 import type {
   BackupView,
   HistoryEntry,
@@ -37,6 +37,8 @@ export interface RoomModel {
   };
   /** The room's latest backup and its deposit with the site (issue 18). */
   backup: BackupView | null;
+  /** Overbooking (issue 19): the site's open transfers and every one out of or into this room. */
+  transfers: readonly TransferView[];
   /** Bumped on every push that changed a tile; the benchmark reads it. */
   version: number;
 }
@@ -52,6 +54,7 @@ export const EMPTY_MODEL: RoomModel = Object.freeze({
   history: [],
   standalone: Object.freeze({ packages: [], queued: [], lastQueuedOutcome: null, offline: null }),
   backup: null,
+  transfers: [],
   version: 0,
 });
 
@@ -70,6 +73,7 @@ export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): R
       : { ...m, session: push.session };
   }
   if (push.type === 'backup') return { ...m, backup: push.backup };
+  if (push.type === 'transfers') return { ...m, transfers: push.transfers };
   if (push.type === 'standalone') {
     const { packages, queued, lastQueuedOutcome, offline } = push;
     return { ...m, standalone: { packages, queued, lastQueuedOutcome, offline: offline ?? null } };
@@ -93,6 +97,12 @@ export function applyPush(m: RoomModel, push: HostPush, monotonicNow: number): R
   if (push.tiles && push.tiles.length > 0) {
     const tiles = new Map(m.tiles);
     for (const t of push.tiles) tiles.set(tileKey(t), t);
+    next.tiles = tiles;
+    next.version = m.version + 1;
+  }
+  if (push.removed && push.removed.length > 0) {
+    const tiles = new Map(next.tiles);
+    for (const k of push.removed) tiles.delete(k);
     next.tiles = tiles;
     next.version = m.version + 1;
   }

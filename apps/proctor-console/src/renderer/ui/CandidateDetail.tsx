@@ -6,6 +6,7 @@ import { detailHistory } from '../model/detailHistory.js';
 import { clockText, displayState, formatDuration, remainingMs, secondsSinceSync } from '../model/display.js';
 import { errorText, syncText } from '../model/i18n.js';
 import { isStandalone, standaloneTickets } from '../model/standalone.js';
+import { isOverbooked, openTransferOf } from '../model/transfers.js';
 import { run, useConsole } from './context.js';
 import { historyText } from './historyText.js';
 import type { DialogState, Flash } from './uiState.js';
@@ -40,6 +41,14 @@ export function CandidateDetail(props: {
   const running = c.endsAt !== null;
   const sitting = model.room?.sittings.find((s) => s.sittingId === c.sittingId);
   const sittingRunning = !!sitting && sitting.startedAt !== null && sitting.endedAt === null;
+  // Overbooking (issue 19): a candidate who has not logged in may be transferred out once.
+  const roomId = model.session?.phase === 'signed-in' ? model.session.as.roomId : '';
+  const transferredOut = openTransferOf(model.transfers, roomId, c.ticketNo);
+  const canTransferOut =
+    state === 'not-arrived' &&
+    !transferredOut &&
+    sitting?.endedAt === null &&
+    isOverbooked([...model.tiles.values()], model.transfers);
 
   const absent = async (value: boolean) => {
     const r = await run(api, 'setAbsent', { sittingId: c.sittingId, ticketNo: c.ticketNo, absent: value });
@@ -145,6 +154,20 @@ export function CandidateDetail(props: {
           >
             {t('action.reset')}
           </button>
+        )}
+        {canTransferOut && (
+          <button
+            type="button"
+            data-testid="act-transfer-out"
+            onClick={() => props.onDialog({ kind: 'transferOut', sittingId: c.sittingId, ticket: c })}
+          >
+            {t('action.transferOut')}
+          </button>
+        )}
+        {transferredOut && (
+          <span class="pending-badge" data-testid="transferred-out">
+            {t('transfers.state.out')}
+          </span>
         )}
         {canAbsent && (
           <button type="button" data-testid="act-absent" onClick={() => absent(true)}>

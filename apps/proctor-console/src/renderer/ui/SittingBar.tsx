@@ -2,6 +2,7 @@ import type { CandidateTile, RoomSittingView } from '@exam/protocol';
 import { loginOpensIn, startAvailability } from '../model/approvals.js';
 import { clockText, displayState, formatDuration, matchesFilter } from '../model/display.js';
 import { errorText } from '../model/i18n.js';
+import { isOverbooked, transfersToTakeIn, unresolvedOut } from '../model/transfers.js';
 import { run, useConsole } from './context.js';
 import type { DialogState, Flash } from './uiState.js';
 
@@ -44,8 +45,13 @@ export function SittingBar(props: {
     const r = await run(api, 'openSaved', { path, how });
     if (!r.ok) failed(r.error);
   };
-  const report = async () => {
-    const r = await run(api, 'roomReport', { sittingId: sitting.sittingId });
+  // Overbooking (issue 19): the entry dialog, the transfers, and the room's part of their report.
+  const roomId = model.session?.phase === 'signed-in' ? model.session.as.roomId : '';
+  const overbooked = isOverbooked(tiles, model.transfers);
+  const toTakeIn = transfersToTakeIn(model.transfers, roomId).length;
+  const unresolved = unresolvedOut(model.transfers, roomId, sitting.sittingId).length;
+  const report = async (which: 'roomReport' | 'transferReport' = 'roomReport') => {
+    const r = await run(api, which, { sittingId: sitting.sittingId });
     if (!r.ok) return failed(r.error);
     const { fileName, pdfBase64, savedTo } = r.value;
     // Web mode has no folder of its own to show: the browser downloads the file as well.
@@ -53,7 +59,9 @@ export function SittingBar(props: {
     const open =
       api.mode === 'web' ? () => openPdf(pdfBase64) : savedTo ? () => openSaved(savedTo, 'open') : null;
     props.onFlash({
-      text: t('report.saved', { path: savedTo ?? fileName }),
+      text: t(which === 'roomReport' ? 'report.saved' : 'transfers.reportSaved', {
+        path: savedTo ?? fileName,
+      }),
       error: false,
       actions: open
         ? [{ label: t('file.openReport'), title: t('file.openReportHint'), testId: 'open-report', run: open }]
@@ -154,6 +162,32 @@ export function SittingBar(props: {
           {t('action.start')}
         </button>
       )}
+      {overbooked && phase !== 'ended' && (
+        <button
+          type="button"
+          class="primary"
+          data-testid="entry"
+          onClick={() => props.onDialog({ kind: 'entry', sittingId: sitting.sittingId })}
+        >
+          {t('action.entry')}
+        </button>
+      )}
+      {overbooked && (
+        <button type="button" data-testid="transfers" onClick={() => props.onDialog({ kind: 'transfers' })}>
+          {t('action.transfers')}
+          {toTakeIn + unresolved > 0 && (
+            <span class="pending-badge" data-testid="transfers-count">
+              {' '}
+              {toTakeIn + unresolved}
+            </span>
+          )}
+        </button>
+      )}
+      {overbooked && (
+        <button type="button" data-testid="transfer-report" onClick={() => report('transferReport')}>
+          {t('action.transferReport')}
+        </button>
+      )}
       {phase !== 'ended' && (
         <button
           type="button"
@@ -205,7 +239,7 @@ export function SittingBar(props: {
         </span>
       )}
       {phase === 'ended' && (
-        <button type="button" class="primary" data-testid="report" onClick={report}>
+        <button type="button" class="primary" data-testid="report" onClick={() => report()}>
           {t('action.report')}
         </button>
       )}

@@ -1,7 +1,7 @@
 import { VIOLATION_CATEGORY_KEYS, type ViolationCategory } from '@exam/domain';
 import type { HistoryEntry } from '../../shared/api.js';
 import { displayState } from '../model/display.js';
-import { alertKindText, type Lang, type Translate, violationName } from '../model/i18n.js';
+import { alertKindText, hasMessage, type Lang, type Translate, violationName } from '../model/i18n.js';
 
 const STATE_OF_STATUS: Record<string, Parameters<typeof displayState>[0]['status']> = {
   'not-started': 'not-started',
@@ -33,6 +33,14 @@ export function historyText(t: Translate, lang: Lang, e: HistoryEntry): string {
       return t(p.how === 'auto' ? 'history.autoHandedIn' : 'history.handedIn');
     case 'alert':
       return t('history.alert', { alert: alertKindText(t, String(p.alert)), detail: String(p.detail ?? '') });
+    case 'transferResolved': {
+      // The outcome in words; one this console does not know is shown as sent.
+      const key = `outcome.${String(p.outcome)}`;
+      return t('history.transferResolved', {
+        outcome: hasMessage(key) ? t(key) : String(p.outcome),
+        note: String(p.note ?? ''),
+      });
+    }
     default:
       return t(`history.${e.kind}`, p as Record<string, string | number | null>);
   }

@@ -1,4 +1,4 @@
-import type { CandidateTile } from '@exam/protocol';
+import type { CandidateTile, TransferView } from '@exam/protocol';
 import type { JoinRequestView } from '../../shared/api.js';
 
 /**
@@ -27,7 +27,17 @@ export type DialogState =
   | { kind: 'standaloneExport'; sittingId: string; ticket: CandidateTile }
   | { kind: 'standaloneCancel'; sittingId: string; ticketNo: string; who: string; packageId: string }
   | { kind: 'standaloneCollect' }
-  | { kind: 'standaloneList'; sittingId: string };
+  | { kind: 'standaloneList'; sittingId: string }
+  // Overbooking (issue 19).
+  | { kind: 'entry'; sittingId: string }
+  | {
+      kind: 'transferOut';
+      sittingId: string;
+      ticket: Pick<CandidateTile, 'ticketNo' | 'ticketTail' | 'name'>;
+    }
+  | { kind: 'transfers' }
+  /** `back`: the dialog to go back to once resolved (the transfers list, the end checklist). */
+  | { kind: 'resolveTransfer'; transfer: TransferView; back?: DialogState };
 
 export interface DialogProps<K extends DialogState['kind']> {
   state: Extract<DialogState, { kind: K }>;

@@ -1,14 +1,23 @@
 import type { EndChecklist } from '@exam/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checklistText } from '../../model/i18n.js';
+import { unresolvedOut } from '../../model/transfers.js';
 import { run, useConsole } from '../context.js';
 import { StandaloneList } from '../StandaloneList.js';
-import type { DialogProps } from '../uiState.js';
+import type { DialogProps, DialogState } from '../uiState.js';
 import { Modal, useSubmit } from './Modal.js';
 
 /** The end checklist; the end command is offered only once it passes (the server checks again). */
-export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
+export function EndDialog({
+  state,
+  onClose,
+  onFlash,
+  onDialog,
+}: DialogProps<'end'> & { onDialog(d: DialogState): void }) {
   const { api, t, model } = useConsole();
+  const roomId = model.session?.phase === 'signed-in' ? model.session.as.roomId : '';
+  // Transfers no room took (issue 19): each is resolved from here, then the checklist again.
+  const unresolved = unresolvedOut(model.transfers, roomId, state.sittingId);
   const [checklist, setChecklist] = useState<EndChecklist | null>(null);
   const check = useSubmit();
   const end = useSubmit();
@@ -70,6 +79,20 @@ export function EndDialog({ state, onClose, onFlash }: DialogProps<'end'>) {
                   {' '}
                   {checklistText(t, item)}
                 </small>
+                {item.key === 'transfers-resolved' && !item.ok && (
+                  <span class="resolve-links">
+                    {unresolved.map((x) => (
+                      <button
+                        type="button"
+                        key={x.transferId}
+                        data-testid={`end-resolve-${x.ticketTail}`}
+                        onClick={() => onDialog({ kind: 'resolveTransfer', transfer: x, back: state })}
+                      >
+                        {t('action.resolveTransfer')} · {x.ticketTail} {x.name}
+                      </button>
+                    ))}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
