@@ -49,4 +49,36 @@ describe('the README demo', () => {
     ).toBeGreaterThan(0);
     expect(r.stdout).not.toContain('FAILED');
   }, 150_000);
+
+  it('runs an overbooked site (--overbooked): seats drawn at entry, a full room transfers out, the report printed', () => {
+    const dir = join(out, 'overbooked');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        DEMO,
+        '--candidates',
+        '40',
+        '--speed',
+        '1200',
+        '--sittings',
+        'first',
+        '--overbooked',
+        '--out',
+        dir,
+      ],
+      { encoding: 'utf8', timeout: 150_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const entry = /seats drawn at entry for (\d+) candidates; (\d+) transferred out of a full room/.exec(
+      r.stdout,
+    );
+    expect(Number(entry?.[1])).toBeGreaterThan(0);
+    expect(Number(entry?.[2])).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'transfer-report-B1-J-ECON.pdf'))).toBe(true);
+    const [summary] = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary[];
+    expect(summary!.handedIn + summary!.absent).toBe(summary!.expected);
+    expect(summary!.verified).toMatch(/audit chain OK; altered copy refused/);
+  }, 180_000);
 });
